@@ -1,0 +1,1 @@
+// Placeholder until the Prisma schema lands; replaced by the real generator step.
