@@ -19,7 +19,8 @@ const NO_COMPLIANCE = { everyCalendarMonth: false } as const;
 export const DEFAULT_RULES: Record<BodyKind, BodyRules> = {
   // Approves the Report annuale (by 30 April, 000:L919) and the Piano Operativo for Y+1 (by December,
   // 000:L907-909); July hosts the recommended semestral update (000:L919-921).
-  // ASSUMPTION: second Thursday of April, July and December at 18:00.
+  // ASSUMPTION: third Thursday of April, July and December at 18:00, so it always follows that month's
+  // Comitato Ristretto (second Tuesday), which reviews what the Assemblea approves.
   assemblea_sindaci: {
     cadence: {
       months: [4, 7, 12],
