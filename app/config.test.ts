@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config';
+
+describe('loadConfig', () => {
+  it('gives a laptop the embedded defaults when nothing is set', () => {
+    const config = loadConfig({});
+    expect(config.PORT).toBe(3000);
+    expect(config.DATABASE_URL).toBeUndefined();
+    expect(config.DATA_DIR).toBe('./.data');
+    expect(config.TEMPORAL_ADDRESS).toBeUndefined();
+    expect(config.SMTP_URL).toBeUndefined();
+    expect(config.SEED_ON_START).toBe(true);
+    expect(config.PUBLIC_BASE_URL).toBe('http://localhost:3000');
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(loadConfig({ DATABASE_URL: '', PORT: '' }).PORT).toBe(3000);
+  });
+
+  it('reads and converts valid values', () => {
+    const config = loadConfig({
+      PORT: '8080',
+      DATABASE_URL: 'postgresql://u:p@db:5432/gov',
+      TEMPORAL_ADDRESS: 'temporal:7233',
+      SMTP_URL: 'smtp://mail:25',
+      SEED_ON_START: 'false',
+    });
+    expect(config).toMatchObject({ PORT: 8080, TEMPORAL_ADDRESS: 'temporal:7233', SEED_ON_START: false });
+  });
+
+  it.each([
+    ['PORT', 'abc', /PORT="abc": atteso/],
+    ['PORT', '70000', /PORT="70000"/],
+    ['DATABASE_URL', 'mysql://x', /DATABASE_URL="mysql:\/\/x": atteso un URL postgres: o postgresql:/],
+    ['TEMPORAL_ADDRESS', 'http://temporal', /TEMPORAL_ADDRESS=.*host:porta/],
+    ['SMTP_URL', 'not a url', /SMTP_URL=.*smtp: o smtps:/],
+    ['SEED_ON_START', 'maybe', /SEED_ON_START="maybe": atteso true o false/],
+    ['MAIL_FROM', 'nobody', /MAIL_FROM=.*indirizzo e-mail/],
+  ])('rejects %s=%s naming the variable and what it expects', (name, value, message) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ [name]: value })).toThrow(message);
+  });
+
+  it('lists every wrong variable at once', () => {
+    try {
+      loadConfig({ PORT: 'x', LOG_LEVEL: 'loud' });
+      expect.unreachable();
+    } catch (error) {
+      expect((error as ConfigError).problems).toHaveLength(2);
+    }
+  });
+});

@@ -1,0 +1,95 @@
+/**
+ * The service's configuration, read once from the environment at start.
+ *
+ * Every variable is validated here so that a wrong value stops the process with a message naming the
+ * variable and what it expects, instead of failing later somewhere deep. Defaults give a laptop the whole
+ * service with nothing installed: embedded Postgres, the offline Temporal server, the local mail catcher.
+ */
+import { z } from 'zod';
+
+const optionalUrl = (protocols: string[], example: string) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .refine(
+      (value) => {
+        try {
+          return protocols.includes(new URL(value).protocol);
+        } catch {
+          return false;
+        }
+      },
+      `un URL ${protocols.join(' o ')} (es. ${example})`,
+    )
+    .optional();
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'true o false' })
+  .transform((value) => ['true', '1', 'yes'].includes(value));
+
+const port = z.coerce.number({ message: 'un numero di porta' }).int().min(1).max(65535);
+
+export const ConfigSchema = z.object({
+  PORT: port.default(3000),
+  HOST: z.string().trim().min(1).default('127.0.0.1'),
+  /** Absolute URL that links in e-mails point to (answer pages, documents). */
+  PUBLIC_BASE_URL: optionalUrl(['http:', 'https:'], 'https://governance.example.org'),
+  DATABASE_URL: optionalUrl(['postgres:', 'postgresql:'], 'postgresql://user:pass@localhost:5432/db'),
+  /** Where the embedded Postgres keeps its data when DATABASE_URL is not set. */
+  DATA_DIR: z.string().trim().min(1).default('./.data'),
+  EMBEDDED_POSTGRES_PORT: port.default(54329),
+  TEMPORAL_ADDRESS: z
+    .string()
+    .trim()
+    .regex(/^[\w.-]+:\d{1,5}$/, 'host:porta (es. localhost:7233)')
+    .optional(),
+  TEMPORAL_NAMESPACE: z.string().trim().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().trim().min(1).default('governance'),
+  /** Port of the offline Temporal server started when TEMPORAL_ADDRESS is not set. */
+  EMBEDDED_TEMPORAL_PORT: port.default(7233),
+  SMTP_URL: optionalUrl(['smtp:', 'smtps:'], 'smtp://user:pass@mail.example.org:587'),
+  PEC_SMTP_URL: optionalUrl(['smtp:', 'smtps:'], 'smtps://user:pass@pec.example.org:465'),
+  MAIL_FROM: z
+    .string()
+    .trim()
+    .regex(
+      /^(.+<)?[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+>?$/,
+      'un indirizzo e-mail (es. "Ufficio di Piano <udp@example.org>")',
+    )
+    .default('Ufficio di Piano <ufficio.piano@example.org>'),
+  /** Port of the embedded SMTP mail catcher started when SMTP_URL is not set. */
+  MAIL_CATCHER_PORT: port.default(2525),
+  /** Seed the Ambito Distrettuale Cremasco at start (idempotent). */
+  SEED_ON_START: booleanFlag.default(true),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Config = z.infer<typeof ConfigSchema> & { PUBLIC_BASE_URL: string };
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(
+      `Configurazione non valida / invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
+  }
+}
+
+/** Parses the environment; throws ConfigError listing every wrong variable with what it expects. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  // An empty variable means "not set": shells and compose files often export VAR= for optional ones.
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const parsed = ConfigSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const name = issue.path.join('.');
+        return `${name}=${JSON.stringify(present[name] ?? '')}: atteso ${issue.message}`;
+      }),
+    );
+  }
+  const config = parsed.data;
+  return { ...config, PUBLIC_BASE_URL: config.PUBLIC_BASE_URL ?? `http://localhost:${config.PORT}` };
+}
