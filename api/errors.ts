@@ -38,13 +38,11 @@ export function registerErrorHandling(app: FastifyInstance): void {
       });
     }
     if (error instanceof RequestRejected) {
-      return reply
-        .status(error.statusCode)
-        .send({
-          error: error.code,
-          message: error.message,
-          ...(error.fields.length ? { fields: error.fields } : {}),
-        });
+      return reply.status(error.statusCode).send({
+        error: error.code,
+        message: error.message,
+        ...(error.fields.length ? { fields: error.fields } : {}),
+      });
     }
     if (error.statusCode && error.statusCode < 500) {
       return reply
