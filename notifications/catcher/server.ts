@@ -1,0 +1,75 @@
+/**
+ * The embedded SMTP server used as local mail catcher (no SMTP_URL) and in tests: a real smtp-server on
+ * loopback, so the application talks real SMTP to it exactly as to a production relay.
+ *
+ * Recipients on the reserved ".invalid" top-level domain (RFC 2606) are refused with 550, so a developer
+ * can watch a permanent failure surface without a real mail server.
+ */
+import { SMTPServer } from 'smtp-server';
+import { Mailbox } from './mailbox';
+
+export interface MailCatcherOptions {
+  port?: number;
+  /** Folder for persistent storage; memory only when absent. */
+  dir?: string;
+  mailbox?: Mailbox;
+  /** Largest accepted message in bytes (announced with SIZE, enforced with 552). */
+  maxSize?: number;
+}
+
+export interface MailCatcher {
+  port: number;
+  url: string;
+  mailbox: Mailbox;
+  close(): Promise<void>;
+}
+
+export async function startMailCatcher(options: MailCatcherOptions = {}): Promise<MailCatcher> {
+  const mailbox = options.mailbox ?? new Mailbox(options.dir);
+  const maxSize = options.maxSize ?? 25 * 1024 * 1024;
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    size: maxSize,
+    banner: 'Casella di sviluppo / development mail catcher',
+    logger: false,
+    onRcptTo(address, _session, callback) {
+      if (/\.invalid$/i.test(address.address)) {
+        const error = Object.assign(
+          new Error(`Destinatario inesistente / no such user: ${address.address}`),
+          { responseCode: 550 },
+        );
+        return callback(error);
+      }
+      callback();
+    },
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('end', () => {
+        if (stream.sizeExceeded) {
+          return callback(
+            Object.assign(new Error('Messaggio troppo grande / message too large'), { responseCode: 552 }),
+          );
+        }
+        const { message } = mailbox.add(Buffer.concat(chunks), {
+          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+          to: session.envelope.rcptTo.map((r) => r.address),
+        });
+        callback(null, `Ok: queued as ${message.id}`);
+      });
+    },
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const address = server.server.address();
+  const port = typeof address === 'object' && address ? address.port : (options.port ?? 0);
+  return {
+    port,
+    url: `smtp://127.0.0.1:${port}`,
+    mailbox,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
