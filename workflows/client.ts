@@ -1,0 +1,170 @@
+/**
+ * What the API and the reconciler call to start workflows and to forward what people do as signals.
+ *
+ * Contract with the API: it validates input, stores uploaded files and audits who acted; the workflow
+ * persists the lifecycle change itself (new times and revision, cancellation, agenda addendum, deliverable
+ * stage and due date) through its activities, so a change is applied once, in order, and the messages it
+ * causes are sent exactly once. Starting is idempotent: ids are deterministic and an already running
+ * workflow is left alone.
+ */
+import {
+  Client,
+  Connection,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+} from '@temporalio/client';
+import { annualCycleWorkflow } from './annual';
+import { complianceMonitorWorkflow } from './compliance';
+import {
+  DEFAULT_TASK_QUEUE,
+  workflowId,
+  type AgendaAddendum,
+  type AnswerNotice,
+  type AttendanceRecord,
+  type CancelRequest,
+  type DeliverableStage,
+  type RescheduleRequest,
+} from './contracts';
+import { deliverableWorkflow, type DeliverableState } from './deliverable';
+import { meetingWorkflow, type MeetingState } from './meeting';
+import { seriesWorkflow } from './series';
+
+export interface GovernanceClient {
+  client: Client;
+  taskQueue: string;
+}
+
+export async function connectGovernanceClient(options: {
+  address: string;
+  namespace?: string;
+  taskQueue?: string;
+}): Promise<GovernanceClient & { close(): Promise<void> }> {
+  const connection = await Connection.connect({ address: options.address });
+  const client = new Client({ connection, namespace: options.namespace ?? 'default' });
+  return {
+    client,
+    taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
+    close: () => connection.close(),
+  };
+}
+
+/** Starts unless a workflow with that id is already running; returns true when it started one. */
+async function startOnce(
+  gc: GovernanceClient,
+  id: string,
+  start: (options: { workflowId: string; taskQueue: string }) => Promise<unknown>,
+): Promise<boolean> {
+  try {
+    await start({ workflowId: id, taskQueue: gc.taskQueue });
+    return true;
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return false;
+    throw err;
+  }
+}
+
+export function startMeetingWorkflow(gc: GovernanceClient, meetingId: string): Promise<boolean> {
+  return startOnce(gc, workflowId.meeting(meetingId), (o) =>
+    gc.client.workflow.start(meetingWorkflow, { ...o, args: [{ meetingId }] }),
+  );
+}
+
+export function startDeliverableWorkflow(gc: GovernanceClient, deliverableId: string): Promise<boolean> {
+  return startOnce(gc, workflowId.deliverable(deliverableId), (o) =>
+    gc.client.workflow.start(deliverableWorkflow, { ...o, args: [{ deliverableId }] }),
+  );
+}
+
+/** `after`: plan occurrences strictly after this instant (usually now). */
+export function startSeriesWorkflow(gc: GovernanceClient, bodyId: string, after: string): Promise<boolean> {
+  return startOnce(gc, workflowId.series(bodyId), (o) =>
+    gc.client.workflow.start(seriesWorkflow, { ...o, args: [{ bodyId, after }] }),
+  );
+}
+
+export function startAnnualCycle(
+  gc: GovernanceClient,
+  ambitoId: string,
+  year: number,
+  options: { seriesFrom?: string; lastYear?: number } = {},
+): Promise<boolean> {
+  return startOnce(gc, workflowId.annual(ambitoId, year), (o) =>
+    gc.client.workflow.start(annualCycleWorkflow, { ...o, args: [{ ambitoId, year, ...options }] }),
+  );
+}
+
+export function startComplianceMonitor(
+  gc: GovernanceClient,
+  ambitoId: string,
+  until?: string,
+): Promise<boolean> {
+  return startOnce(gc, workflowId.compliance(ambitoId), (o) =>
+    gc.client.workflow.start(complianceMonitorWorkflow, { ...o, args: [{ ambitoId, until }] }),
+  );
+}
+
+/** Every signal a meeting accepts, by name, with its payload. */
+export interface MeetingSignals {
+  releaseConvocation: [];
+  reschedule: [RescheduleRequest];
+  cancel: [CancelRequest];
+  agendaAddendum: [AgendaAddendum];
+  answer: [AnswerNotice];
+  attendance: [AttendanceRecord];
+  minutesSubmitted: [];
+  minutesApproved: [];
+}
+
+/** Thrown when the target workflow does not run: the caller answers 409 and the reconciler will heal it. */
+export class WorkflowNotRunningError extends Error {
+  constructor(readonly workflowId: string) {
+    super(`Il processo ${workflowId} non è attivo`);
+  }
+}
+
+async function signal(gc: GovernanceClient, id: string, name: string, args: unknown[]): Promise<void> {
+  try {
+    await gc.client.workflow.getHandle(id).signal(name, ...args);
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) throw new WorkflowNotRunningError(id);
+    throw err;
+  }
+}
+
+export function signalMeeting<K extends keyof MeetingSignals>(
+  gc: GovernanceClient,
+  meetingId: string,
+  name: K,
+  ...args: MeetingSignals[K]
+): Promise<void> {
+  return signal(gc, workflowId.meeting(meetingId), name, args);
+}
+
+export interface DeliverableSignals {
+  submitted: [{ stage: DeliverableStage; by?: string }];
+  approved: [{ by?: string }];
+  extended: [{ dueAt: string; reason: string; by?: string }];
+  waived: [{ reason: string; by?: string }];
+}
+
+export function signalDeliverable<K extends keyof DeliverableSignals>(
+  gc: GovernanceClient,
+  deliverableId: string,
+  name: K,
+  ...args: DeliverableSignals[K]
+): Promise<void> {
+  return signal(gc, workflowId.deliverable(deliverableId), name, args);
+}
+
+/** A body's rules changed: its series applies them from the next occurrence. */
+export function signalRulesChanged(gc: GovernanceClient, bodyId: string): Promise<void> {
+  return signal(gc, workflowId.series(bodyId), 'rulesChanged', []);
+}
+
+export function queryMeeting(gc: GovernanceClient, meetingId: string): Promise<MeetingState> {
+  return gc.client.workflow.getHandle(workflowId.meeting(meetingId)).query<MeetingState>('state');
+}
+
+export function queryDeliverable(gc: GovernanceClient, deliverableId: string): Promise<DeliverableState> {
+  return gc.client.workflow.getHandle(workflowId.deliverable(deliverableId)).query<DeliverableState>('state');
+}

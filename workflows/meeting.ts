@@ -1,0 +1,201 @@
+/**
+ * The life of one meeting: convocation -> reminder -> session -> minutes -> circulation.
+ *
+ * People act through the signals declared here; the workflow decides when things happen and delegates
+ * every side effect (database, outbox) to activities. Changes that arrive while the workflow waits are
+ * queued and handled in order, so a reschedule followed by a cancel behaves as it was asked.
+ */
+import { condition, defineQuery, defineSignal, proxyActivities, setHandler } from '@temporalio/workflow';
+import type {
+  AgendaAddendum,
+  AnswerNotice,
+  AttendanceRecord,
+  CancelRequest,
+  MeetingActivities,
+  MeetingPlan,
+  QuorumResult,
+  RescheduleRequest,
+} from './contracts';
+import { msUntil, waitUntil } from './time';
+
+export const releaseConvocationSignal = defineSignal<[]>('releaseConvocation');
+export const rescheduleSignal = defineSignal<[RescheduleRequest]>('reschedule');
+export const cancelSignal = defineSignal<[CancelRequest]>('cancel');
+export const agendaAddendumSignal = defineSignal<[AgendaAddendum]>('agendaAddendum');
+export const answerSignal = defineSignal<[AnswerNotice]>('answer');
+export const attendanceSignal = defineSignal<[AttendanceRecord]>('attendance');
+export const minutesSubmittedSignal = defineSignal<[]>('minutesSubmitted');
+export const minutesApprovedSignal = defineSignal<[]>('minutesApproved');
+
+export type MeetingPhase =
+  | 'awaiting-convocation'
+  | 'convened'
+  | 'in-session'
+  | 'awaiting-minutes'
+  | 'awaiting-minutes-approval'
+  | 'closed'
+  | 'cancelled';
+
+export interface MeetingState {
+  phase: MeetingPhase;
+  plan: MeetingPlan;
+  answers: number;
+  quorum: QuorumResult | null;
+  minutesEscalationLevel: number;
+  rejectedAddenda: number;
+}
+
+export const meetingStateQuery = defineQuery<MeetingState>('state');
+
+/** The 24-hour rule: an agenda addendum must reach members at least this long before the session. */
+const ADDENDUM_NOTICE_MS = 24 * 60 * 60 * 1000;
+
+const act = proxyActivities<MeetingActivities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
+});
+
+type Change =
+  | { kind: 'reschedule'; request: RescheduleRequest }
+  | { kind: 'cancel'; request: CancelRequest }
+  | { kind: 'addendum'; addendum: AgendaAddendum };
+
+export async function meetingWorkflow(input: { meetingId: string }): Promise<MeetingState> {
+  const { meetingId } = input;
+  const plan = await act.planMeeting(meetingId);
+  const state: MeetingState = {
+    phase: plan.status === 'cancelled' ? 'cancelled' : 'awaiting-convocation',
+    plan,
+    answers: 0,
+    quorum: null,
+    minutesEscalationLevel: 0,
+    rejectedAddenda: 0,
+  };
+  const changes: Change[] = [];
+  const attendance: AttendanceRecord[] = [];
+  let released = false;
+  let addenda = 0;
+  let minutesSubmitted = plan.minutesStatus !== 'none';
+  let minutesApproved = plan.minutesStatus === 'approved' || plan.minutesStatus === 'circulated';
+
+  setHandler(meetingStateQuery, () => state);
+  setHandler(releaseConvocationSignal, () => void (released = true));
+  setHandler(rescheduleSignal, (request) => void changes.push({ kind: 'reschedule', request }));
+  setHandler(cancelSignal, (request) => void changes.push({ kind: 'cancel', request }));
+  setHandler(agendaAddendumSignal, (addendum) => void changes.push({ kind: 'addendum', addendum }));
+  setHandler(answerSignal, () => void state.answers++);
+  setHandler(attendanceSignal, (record) => void attendance.push(record));
+  setHandler(minutesSubmittedSignal, () => void (minutesSubmitted = true));
+  setHandler(minutesApprovedSignal, () => {
+    minutesSubmitted = true;
+    minutesApproved = true;
+  });
+
+  const convened = () => state.phase === 'convened';
+
+  /** Applies queued changes in arrival order; returns true when the meeting got cancelled. */
+  async function applyChanges(): Promise<boolean> {
+    for (let change = changes.shift(); change; change = changes.shift()) {
+      if (change.kind === 'cancel') {
+        await act.cancelMeeting(meetingId, state.plan.revision, change.request, convened());
+        state.phase = 'cancelled';
+        return true;
+      }
+      if (change.kind === 'reschedule') {
+        state.plan = await act.rescheduleMeeting(meetingId, state.plan.revision + 1, change.request);
+        if (convened()) await act.sendRescheduleNotices(meetingId, state.plan.revision);
+        continue;
+      }
+      if (convened() && msUntil(state.plan.startsAt) < ADDENDUM_NOTICE_MS) {
+        await act.rejectAgendaAddendum(meetingId, change.addendum, 'meno di 24 ore alla seduta');
+        state.rejectedAddenda++;
+        continue;
+      }
+      await act.addAgendaItems(meetingId, ++addenda, change.addendum, convened());
+    }
+    return false;
+  }
+
+  async function applyAttendance(): Promise<void> {
+    for (let record = attendance.shift(); record; record = attendance.shift()) {
+      state.quorum = await act.recordAttendance(meetingId, record);
+    }
+  }
+
+  /** Waits until `at`, or until a change arrives (then applies it): tells the caller which happened. */
+  async function waitOrChange(at: string, early = () => false): Promise<'due' | 'changed' | 'cancelled'> {
+    await waitUntil(at, () => changes.length > 0 || early());
+    if (changes.length === 0) return 'due';
+    return (await applyChanges()) ? 'cancelled' : 'changed';
+  }
+
+  /** The reminder belongs to a revision: a reschedule re-arms it for the new date. */
+  const armReminder = () => {
+    const { reminderAt, revision } = state.plan;
+    return reminderAt !== null && msUntil(reminderAt) > 0 ? { at: reminderAt, revision } : null;
+  };
+
+  if (state.phase === 'cancelled') return state;
+
+  // 1. Convocation: at the latest moment the notice rule allows, or earlier if the coordinator releases it.
+  if (plan.status === 'planned') {
+    for (;;) {
+      const outcome = await waitOrChange(state.plan.convocationAt, () => released);
+      if (outcome === 'cancelled') return state;
+      if (outcome === 'due') break;
+    }
+    await act.sendConvocations(meetingId, state.plan.revision);
+  }
+  state.phase = plan.status === 'held' ? 'awaiting-minutes' : 'convened';
+
+  // 2. Until the session starts: remind those who have not answered, two working days before.
+  let reminder = state.phase === 'convened' ? armReminder() : null;
+  while (state.phase === 'convened') {
+    const outcome = await waitOrChange(reminder?.at ?? state.plan.startsAt);
+    if (outcome === 'cancelled') return state;
+    if (outcome === 'changed') {
+      if (reminder?.revision !== state.plan.revision) reminder = armReminder();
+      continue;
+    }
+    if (!reminder) break;
+    await act.sendReminders(meetingId, reminder.revision);
+    reminder = null;
+  }
+
+  // 3. The session: attendance may be recorded during it or afterwards.
+  if (state.phase === 'convened') {
+    state.phase = 'in-session';
+    await waitUntil(state.plan.endsAt, () => false);
+    await applyAttendance();
+    await act.markMeetingHeld(meetingId);
+    state.phase = 'awaiting-minutes';
+  }
+  changes.length = 0; // reschedule, cancel and addenda make no sense once the meeting took place
+
+  // 4. Minutes: request, escalate while late, circulate once approved.
+  if (state.plan.minutesRequired && plan.minutesStatus !== 'circulated') {
+    if (!minutesSubmitted) await act.requestMinutes(meetingId);
+    for (const step of await act.minutesLadder(meetingId)) {
+      while (!minutesSubmitted && msUntil(step.at) > 0) {
+        await waitUntil(step.at, () => minutesSubmitted || attendance.length > 0);
+        await applyAttendance();
+      }
+      if (minutesSubmitted) break;
+      await act.escalateMinutes(meetingId, step.level);
+      state.minutesEscalationLevel = step.level;
+    }
+    while (!minutesSubmitted) {
+      await condition(() => minutesSubmitted || attendance.length > 0);
+      await applyAttendance();
+    }
+    state.phase = 'awaiting-minutes-approval';
+    while (!minutesApproved) {
+      await condition(() => minutesApproved || attendance.length > 0);
+      await applyAttendance();
+    }
+    await act.circulateMinutes(meetingId);
+  }
+  await applyAttendance();
+  state.phase = 'closed';
+  return state;
+}

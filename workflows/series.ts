@@ -1,0 +1,59 @@
+/**
+ * A body's meeting series: plans the next occurrence (domain cadence plus stored overrides, evaluated by an
+ * activity), starts that meeting's own workflow, waits for the session to begin, then continues as new so
+ * the history stays a few events long however many years the series runs.
+ *
+ * A rule change needs no special handling beyond waking up: the next planning reads the current rules, and
+ * the occurrence already planned keeps the date its members were told.
+ */
+import {
+  condition,
+  continueAsNew,
+  defineQuery,
+  defineSignal,
+  proxyActivities,
+  setHandler,
+} from '@temporalio/workflow';
+import { startOnce } from './children';
+import { workflowId, type PlannedOccurrence, type PlanningActivities } from './contracts';
+import { meetingWorkflow } from './meeting';
+import { waitUntil } from './time';
+
+export const rulesChangedSignal = defineSignal<[]>('rulesChanged');
+
+export interface SeriesState {
+  bodyId: string;
+  current: PlannedOccurrence | null;
+}
+
+export const seriesStateQuery = defineQuery<SeriesState>('state');
+
+const act = proxyActivities<PlanningActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
+});
+
+export interface SeriesInput {
+  bodyId: string;
+  /** Plan the occurrence strictly after this instant (the start of the previous one). */
+  after: string;
+}
+
+export async function seriesWorkflow(input: SeriesInput): Promise<void> {
+  const state: SeriesState = { bodyId: input.bodyId, current: null };
+  let rulesChanged = false;
+  setHandler(seriesStateQuery, () => state);
+  setHandler(rulesChangedSignal, () => void (rulesChanged = true));
+
+  state.current = await act.planNextOccurrence(input.bodyId, input.after);
+  if (!state.current) {
+    // No cadence (planned by hand): sleep until the coordinator gives the body one.
+    await condition(() => rulesChanged);
+    return continueAsNew<typeof seriesWorkflow>(input);
+  }
+  const { meetingId } = state.current;
+  await startOnce(meetingWorkflow, workflowId.meeting(meetingId), [{ meetingId }]);
+  // The next occurrence is planned once this one starts, well before its own convocation deadline.
+  await waitUntil(state.current.startsAt, () => false);
+  return continueAsNew<typeof seriesWorkflow>({ bodyId: input.bodyId, after: state.current.startsAt });
+}
