@@ -24,7 +24,7 @@ export const DEFAULT_RULES: Record<BodyKind, BodyRules> = {
   assemblea_sindaci: {
     cadence: {
       months: [4, 7, 12],
-      nth: 2,
+      nth: 3,
       weekday: 4,
       time: '18:00',
       durationMinutes: 120,
