@@ -14,6 +14,7 @@ export interface CaughtMessage {
   id: string;
   receivedAt: string;
   messageId: string | null;
+  subject: string;
   from: string;
   to: string[];
   /** How many times this Message-ID arrived; above 1 means the sender repeated itself. */
@@ -45,8 +46,13 @@ export class Mailbox {
   }
 
   add(raw: Buffer, envelope: { from: string; to: string[] }): { message: CaughtMessage; duplicate: boolean } {
-    const messageId =
-      /^message-id:\s*(<[^>\r\n]+>)/im.exec(raw.subarray(0, 64 * 1024).toString('latin1'))?.[1] ?? null;
+    // Header block only, unfolded: a long Subject or Message-ID may continue on the next line.
+    const head = raw
+      .subarray(0, 64 * 1024)
+      .toString('latin1')
+      .split(/\r?\n\r?\n/)[0]!
+      .replace(/\r?\n[ \t]+/g, ' ');
+    const messageId = /^message-id:\s*(<[^>]+>)/im.exec(head)?.[1] ?? null;
     const existing = messageId ? this.byMessageId.get(messageId) : undefined;
     if (existing) {
       const meta = this.messages.get(existing)!;
@@ -60,6 +66,7 @@ export class Mailbox {
       id,
       receivedAt: new Date().toISOString(),
       messageId,
+      subject: decodeHeader(/^subject:\s*(.*)$/im.exec(head)?.[1] ?? ''),
       from: envelope.from,
       to: envelope.to,
       deliveries: 1,
@@ -94,4 +101,20 @@ export class Mailbox {
     this.raw.clear();
     this.byMessageId.clear();
   }
+}
+
+/** Subjects arrive RFC 2047-encoded ("=?UTF-8?Q?...?="); decoded once on arrival for the list page. */
+function decodeHeader(value: string): string {
+  return value.replace(
+    /=\?([^?]+)\?([QB])\?([^?]*)\?=\s*/gi,
+    (_, _charset: string, encoding: string, text: string) =>
+      encoding.toUpperCase() === 'B'
+        ? Buffer.from(text, 'base64').toString('utf8')
+        : Buffer.from(
+            text
+              .replace(/_/g, ' ')
+              .replace(/=([0-9A-F]{2})/gi, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16))),
+            'latin1',
+          ).toString('utf8'),
+  );
 }
