@@ -12,16 +12,7 @@
  * offsets counted back from the due date apply.
  */
 import type { BodyKind, DeliverableKind } from './kinds';
-import {
-  addDays,
-  civil,
-  dateOf,
-  endOfMonth,
-  formatInstant,
-  instantMs,
-  type CivilDate,
-  type Instant,
-} from './time';
+import { addDays, dateOf, endOfDay, endOfMonth, instantMs, type CivilDate, type Instant } from './time';
 
 export interface DeliverableRule {
   kind: DeliverableKind;
@@ -106,7 +97,7 @@ export function deliverableDeadlines(
         year: period,
         label: `${LABELS[rule.kind]} ${period}`,
         dueDate,
-        dueAt: formatInstant(civil(dueDate).endOf('day').startOf('second')),
+        dueAt: endOfDay(dueDate),
         optional: rule.optional,
         approverKind: rule.approverKind,
         reviewerKind: rule.reviewerKind,

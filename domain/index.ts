@@ -8,3 +8,6 @@ export * from './series';
 export * from './notice';
 export * from './deadlines';
 export * from './plan';
+export * from './compliance';
+export * from './escalation';
+export * from './quorum';

@@ -92,6 +92,11 @@ export function endOfMonth(year: number, month: number): CivilDate {
   return formatDate(DateTime.fromObject({ year, month, day: 1 }, { zone: ZONE }).endOf('month'));
 }
 
+/** The last second of a civil day in Europe/Rome: "due on 30 April" means until 23:59:59 that day. */
+export function endOfDay(date: CivilDate): Instant {
+  return formatInstant(civil(date).endOf('day').startOf('second'));
+}
+
 /** Calendar days from `a` to `b` (negative when b is earlier), counted on civil dates. */
 export function daysBetween(a: CivilDate, b: CivilDate): number {
   return Math.round(civil(b).diff(civil(a), 'days').days);
