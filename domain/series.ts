@@ -11,6 +11,7 @@
  * - `skip`: no meeting that month (the occurrence is reported in `skipped`).
  * The occurrence keeps its nominal date as `plannedDate`, the key that stored overrides refer to.
  */
+import { DateTime } from 'luxon';
 import type { Cadence } from './body-rules';
 import type { HolidayCalendar } from './holidays';
 import {
@@ -20,10 +21,10 @@ import {
   formatDate,
   formatInstant,
   weekdayOf,
+  ZONE,
   type CivilDate,
   type Instant,
 } from './time';
-import { DateTime } from 'luxon';
 
 export interface Occurrence {
   /** The date the rule gives, before any holiday shift: the stable key of this occurrence. */
@@ -57,7 +58,7 @@ export function nthWeekdayOfMonth(
     throw new RangeError(`Giorno della settimana non valido: ${weekday}`);
   if (!(nth === -1 || (Number.isInteger(nth) && nth >= 1 && nth <= 5)))
     throw new RangeError(`Ordinale non valido: ${nth}`);
-  const first = DateTime.fromObject({ year, month, day: 1 }, { zone: 'Europe/Rome' });
+  const first = DateTime.fromObject({ year, month, day: 1 }, { zone: ZONE });
   if (!first.isValid) throw new RangeError(`Mese non valido: ${year}-${month}`);
   if (nth === -1) {
     const last = first.endOf('month').startOf('day');
