@@ -265,9 +265,30 @@ describe('planRange', () => {
     expect(entries.map((e) => e.at)).toEqual(['2028-01-04T18:00:00+01:00', '2028-01-11T18:00:00+01:00']);
   });
 
-  it('rejects an inverted range', () => {
+  it('filters by body, keeping approvals and stages computed with every body', () => {
+    const ads = planRange('2027-01-01', '2027-12-31', CREMASCO, [], { holidays, bodyId: 'ads' });
+    expect(ads.filter((e) => e.type === 'meeting').map((e) => e.at)).toEqual([
+      '2027-04-15T18:00:00+02:00',
+      '2027-07-15T18:00:00+02:00',
+      '2027-12-16T18:00:00+01:00',
+    ]);
+    const deadlines = ads.filter((e) => e.type === 'deadline');
+    expect(deadlines).toHaveLength(3);
+    expect(deadlines[2]!.type === 'deadline' && deadlines[2]!.stages[1]!.meeting?.bodyId).toBe('cr');
+    const sa1 = planRange('2027-01-01', '2027-12-31', CREMASCO, [], { holidays, bodyId: 'sa1' });
+    expect(sa1.map((e) => e.type)).toEqual(['meeting', 'meeting', 'meeting', 'meeting']);
+  });
+
+  it('rejects an inverted or too long range and an unknown body', () => {
     expect(() => planRange('2027-02-01', '2027-01-01', CREMASCO, [], { holidays })).toThrow(
       /Intervallo non valido/,
+    );
+    expect(() => planRange('2027-01-01', '2037-01-01', CREMASCO, [], { holidays })).toThrow(
+      /Intervallo troppo ampio/,
+    );
+    expect(planRange('2027-01-01', '2036-12-31', CREMASCO, [], { holidays }).length).toBeGreaterThan(400);
+    expect(() => planRange('2027-01-01', '2027-01-31', CREMASCO, [], { holidays, bodyId: 'nope' })).toThrow(
+      /Organo sconosciuto: nope/,
     );
   });
 });

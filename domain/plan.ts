@@ -158,26 +158,43 @@ export function planYear(
 export type CalendarEntry =
   ({ type: 'meeting'; at: Instant } & PlannedMeeting) | ({ type: 'deadline'; at: Instant } & PlannedDeadline);
 
+/** The longest range `planRange` accepts, in years: a calendar query never needs more. */
+export const MAX_RANGE_YEARS = 10;
+
 /**
  * Every planned meeting starting and every deliverable due within [from, to] (civil dates in Europe/Rome,
  * both included), sorted by time (meetings by start, deadlines at the end of their due day).
+ *
+ * With `bodyId`, only that body's meetings, and only the deadlines its kind reviews or approves. The plan is
+ * still computed with all bodies, so approvals and stage deadlines are the same as in the full calendar.
  */
 export function planRange(
   from: CivilDate,
   to: CivilDate,
   bodies: readonly PlanBody[],
   overrides: readonly MeetingOverride[],
-  options: PlanOptions,
+  options: PlanOptions & { bodyId?: string },
 ): CalendarEntry[] {
   const first = civil(from);
   const last = civil(to);
   if (last < first) throw new RangeError(`Intervallo non valido: ${from} è dopo ${to}`);
+  if (last.year - first.year >= MAX_RANGE_YEARS) {
+    throw new RangeError(`Intervallo troppo ampio: al massimo ${MAX_RANGE_YEARS} anni`);
+  }
+  const only = options.bodyId === undefined ? undefined : bodies.find((b) => b.id === options.bodyId);
+  if (options.bodyId !== undefined && !only) throw new RangeError(`Organo sconosciuto: ${options.bodyId}`);
   const entries: CalendarEntry[] = [];
   // The year before too: a December occurrence may be shifted or moved into January.
   for (let year = first.year - 1; year <= last.year; year++) {
     const plan = planYear(year, bodies, overrides, options);
-    for (const m of plan.meetings) entries.push({ type: 'meeting', at: m.start, ...m });
-    for (const d of plan.deadlines) entries.push({ type: 'deadline', at: d.dueAt, ...d });
+    for (const m of plan.meetings) {
+      if (!only || m.bodyId === only.id) entries.push({ type: 'meeting', at: m.start, ...m });
+    }
+    for (const d of plan.deadlines) {
+      if (!only || d.approverKind === only.kind || d.reviewerKind === only.kind) {
+        entries.push({ type: 'deadline', at: d.dueAt, ...d });
+      }
+    }
   }
   return entries
     .filter((e) => {
