@@ -15,6 +15,8 @@ export interface MailCatcherOptions {
   mailbox?: Mailbox;
   /** Largest accepted message in bytes (announced with SIZE, enforced with 552). */
   maxSize?: number;
+  /** Delay before each final reply: simulates a slow relay (crash tests, benchmarks). */
+  replyDelayMs?: number;
 }
 
 export interface MailCatcher {
@@ -52,11 +54,15 @@ export async function startMailCatcher(options: MailCatcherOptions = {}): Promis
             Object.assign(new Error('Messaggio troppo grande / message too large'), { responseCode: 552 }),
           );
         }
+        // Stored before the reply, as a real relay commits before it answers 250: a client that dies while
+        // waiting for the reply leaves the message delivered but unconfirmed (the outbox's in-doubt case).
         const { message } = mailbox.add(Buffer.concat(chunks), {
           from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
           to: session.envelope.rcptTo.map((r) => r.address),
         });
-        callback(null, `Ok: queued as ${message.id}`);
+        const reply = () => callback(null, `Ok: queued as ${message.id}`);
+        if (options.replyDelayMs) setTimeout(reply, options.replyDelayMs);
+        else reply();
       });
     },
   });

@@ -1,0 +1,316 @@
+import { spawn } from 'node:child_process';
+import { simpleParser } from 'mailparser';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../../tests/support/database';
+import { icsLines } from '../calendar';
+import { startMailCatcher, type MailCatcher } from '../catcher/server';
+import { SAMPLES } from '../testing/samples';
+import { createMailer, type Mailer } from '../transport';
+import { createOutbox } from './outbox';
+import type { NotificationRequest } from './request';
+
+const FROM = 'Ufficio di Piano <udp@crema.example.org>';
+let db: TestDatabase;
+let catcher: MailCatcher;
+let mailer: Mailer;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  catcher = await startMailCatcher();
+  mailer = createMailer({ smtpUrl: catcher.url });
+});
+afterAll(async () => {
+  mailer?.close();
+  await catcher?.close();
+  await db?.cleanup();
+});
+
+/** A clock the test moves, so retries and leases need no real waiting. */
+function clock(start = Date.now()) {
+  let t = start;
+  return { now: () => new Date(t), advance: (ms: number) => (t += ms) };
+}
+
+function received(to: string) {
+  return catcher.mailbox.list().filter((m) => m.to.includes(to));
+}
+
+async function parsed(to: string) {
+  const [message] = received(to);
+  expect(message, `a message for ${to}`).toBeDefined();
+  return simpleParser(catcher.mailbox.source(message!.id)!);
+}
+
+function convocation(
+  key: string,
+  email: string,
+  extra: Partial<NotificationRequest> = {},
+): NotificationRequest {
+  return {
+    key,
+    kind: 'convocation',
+    data: SAMPLES.convocation,
+    to: { name: 'Sindaco', email },
+    invite: { method: 'REQUEST', meetingId: 'm-1', revision: 0 },
+    ...extra,
+  };
+}
+
+describe('outbox', () => {
+  it('enqueue is idempotent on the key, and each message goes out once with a Message-ID derived from the key', async () => {
+    const outbox = createOutbox({ db: db.prisma, mailer, from: FROM });
+    const requests = [1, 2, 3].map((i) => convocation(`convocation:m-1:p${i}:0`, `a${i}@idem.example.org`));
+    expect(await outbox.enqueue(requests)).toEqual({ created: 3, existing: 0, refused: [] });
+    expect(await outbox.enqueue(requests)).toEqual({ created: 0, existing: 3, refused: [] });
+    const first = await outbox.deliver({ keys: requests.map((r) => r.key) });
+    const second = await outbox.deliver({ keys: requests.map((r) => r.key) });
+    expect(first).toMatchObject({ sent: 3, failed: 0, retrying: 0, nextAttemptAt: null });
+    expect(second.sent).toBe(0);
+
+    const rows = await db.prisma.outboxMessage.findMany({
+      where: { idempotencyKey: { in: requests.map((r) => r.key) } },
+    });
+    expect(rows.map((r) => r.status)).toEqual(['sent', 'sent', 'sent']);
+    for (const row of rows) {
+      expect(row.providerMessageId).toMatch(/^250 .*queued as/);
+      expect(received(row.recipientEmail)).toHaveLength(1);
+      expect(received(row.recipientEmail)[0]!.messageId).toBe(row.messageId);
+      expect(received(row.recipientEmail)[0]!.deliveries).toBe(1);
+    }
+    const mail = await parsed('a1@idem.example.org');
+    expect(mail.subject).toContain('Convocazione Comitato Ristretto');
+    const ics = icsLines(mail.attachments.find((a) => a.contentType === 'text/calendar')!.content.toString());
+    expect(ics).toContain('METHOD:REQUEST');
+    expect(ics.find((l) => l.startsWith('ORGANIZER'))).toBe(
+      'ORGANIZER;CN="Ufficio di Piano":mailto:udp@crema.example.org',
+    );
+  });
+
+  it('a reschedule keeps the UID and raises SEQUENCE; a cancellation sends METHOD:CANCEL', async () => {
+    const outbox = createOutbox({ db: db.prisma, mailer, from: FROM });
+    const to = 'sindaco@reschedule.example.org';
+    await outbox.enqueue([
+      convocation('convocation:m-2:p:0', to, {
+        invite: { method: 'REQUEST', meetingId: 'm-2', revision: 0 },
+      }),
+    ]);
+    await outbox.enqueue([
+      {
+        key: 'reschedule:m-2:p:1',
+        kind: 'reschedule',
+        data: SAMPLES.reschedule,
+        to: { name: 'Sindaco', email: to },
+        invite: { method: 'REQUEST', meetingId: 'm-2', revision: 1 },
+      },
+      {
+        key: 'cancellation:m-2:p:2',
+        kind: 'cancellation',
+        data: SAMPLES.cancellation,
+        to: { name: 'Sindaco', email: to },
+        invite: { method: 'CANCEL', meetingId: 'm-2', revision: 2 },
+      },
+    ]);
+    expect(
+      (await outbox.deliver({ keys: ['convocation:m-2:p:0', 'reschedule:m-2:p:1', 'cancellation:m-2:p:2'] }))
+        .sent,
+    ).toBe(3);
+    const invites = await Promise.all(
+      received(to).map(async (m) => {
+        const mail = await simpleParser(catcher.mailbox.source(m.id)!);
+        return {
+          subject: mail.subject!,
+          ics: icsLines(mail.attachments.find((a) => a.contentType === 'text/calendar')!.content.toString()),
+        };
+      }),
+    );
+    const byKind = (word: string) => invites.find((i) => i.subject.startsWith(word))!.ics;
+    const uid = byKind('Convocazione').find((l) => l.startsWith('UID:'));
+    expect(uid).toBe('UID:meeting-m-2@crema.example.org');
+    expect(byKind('Seduta spostata').find((l) => l.startsWith('UID:'))).toBe(uid);
+    expect(byKind('Seduta spostata')).toContain('SEQUENCE:1');
+    expect(byKind('Seduta spostata')).toContain('DTSTART;TZID=Europe/Rome:20270316T180000');
+    expect(byKind('Convocazione')).toContain('SEQUENCE:0');
+    expect(byKind('Seduta annullata')).toEqual(
+      expect.arrayContaining(['METHOD:CANCEL', 'STATUS:CANCELLED', 'SEQUENCE:2', uid]),
+    );
+  });
+
+  it('SMTP down: messages wait with backoff and go out once the server is back', async () => {
+    const down = await startMailCatcher();
+    const port = down.port;
+    await down.close();
+    const time = clock();
+    const localMailer = createMailer({ smtpUrl: `smtp://127.0.0.1:${port}` });
+    const outbox = createOutbox({
+      db: db.prisma,
+      mailer: localMailer,
+      from: FROM,
+      now: time.now,
+      concurrency: 2,
+    });
+    const requests = Array.from({ length: 8 }, (_, i) =>
+      convocation(`convocation:m-3:p${i}:0`, `d${i}@down.example.org`),
+    );
+    await outbox.enqueue(requests);
+    const keys = requests.map((r) => r.key);
+
+    const whileDown = await outbox.deliver({ keys });
+    expect(whileDown).toMatchObject({ sent: 0, failed: 0, retrying: 8 });
+    const waiting = await db.prisma.outboxMessage.findMany({ where: { idempotencyKey: { in: keys } } });
+    expect(waiting.every((r) => r.status === 'queued' && r.nextAttemptAt > time.now())).toBe(true);
+    // At most one connection attempt per parallel sender: the rest of the round waited instead of hammering.
+    const attempted = waiting.filter((r) => r.attempts === 1);
+    expect(attempted.length).toBeGreaterThanOrEqual(1);
+    expect(attempted.length).toBeLessThanOrEqual(2);
+    expect(waiting.filter((r) => r.attempts === 0)).toHaveLength(8 - attempted.length);
+    expect(attempted[0]!.lastError).toMatch(/ECONNECTION|ECONNREFUSED|ESOCKET/);
+    expect((await outbox.deliver({ keys })).sent).toBe(0); // not due yet
+
+    const back = await startMailCatcher({ port });
+    try {
+      time.advance(31_000);
+      expect(await outbox.deliver({ keys })).toMatchObject({ sent: 8, nextAttemptAt: null });
+      expect(back.mailbox.list()).toHaveLength(8);
+    } finally {
+      localMailer.close();
+      await back.close();
+    }
+  });
+
+  it('a 550 fails at once, is not retried and is listed for the coordinator; the rest of the fan-out goes out', async () => {
+    const time = clock();
+    const outbox = createOutbox({ db: db.prisma, mailer, from: FROM, now: time.now });
+    const requests = [
+      convocation('convocation:m-4:ok:0', 'ok@reject.example.org'),
+      convocation('convocation:m-4:gone:0', 'ex.sindaco@comune.invalid'),
+    ];
+    await outbox.enqueue(requests);
+    expect(await outbox.deliver({ keys: requests.map((r) => r.key) })).toMatchObject({
+      sent: 1,
+      failed: 1,
+      retrying: 0,
+    });
+    time.advance(24 * 3_600_000);
+    expect(await outbox.deliver({ keys: requests.map((r) => r.key) })).toMatchObject({ sent: 0, failed: 0 });
+    const failed = await outbox.listFailed({ keyPrefix: 'convocation:m-4:' });
+    expect(failed).toHaveLength(1);
+    expect(failed[0]).toMatchObject({ recipientEmail: 'ex.sindaco@comune.invalid', attempts: 1 });
+    expect(failed[0]!.lastError).toMatch(/550/);
+    expect(received('ok@reject.example.org')).toHaveLength(1);
+  });
+
+  it('bad address, 20 MB attachment, <script> in the agenda: each has a clear outcome and nothing else is affected', async () => {
+    const outbox = createOutbox({ db: db.prisma, mailer, from: FROM });
+    const twentyMb = Buffer.alloc(20 * 1024 * 1024, 1).toString('base64');
+    const requests: NotificationRequest[] = [
+      convocation('convocation:m-5:bad:0', 'non è un indirizzo'),
+      convocation('convocation:m-5:big:0', 'big@edge.example.org', {
+        attachments: [{ filename: 'verbale.pdf', contentType: 'application/pdf', contentBase64: twentyMb }],
+      }),
+      convocation('convocation:m-5:script:0', 'script@edge.example.org', {
+        data: {
+          ...SAMPLES.convocation,
+          agenda: [{ title: '<script>alert("x")</script>Bilancio', documents: [] }],
+        },
+      }),
+      convocation('convocation:m-5:fine:0', 'fine@edge.example.org'),
+    ];
+    const enqueued = await outbox.enqueue(requests);
+    expect(enqueued.created).toBe(4);
+    expect(enqueued.refused).toEqual([
+      { key: 'convocation:m-5:bad:0', reason: expect.stringMatching(/^Indirizzo non valido/) },
+      { key: 'convocation:m-5:big:0', reason: expect.stringMatching(/^Allegato troppo grande: 20\.0 MB/) },
+    ]);
+    expect(await outbox.deliver({ keys: requests.map((r) => r.key) })).toMatchObject({ sent: 2, failed: 0 });
+    const html = String((await parsed('script@edge.example.org')).html);
+    expect(html).not.toContain('<script>');
+    expect(html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;Bilancio');
+    expect(received('fine@edge.example.org')).toHaveLength(1);
+    expect(received('big@edge.example.org')).toHaveLength(0);
+    expect(
+      (await outbox.listFailed({ keyPrefix: 'convocation:m-5:' })).map((f) => f.idempotencyKey).sort(),
+    ).toEqual(['convocation:m-5:bad:0', 'convocation:m-5:big:0']);
+    // Malformed template data is a programming error: refused before anything is stored.
+    await expect(
+      outbox.enqueue([
+        { ...convocation('convocation:m-5:broken:0', 'x@edge.example.org'), data: { district: 'X' } },
+      ]),
+    ).rejects.toThrow(/convocation:m-5:broken:0/);
+    expect(
+      await db.prisma.outboxMessage.count({ where: { idempotencyKey: 'convocation:m-5:broken:0' } }),
+    ).toBe(0);
+  });
+
+  it('a process killed with SIGKILL mid fan-out: after the restart every recipient has exactly one copy', async () => {
+    const count = 60;
+    // A relay that takes 15 ms to answer, so the kill lands while messages are in flight.
+    const slow = await startMailCatcher({ replyDelayMs: 15 });
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        fileURLToPath(new URL('../testing/fanout-child.ts', import.meta.url)),
+        db.url,
+        slow.url,
+        String(count),
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<NodeJS.Signals | number | null>((resolve) =>
+      child.on('exit', (code, signal) => resolve(signal ?? code)),
+    );
+    const deadline = Date.now() + 30_000;
+    while (slow.mailbox.list().length < count / 3 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 5));
+    child.kill('SIGKILL');
+    expect(await exited, stderr).toBe('SIGKILL');
+
+    const before = await db.prisma.outboxMessage.groupBy({
+      by: ['status'],
+      where: { idempotencyKey: { startsWith: 'convocation:crash:' } },
+      _count: true,
+    });
+    const statuses = Object.fromEntries(before.map((g) => [g.status, g._count]));
+    expect(statuses.sent ?? 0).toBeLessThan(count); // it really died in the middle
+    expect(statuses.queued ?? 0).toBeGreaterThan(0);
+
+    // The restart: a new process (here the test's own) drains once the dead process's lease has expired.
+    const restartMailer = createMailer({ smtpUrl: slow.url });
+    try {
+      const outbox = createOutbox({
+        db: db.prisma,
+        mailer: restartMailer,
+        from: FROM,
+        now: () => new Date(Date.now() + 5 * 60_000 + 1_000),
+      });
+      const after = await outbox.deliver();
+      expect(after.failed).toBe(0);
+      expect(after.resumed).toBe(statuses.sending ?? 0);
+    } finally {
+      restartMailer.close();
+    }
+    const rows = await db.prisma.outboxMessage.findMany({
+      where: { idempotencyKey: { startsWith: 'convocation:crash:' } },
+    });
+    expect(rows).toHaveLength(count);
+    expect(rows.every((r) => r.status === 'sent')).toBe(true);
+    const caught = slow.mailbox.list();
+    for (const row of rows) {
+      const copies = caught.filter((m) => m.to.includes(row.recipientEmail));
+      expect(copies, row.recipientEmail).toHaveLength(1);
+      expect(copies[0]!.messageId).toBe(row.messageId);
+    }
+    // Repeated SMTP deliveries can only come from rows that were in flight at the kill (at most the pool
+    // size), and carry the same Message-ID, so the mailbox kept one copy.
+    const repeated = caught.filter((m) => m.deliveries > 1).length;
+    expect(repeated).toBeLessThanOrEqual(statuses.sending ?? 0);
+    console.log(
+      `crash test: ${JSON.stringify(statuses)} at the kill; ${repeated} in-flight message(s) delivered twice, deduplicated by Message-ID`,
+    );
+    await slow.close();
+  });
+});

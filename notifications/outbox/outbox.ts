@@ -1,0 +1,336 @@
+/**
+ * The outbox: every e-mail the service sends is first a row in Postgres, then an SMTP transaction.
+ *
+ * Life of a row: queued -> sending -> sent | failed.
+ *  - `enqueue` renders the message once and stores it whole (subject, bodies, invite, Message-ID, Date).
+ *    It is idempotent on `idempotencyKey` (INSERT ... ON CONFLICT DO NOTHING): a workflow activity retried
+ *    any number of times creates one row per recipient and purpose.
+ *  - `deliver` claims due rows with a compare-and-set update (status and nextAttemptAt must still be what
+ *    it read), so two drainers never send the same row at once; the claim sets a lease (nextAttemptAt =
+ *    now + lease) longer than any SMTP transaction can last (bounded by the transport's timeouts).
+ *  - The SMTP reply decides: 2xx -> sent (reply and queue id stored); 4xx or no connection -> back to
+ *    queued with exponential backoff; 5xx, invalid address, no PEC transport, oversize -> failed with the
+ *    reason, never retried, listed by `listFailed` for the coordinator.
+ *
+ * Why a crash cannot make a well-behaved server keep a second copy:
+ *  1. Before the SMTP DATA is sent the row is `sending` with a lease. If the process dies before the
+ *     server's final reply, the server has not accepted the message (SMTP accepts only with that reply),
+ *     so the resend after the lease expires is the first real delivery.
+ *  2. The only window left is after the server's 250 reply and before the `sent` write reaches Postgres
+ *     (one round trip, about a millisecond, for at most `concurrency` messages in flight). A resend from
+ *     this state is byte-identical: same Message-ID (a hash of the key), same Date header, same bodies
+ *     and the same invite UID/SEQUENCE, all frozen in the row at enqueue. Receivers that suppress
+ *     duplicate deliveries by Message-ID (Gmail, Exchange duplicate detection, Cyrus duplicate delivery
+ *     suppression, and our own mail catcher) store one copy; calendar clients update the same event
+ *     (same UID and SEQUENCE) instead of adding one.
+ *  3. Residual risk, stated honestly: a server that neither dedupes by Message-ID nor by anything else
+ *     may show a second identical copy for a message in that window. SMTP offers no way to ask a server
+ *     "did you already take Message-ID X?", so no client can close it; the row records the resend
+ *     (attempts > 1 and lastError "ripresa dopo interruzione") so it can be audited.
+ */
+import { buildInvite, icsLines } from '../calendar';
+import { renderMessage } from '../templates/render';
+import type { TemplateKind } from '../templates/data';
+import type { Mailer } from '../transport';
+import { classifySendError, describeSendError } from '../transport';
+import type { OutboxDb, OutboxRow } from './db';
+import { domainOf, messageIdFor } from './message-id';
+import {
+  MAX_ATTACHMENTS_BYTES,
+  NotificationRequest,
+  isValidAddress,
+  type ParsedNotificationRequest,
+} from './request';
+
+export interface OutboxOptions {
+  db: OutboxDb;
+  mailer: Mailer;
+  /** MAIL_FROM, e.g. "Ufficio di Piano <ufficio.piano@comune.crema.cr.it>"; also the invite's ORGANIZER. */
+  from: string;
+  /** Domain of Message-IDs and invite UIDs; defaults to the sender's domain. */
+  domain?: string;
+  now?: () => Date;
+  /** How long a claimed row is left alone before it is considered interrupted. */
+  leaseMs?: number;
+  /** Messages sent in parallel: the transport's pool size. */
+  concurrency?: number;
+  retry?: { baseMs: number; maxMs: number; maxAttempts: number };
+}
+
+export interface EnqueueResult {
+  /** Rows created by this call. */
+  created: number;
+  /** Keys that already had a row (a retried activity, a repeated fan-out): left untouched. */
+  existing: number;
+  /** Keys stored directly as failed by this call, with the reason (bad address, attachment, no PEC). */
+  refused: { key: string; reason: string }[];
+}
+
+export interface DeliveryResult {
+  sent: number;
+  failed: number;
+  /** Rows waiting for a retry after a temporary failure. */
+  retrying: number;
+  /** Rows sent again after an interrupted attempt (see the header comment). */
+  resumed: number;
+  /** Earliest retry among the still-pending rows considered, so a workflow can sleep until then. */
+  nextAttemptAt: string | null;
+}
+
+const RESUMED =
+  'ripresa dopo interruzione: reinviato con lo stesso Message-ID / resumed after an interruption';
+
+interface MeetingData {
+  bodyName: string;
+  title?: string;
+  startsAt: string;
+  endsAt: string;
+  place?: string;
+  onlineUrl?: string;
+}
+
+export function createOutbox(options: OutboxOptions) {
+  const { db, mailer } = options;
+  const now = options.now ?? (() => new Date());
+  const domain = options.domain ?? domainOf(options.from);
+  const leaseMs = options.leaseMs ?? 5 * 60_000;
+  const concurrency = options.concurrency ?? 5;
+  const retry = options.retry ?? { baseMs: 30_000, maxMs: 3_600_000, maxAttempts: 12 };
+  const organizer = parseFrom(options.from);
+
+  function refusal(request: ParsedNotificationRequest): string | null {
+    if (!isValidAddress(request.to.email))
+      return `Indirizzo non valido / invalid address: ${request.to.email}`;
+    if (request.channel === 'pec' && !mailer.hasPec()) {
+      return 'PEC non configurata (PEC_SMTP_URL) / no PEC transport configured';
+    }
+    const bytes = request.attachments.reduce(
+      (sum, a) => sum + Math.floor((a.contentBase64.length * 3) / 4),
+      0,
+    );
+    if (bytes > MAX_ATTACHMENTS_BYTES) {
+      return `Allegato troppo grande: ${(bytes / 1048576).toFixed(1)} MB (massimo ${MAX_ATTACHMENTS_BYTES / 1048576} MB); pubblicare il documento e inviarne il collegamento / attachment too large, send a link`;
+    }
+    if (bytes > 0) {
+      return 'Allegati non ancora supportati dalla coda: inviare il collegamento al documento / attachments not supported yet, send a link';
+    }
+    return null;
+  }
+
+  function toRow(request: ParsedNotificationRequest, at: Date) {
+    let rendered;
+    try {
+      rendered = renderMessage(request.kind as TemplateKind, request.data as never);
+    } catch (error) {
+      throw new Error(
+        `Dati del messaggio ${request.key} non validi / invalid message data: ${String(error)}`,
+        {
+          cause: error,
+        },
+      );
+    }
+    const reason = refusal(request);
+    const meeting = request.data.meeting as MeetingData | undefined;
+    if (request.invite && !meeting) {
+      throw new Error(
+        `${request.key}: il tipo ${request.kind} non ha una seduta per l'invito / no meeting to invite to`,
+      );
+    }
+    const ics =
+      request.invite && meeting && !reason
+        ? buildInvite({
+            method: request.invite.method,
+            meetingId: request.invite.meetingId,
+            revision: request.invite.revision,
+            summary: meeting.title ? `${meeting.bodyName} – ${meeting.title}` : meeting.bodyName,
+            startsAt: meeting.startsAt,
+            endsAt: meeting.endsAt,
+            location: meeting.place ?? meeting.onlineUrl,
+            url: meeting.onlineUrl,
+            organizer,
+            attendee: { name: request.to.name ?? request.to.email, email: request.to.email },
+            stampedAt: at.toISOString(),
+            uidDomain: domain,
+          })
+        : null;
+    return {
+      reason,
+      row: {
+        idempotencyKey: request.key,
+        kind: request.kind,
+        channel: request.channel === 'pec' ? ('pec' as const) : ('email' as const),
+        status: reason ? ('failed' as const) : ('queued' as const),
+        recipientEmail: request.to.email,
+        recipientName: request.to.name ?? null,
+        personId: request.personId ?? null,
+        subject: rendered.subject,
+        htmlBody: rendered.html,
+        textBody: rendered.text,
+        ics,
+        messageId: messageIdFor(request.key, domain),
+        lastError: reason,
+        nextAttemptAt: at,
+        // Also the Date header: frozen here so every attempt sends the same bytes.
+        createdAt: at,
+      },
+    };
+  }
+
+  /** Renders and stores messages; one row per key, whatever the number of calls. */
+  async function enqueue(input: NotificationRequest[]): Promise<EnqueueResult> {
+    const at = now();
+    const prepared = input.map((raw) => toRow(NotificationRequest.parse(raw), at));
+    const keys = prepared.map((p) => p.row.idempotencyKey);
+    const before = new Set(
+      (
+        await db.outboxMessage.findMany({
+          where: { idempotencyKey: { in: keys } },
+          select: { idempotencyKey: true },
+        })
+      ).map((r) => r.idempotencyKey),
+    );
+    const fresh = prepared.filter((p) => !before.has(p.row.idempotencyKey));
+    // ON CONFLICT DO NOTHING: a concurrent enqueue of the same key (two activity attempts) loses quietly.
+    const { count } = await db.outboxMessage.createMany({
+      data: fresh.map((p) => p.row),
+      skipDuplicates: true,
+    });
+    return {
+      created: count,
+      existing: keys.length - count,
+      refused: fresh.filter((p) => p.reason).map((p) => ({ key: p.row.idempotencyKey, reason: p.reason! })),
+    };
+  }
+
+  function backoff(attempts: number): number {
+    return Math.min(retry.maxMs, retry.baseMs * 2 ** Math.max(0, attempts - 1));
+  }
+
+  /** Sends every due row (optionally only those with the given keys), `concurrency` at a time. */
+  async function deliver(filter: { keys?: string[]; limit?: number } = {}): Promise<DeliveryResult> {
+    const at = now();
+    const keyFilter = filter.keys ? { idempotencyKey: { in: filter.keys } } : {};
+    const due = await db.outboxMessage.findMany({
+      where: { ...keyFilter, status: { in: ['queued', 'sending'] }, nextAttemptAt: { lte: at } },
+      orderBy: { nextAttemptAt: 'asc' },
+      take: filter.limit ?? 1000,
+    });
+    const result: DeliveryResult = { sent: 0, failed: 0, retrying: 0, resumed: 0, nextAttemptAt: null };
+    // Set when the server cannot be reached: the rest of the round waits too, instead of hammering it.
+    let unreachableUntil: Date | null = null;
+
+    const sendOne = async (row: OutboxRow) => {
+      if (unreachableUntil) {
+        await db.outboxMessage.updateMany({
+          where: { id: row.id, status: row.status, nextAttemptAt: row.nextAttemptAt },
+          data: { nextAttemptAt: unreachableUntil },
+        });
+        result.retrying += 1;
+        return;
+      }
+      const resumed = row.status === 'sending';
+      // Compare-and-set: only the drainer that still sees the row as it read it may send it.
+      const claimed = await db.outboxMessage.updateMany({
+        where: { id: row.id, status: row.status, nextAttemptAt: row.nextAttemptAt, attempts: row.attempts },
+        data: {
+          status: 'sending',
+          attempts: { increment: 1 },
+          nextAttemptAt: new Date(at.getTime() + leaseMs),
+          ...(resumed ? { lastError: RESUMED } : {}),
+        },
+      });
+      if (claimed.count !== 1) return;
+      if (resumed) result.resumed += 1;
+      try {
+        const reply = await mailer.send(row.channel === 'pec' ? 'pec' : 'smtp', {
+          from: options.from,
+          to: { name: row.recipientName, address: row.recipientEmail },
+          subject: row.subject,
+          html: row.htmlBody,
+          text: row.textBody,
+          messageId: row.messageId,
+          date: row.createdAt,
+          calendar: row.ics ? { method: calendarMethod(row.ics), content: row.ics } : null,
+        });
+        // Only this write separates "accepted by the server" from "recorded as sent": see the header comment.
+        await db.outboxMessage.update({
+          where: { id: row.id },
+          data: { status: 'sent', sentAt: now(), providerMessageId: reply.response },
+        });
+        result.sent += 1;
+      } catch (error) {
+        const attempts = row.attempts + 1;
+        const reason = describeSendError(error);
+        if (classifySendError(error) === 'permanent' || attempts >= retry.maxAttempts) {
+          await db.outboxMessage.update({
+            where: { id: row.id },
+            data: { status: 'failed', lastError: reason },
+          });
+          result.failed += 1;
+          return;
+        }
+        const retryAt = new Date(now().getTime() + backoff(attempts));
+        if ((error as { responseCode?: number }).responseCode === undefined) unreachableUntil = retryAt;
+        await db.outboxMessage.update({
+          where: { id: row.id },
+          data: { status: 'queued', lastError: reason, nextAttemptAt: retryAt },
+        });
+        result.retrying += 1;
+      }
+    };
+
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: Math.min(concurrency, due.length) }, async () => {
+        while (next < due.length) await sendOne(due[next++]!);
+      }),
+    );
+    const pending = await db.outboxMessage.findFirst({
+      where: { ...keyFilter, status: { in: ['queued', 'sending'] } },
+      orderBy: { nextAttemptAt: 'asc' },
+      select: { nextAttemptAt: true },
+    });
+    result.nextAttemptAt = pending?.nextAttemptAt.toISOString() ?? null;
+    return result;
+  }
+
+  /**
+   * Messages that will not go out unless someone acts (wrong address, refused by the server, too many
+   * temporary failures): the coordinator's list. `keyPrefix` narrows it, e.g. "convocation:<meeting>:".
+   */
+  function listFailed(filter: { keyPrefix?: string } = {}) {
+    return db.outboxMessage.findMany({
+      where: {
+        status: 'failed',
+        ...(filter.keyPrefix ? { idempotencyKey: { startsWith: filter.keyPrefix } } : {}),
+      },
+      orderBy: { updatedAt: 'desc' },
+      select: {
+        id: true,
+        idempotencyKey: true,
+        kind: true,
+        recipientEmail: true,
+        recipientName: true,
+        personId: true,
+        subject: true,
+        lastError: true,
+        attempts: true,
+        updatedAt: true,
+      },
+    });
+  }
+
+  return { enqueue, deliver, listFailed };
+}
+
+export type Outbox = ReturnType<typeof createOutbox>;
+
+function calendarMethod(ics: string): 'REQUEST' | 'CANCEL' {
+  return icsLines(ics).includes('METHOD:CANCEL') ? 'CANCEL' : 'REQUEST';
+}
+
+function parseFrom(from: string): { name: string; email: string } {
+  const match = /^\s*"?([^"<]*?)"?\s*<([^>]+)>\s*$/.exec(from);
+  if (match) return { name: match[1] || match[2]!, email: match[2]! };
+  return { name: from.trim(), email: from.trim() };
+}
