@@ -7,7 +7,6 @@
  * evaluate the domain rules: notice in giorni liberi, working days, escalation ladder) and do every side
  * effect. So a planning activity returns the instants the workflow then sleeps until.
  */
-
 /** Deterministic workflow ids: starting twice is idempotent and the reconciler can find what is missing. */
 export const workflowId = {
   meeting: (meetingId: string) => `meeting/${meetingId}`,
@@ -24,7 +23,8 @@ export const DEFAULT_TASK_QUEUE = 'governance';
 export interface MeetingPlan {
   meetingId: string;
   bodyId: string;
-  status: 'planned' | 'convened' | 'held' | 'cancelled';
+  /** Same values as the database's MeetingStatus. */
+  status: 'planned' | 'convened' | 'held' | 'closed' | 'cancelled';
   revision: number;
   startsAt: string;
   endsAt: string;
@@ -54,7 +54,7 @@ export interface AgendaAddendum {
 }
 
 export interface AttendanceRecord {
-  entries: { personId: string; present: boolean; delegateName?: string }[];
+  entries: { personId: string; status: 'present' | 'delegate' | 'absent'; delegateName?: string }[];
 }
 
 export interface AnswerNotice {
@@ -68,7 +68,7 @@ export interface QuorumResult {
   reached: boolean;
 }
 
-/** One step of an escalation ladder, as the domain computes it for a given deadline. */
+/** One step of a reminder/escalation ladder (domain/escalation.ts): level 0 is a reminder before the deadline. */
 export interface LadderStep {
   level: number;
   at: string;
@@ -80,6 +80,7 @@ export interface SentSummary {
 
 // ---------------------------------------------------------------- deliverables
 
+/** Same values as the database's open stages: UdP draft -> Comitato Ristretto review -> Assemblea approval. */
 export type DeliverableStage = 'udp_draft' | 'cr_review' | 'ads_approval';
 
 export interface DeliverablePlan {
@@ -152,8 +153,8 @@ export interface MeetingActivities {
   minutesLadder(meetingId: string): Promise<LadderStep[]>;
   /** Key `minutes-request:<meeting>`. */
   requestMinutes(meetingId: string): Promise<SentSummary>;
-  /** Key `minutes-escalation:<meeting>:<level>:<person>`. */
-  escalateMinutes(meetingId: string, level: number): Promise<SentSummary>;
+  /** The step at `at`: a reminder (level 0) or an escalation; key `minutes-step:<meeting>:<at>:<person>`. */
+  escalateMinutes(meetingId: string, step: LadderStep): Promise<SentSummary>;
   /** Members, and for the Comitato Ristretto the lead comuni: keys `minutes:<meeting>:<person>`. */
   circulateMinutes(meetingId: string): Promise<SentSummary>;
 }
@@ -185,6 +186,9 @@ export interface PlanningActivities {
   ensureYearDeliverables(ambitoId: string, year: number): Promise<string[]>;
   /** Bodies of the ambito whose rules carry a cadence. */
   bodiesWithSeries(ambitoId: string): Promise<string[]>;
-  /** Evaluates the compliance rules at `at`, reports new findings (idempotent), returns them. */
-  checkCompliance(ambitoId: string, at: string): Promise<ComplianceFinding[]>;
+  /** Evaluates the compliance rules at `at`, reports new findings (idempotent), says when to look again. */
+  checkCompliance(
+    ambitoId: string,
+    at: string,
+  ): Promise<{ findings: ComplianceFinding[]; nextCheckAt: string }>;
 }

@@ -136,6 +136,10 @@ export async function meetingWorkflow(input: { meetingId: string }): Promise<Mee
   };
 
   if (state.phase === 'cancelled') return state;
+  if (plan.status === 'closed') {
+    state.phase = 'closed';
+    return state;
+  }
 
   // 1. Convocation: at the latest moment the notice rule allows, or earlier if the coordinator releases it.
   if (plan.status === 'planned') {
@@ -181,7 +185,7 @@ export async function meetingWorkflow(input: { meetingId: string }): Promise<Mee
         await applyAttendance();
       }
       if (minutesSubmitted) break;
-      await act.escalateMinutes(meetingId, step.level);
+      await act.escalateMinutes(meetingId, step);
       state.minutesEscalationLevel = step.level;
     }
     while (!minutesSubmitted) {

@@ -1,0 +1,514 @@
+/**
+ * The meeting workflow's side effects. Each is safe to retry: database writes are guarded by the state they
+ * expect (revision, status, unique source keys) and every message has an idempotency key naming its
+ * meeting, recipient and revision, so a retried activity or a workflow rebuilt by the reconciler sends
+ * nothing twice.
+ */
+import { DateTime } from 'luxon';
+import {
+  BodyRules,
+  dateOf,
+  endOfDay,
+  escalationSteps,
+  evaluateQuorum,
+  formatInstant,
+  type EscalationStep,
+} from '../domain/index';
+import { issueAnswerLinks } from '../notifications/answers/answers';
+import type { NotificationRequest } from '../notifications/outbox/request';
+import type { Prisma } from '../prisma/client';
+import type { AttendanceRecord, LadderStep, MeetingActivities, MeetingPlan } from '../workflows/contracts';
+import {
+  defaultAgenda,
+  legalBasis,
+  templateAgenda,
+  templateMeeting,
+  type MeetingView,
+  type Recipient,
+} from './compose';
+import { activityNow, type ActivityDeps } from './context';
+import { escalationRecipients, escalationRequests } from './escalations';
+import { sendMessages } from './mail';
+import { leadComuniRecipients, minuteTakers, seatRecipients, unique } from './people';
+import { meetingTimeline } from './timeline';
+
+export const iso = (d: Date): string => formatInstant(DateTime.fromJSDate(d));
+/** A `date` column (UTC midnight) as the civil date it stores. */
+export const civilOf = (d: Date): string => d.toISOString().slice(0, 10);
+
+const meetingInclude = {
+  body: { include: { ambito: true, convenerOrganisation: true } },
+  agendaItems: { orderBy: { position: 'asc' } },
+  verbale: true,
+} satisfies Prisma.MeetingInclude;
+
+export function createMeetingActivities(deps: ActivityDeps): MeetingActivities {
+  const db = deps.prisma;
+  const base = deps.publicBaseUrl.replace(/\/$/, '');
+  const meetingUrl = (id: string) => `${base}/riunioni/${id}`;
+
+  async function load(meetingId: string) {
+    const m = await db.meeting.findUniqueOrThrow({ where: { id: meetingId }, include: meetingInclude });
+    const rules = BodyRules.parse(m.body.rules);
+    const view: MeetingView = {
+      id: m.id,
+      bodyId: m.bodyId,
+      bodyName: m.body.name,
+      bodyKind: m.body.kind,
+      startsAt: iso(m.startsAt),
+      endsAt: iso(m.endsAt),
+      place: m.place,
+      onlineUrl: m.onlineUrl ?? (m.place ? null : meetingUrl(m.id)),
+      urgent: m.urgent,
+      revision: m.revision,
+      agenda: m.agendaItems.length > 0 ? m.agendaItems : defaultAgenda(rules.minutes.required),
+    };
+    const common = {
+      district: m.body.ambito.name,
+      sender: { name: m.body.convenerRole },
+      meeting: templateMeeting(view),
+    };
+    const timeline = meetingTimeline(view, rules, deps.holidays);
+    // The verbale's stored due date wins: the coordinator may have granted more time.
+    const minutesDueAt = m.verbale
+      ? endOfDay(civilOf(m.verbale.dueDate))
+      : (timeline.minutesDueAt ?? view.endsAt);
+    return { m, rules, view, common, timeline, minutesDueAt };
+  }
+
+  async function plan(meetingId: string): Promise<MeetingPlan> {
+    const { m, rules, view, timeline: t, minutesDueAt } = await load(meetingId);
+    const v = m.verbale;
+    return {
+      meetingId: m.id,
+      bodyId: m.bodyId,
+      status: m.status,
+      revision: m.revision,
+      startsAt: view.startsAt,
+      endsAt: view.endsAt,
+      convocationAt: t.convocationAt,
+      reminderAt: t.reminderAt,
+      minutesRequired: rules.minutes.required,
+      minutesDueAt: rules.minutes.required ? minutesDueAt : null,
+      minutesStatus: v?.circulatedAt
+        ? 'circulated'
+        : v?.approvedAt
+          ? 'approved'
+          : v?.submittedAt
+            ? 'submitted'
+            : 'none',
+    };
+  }
+
+  async function audit(action: string, meetingId: string, data: Prisma.InputJsonValue): Promise<void> {
+    await db.auditEvent.create({
+      data: {
+        actor: `workflow:meeting/${meetingId}`,
+        action,
+        entity: 'meeting',
+        entityId: meetingId,
+        data,
+        at: activityNow(),
+      },
+    });
+  }
+
+  /** Messages that carry answer links (convocation, update, reminder), one per recipient. */
+  async function withAnswerLinks(
+    loaded: Awaited<ReturnType<typeof load>>,
+    recipients: Recipient[],
+    build: (
+      r: Recipient,
+      answerLinks: Record<'present' | 'absent' | 'delegate', string>,
+    ) => NotificationRequest,
+  ): Promise<NotificationRequest[]> {
+    const requests: NotificationRequest[] = [];
+    for (const r of recipients) {
+      const links = await issueAnswerLinks(db, deps.answerLinkSecret, {
+        meetingId: loaded.m.id,
+        personId: r.personId,
+        expiresAt: loaded.view.endsAt,
+        baseUrl: base,
+      });
+      requests.push(build(r, links));
+    }
+    return requests;
+  }
+
+  const to = (r: Recipient) => ({ name: r.name, email: r.email });
+
+  return {
+    planMeeting: plan,
+
+    async sendConvocations(meetingId, revision) {
+      const loaded = await load(meetingId);
+      const { m, view, common } = loaded;
+      const recipients = await seatRecipients(db, m.bodyId, m.startsAt);
+      const cabina = m.body.kind === 'cabina_di_regia' && m.body.convenerOrganisation;
+      const requests = await withAnswerLinks(loaded, recipients, (r, answerLinks) => ({
+        key: `convocation:${m.id}:${r.personId}:${revision}`,
+        kind: cabina ? 'cabinaInvitation' : 'convocation',
+        to: to(r),
+        data: {
+          ...common,
+          recipient: { name: r.name },
+          agenda: templateAgenda(view.agenda),
+          legalBasis: legalBasis(view.bodyKind),
+          answerLinks,
+          ...(cabina ? { onBehalfOf: cabina.name } : {}),
+        },
+        invite: { method: 'REQUEST', meetingId: m.id, revision },
+        meetingId: m.id,
+        personId: r.personId,
+      }));
+      const sent = await sendMessages(deps, requests);
+      const updated = await db.meeting.updateMany({
+        where: { id: m.id, status: 'planned' },
+        data: { status: 'convened', convenedAt: activityNow() },
+      });
+      if (updated.count === 1)
+        await audit('meeting.convened', m.id, { revision, recipients: recipients.length });
+      return sent;
+    },
+
+    async rescheduleMeeting(meetingId, toRevision, change) {
+      const current = await db.meeting.findUniqueOrThrow({ where: { id: meetingId } });
+      if (current.revision === toRevision - 1) {
+        await db.$transaction([
+          db.meeting.update({
+            where: { id: meetingId, revision: toRevision - 1 },
+            data: {
+              startsAt: new Date(change.startsAt),
+              endsAt: new Date(change.endsAt),
+              revision: toRevision,
+            },
+          }),
+          db.auditEvent.create({
+            data: {
+              actor: `workflow:meeting/${meetingId}`,
+              action: 'meeting.rescheduled',
+              entity: 'meeting',
+              entityId: meetingId,
+              data: { revision: toRevision, previousStartsAt: iso(current.startsAt), ...change },
+              at: activityNow(),
+            },
+          }),
+        ]);
+      }
+      return plan(meetingId);
+    },
+
+    async sendRescheduleNotices(meetingId, revision) {
+      const loaded = await load(meetingId);
+      const { m, common } = loaded;
+      const event = await db.auditEvent.findFirstOrThrow({
+        where: {
+          entity: 'meeting',
+          entityId: meetingId,
+          action: 'meeting.rescheduled',
+          data: { path: ['revision'], equals: revision },
+        },
+      });
+      const change = event.data as { previousStartsAt: string; reason?: string };
+      const recipients = await convened(m.id, m.bodyId, m.startsAt);
+      const requests = await withAnswerLinks(loaded, recipients, (r, answerLinks) => ({
+        key: `reschedule:${m.id}:${r.personId}:${revision}`,
+        kind: 'reschedule',
+        to: to(r),
+        data: {
+          ...common,
+          recipient: { name: r.name },
+          previousStartsAt: change.previousStartsAt,
+          ...(change.reason ? { reason: change.reason } : {}),
+          answerLinks,
+        },
+        invite: { method: 'REQUEST', meetingId: m.id, revision },
+        meetingId: m.id,
+        personId: r.personId,
+      }));
+      return sendMessages(deps, requests);
+    },
+
+    async sendReminders(meetingId, revision) {
+      const loaded = await load(meetingId);
+      const { m, common } = loaded;
+      const silent = await db.invitation.findMany({
+        where: { meetingId, answer: null },
+        include: { person: true },
+        orderBy: { person: { email: 'asc' } },
+      });
+      const recipients = silent.map((i) => ({
+        personId: i.personId,
+        name: i.person.fullName,
+        email: i.person.email,
+      }));
+      const requests = await withAnswerLinks(loaded, recipients, (r, answerLinks) => ({
+        key: `reminder:${m.id}:${r.personId}:${revision}`,
+        kind: 'answerReminder',
+        to: to(r),
+        data: { ...common, recipient: { name: r.name }, answerLinks },
+        meetingId: m.id,
+        personId: r.personId,
+      }));
+      return sendMessages(deps, requests);
+    },
+
+    async cancelMeeting(meetingId, revision, request, notify) {
+      // The cancellation is itself a change the calendars must see: SEQUENCE goes up once more.
+      const cancelRevision = notify ? revision + 1 : revision;
+      const updated = await db.meeting.updateMany({
+        where: { id: meetingId, status: { not: 'cancelled' } },
+        data: {
+          status: 'cancelled',
+          cancelledAt: activityNow(),
+          cancellationReason: request.reason,
+          revision: cancelRevision,
+        },
+      });
+      if (updated.count === 1)
+        await audit('meeting.cancelled', meetingId, { revision: cancelRevision, reason: request.reason });
+      if (!notify) return { messages: 0 };
+      const { m, common } = await load(meetingId);
+      const recipients = await convened(m.id, m.bodyId, m.startsAt);
+      return sendMessages(
+        deps,
+        recipients.map((r) => ({
+          key: `cancellation:${m.id}:${r.personId}:${cancelRevision}`,
+          kind: 'cancellation',
+          to: to(r),
+          data: { ...common, recipient: { name: r.name }, reason: request.reason },
+          invite: { method: 'CANCEL', meetingId: m.id, revision: cancelRevision },
+          meetingId: m.id,
+          personId: r.personId,
+        })),
+      );
+    },
+
+    async addAgendaItems(meetingId, addendumNo, addendum, notify) {
+      await db.$transaction(async (tx) => {
+        const last = await tx.agendaItem.findFirst({ where: { meetingId }, orderBy: { position: 'desc' } });
+        let position = last?.position ?? 0;
+        for (const [i, item] of addendum.items.entries()) {
+          const sourceKey = `addendum:${addendumNo}:${i}`;
+          const exists = await tx.agendaItem.findUnique({
+            where: { meetingId_sourceKey: { meetingId, sourceKey } },
+          });
+          if (exists) continue;
+          await tx.agendaItem.create({
+            data: {
+              meetingId,
+              position: ++position,
+              title: item.title,
+              description: item.description ?? null,
+              isAddendum: notify,
+              sourceKey,
+            },
+          });
+        }
+      });
+      if (!notify) return { messages: 0 };
+      const { m, view, common } = await load(meetingId);
+      const added = m.agendaItems.filter((a) => a.sourceKey?.startsWith(`addendum:${addendumNo}:`));
+      const recipients = await convened(m.id, m.bodyId, m.startsAt);
+      return sendMessages(
+        deps,
+        recipients.map((r) => ({
+          key: `addendum:${m.id}:${r.personId}:${addendumNo}`,
+          kind: 'agendaAddendum',
+          to: to(r),
+          data: {
+            ...common,
+            recipient: { name: r.name },
+            firstNumber: added[0]?.position ?? view.agenda.length,
+            addedItems: templateAgenda(added),
+            legalBasis: legalBasis(view.bodyKind),
+          },
+          meetingId: m.id,
+          personId: r.personId,
+        })),
+      );
+    },
+
+    async rejectAgendaAddendum(meetingId, addendum, reason) {
+      await audit('meeting.addendum_rejected', meetingId, { reason, items: addendum.items });
+    },
+
+    async recordAttendance(meetingId, record: AttendanceRecord) {
+      const { m, rules } = await load(meetingId);
+      const memberships = await db.membership.findMany({
+        where: {
+          seat: { bodyId: m.bodyId, votes: true },
+          validFrom: { lte: m.startsAt },
+          OR: [{ validTo: null }, { validTo: { gte: m.startsAt } }],
+        },
+      });
+      const seatOf = new Map<string, string>();
+      for (const ms of memberships) {
+        seatOf.set(ms.personId, ms.seatId);
+        if (ms.delegatePersonId) seatOf.set(ms.delegatePersonId, ms.seatId);
+      }
+      for (const e of record.entries) {
+        const data = {
+          status: e.status,
+          delegateName: e.delegateName ?? null,
+          seatId: seatOf.get(e.personId) ?? null,
+        };
+        await db.attendance.upsert({
+          where: { meetingId_personId: { meetingId, personId: e.personId } },
+          create: { meetingId, personId: e.personId, ...data, recordedAt: activityNow() },
+          update: data,
+        });
+      }
+      const all = await db.attendance.findMany({ where: { meetingId, seatId: { not: null } } });
+      // A seat counts once, at its best presence (the holder present beats a delegate beats absent).
+      const rank = { present: 2, delegate: 1, absent: 0 } as const;
+      const bySeat = new Map<string, 'present' | 'delegate' | 'absent'>();
+      for (const a of all) {
+        const before = bySeat.get(a.seatId!);
+        if (!before || rank[a.status] > rank[before]) bySeat.set(a.seatId!, a.status);
+      }
+      const seats = [...new Set(memberships.map((ms) => ms.seatId))];
+      if (seats.length === 0) return { present: 0, seats: 0, reached: false };
+      const outcome = evaluateQuorum(
+        seats,
+        [...bySeat].map(([seatId, presence]) => ({ seatId, presence })),
+        rules.quorum,
+      );
+      await audit('meeting.attendance', meetingId, {
+        counted: outcome.counted,
+        seats: outcome.seats,
+        valid: outcome.valid,
+      });
+      return { present: outcome.counted, seats: outcome.seats, reached: outcome.valid };
+    },
+
+    async markMeetingHeld(meetingId) {
+      const { rules } = await load(meetingId);
+      const status = rules.minutes.required ? 'held' : 'closed';
+      const updated = await db.meeting.updateMany({
+        where: { id: meetingId, status: { in: ['planned', 'convened'] } },
+        data: { status },
+      });
+      if (updated.count === 1) await audit('meeting.held', meetingId, { status });
+    },
+
+    async minutesLadder(meetingId) {
+      return (await minutesSteps(meetingId)).map((s) => ({ level: s.level, at: s.at }));
+    },
+
+    async requestMinutes(meetingId) {
+      const { m, common, minutesDueAt } = await load(meetingId);
+      const dueDate = dateOf(minutesDueAt);
+      await db.verbale.upsert({
+        where: { meetingId },
+        create: { meetingId, dueDate: new Date(`${dueDate}T00:00:00Z`) },
+        update: {},
+      });
+      const takers = await minuteTakers(db, m.body, m.startsAt);
+      return sendMessages(
+        deps,
+        takers.map((r) => ({
+          key: `minutes-request:${m.id}:${r.personId}`,
+          kind: 'minutesRequest',
+          to: to(r),
+          data: {
+            ...common,
+            recipient: { name: r.name },
+            dueAt: minutesDueAt,
+            uploadUrl: `${meetingUrl(m.id)}/verbale`,
+          },
+          meetingId: m.id,
+          personId: r.personId,
+        })),
+      );
+    },
+
+    async escalateMinutes(meetingId, wanted: LadderStep) {
+      const step = (await minutesSteps(meetingId)).find(
+        (s) => s.level === wanted.level && s.at === wanted.at,
+      );
+      if (!step)
+        throw new Error(`Nessun passo ${wanted.level} al ${wanted.at} per il verbale di ${meetingId}`);
+      const { m, view, common, minutesDueAt } = await load(meetingId);
+      const takers = await minuteTakers(db, m.body, m.startsAt);
+      const keyOf = (r: Recipient) => `minutes-step:${m.id}:${step.at}:${r.personId}`;
+      if (step.kind === 'reminder') {
+        return sendMessages(
+          deps,
+          takers.map((r) => ({
+            key: keyOf(r),
+            kind: 'minutesRequest',
+            to: to(r),
+            data: {
+              ...common,
+              recipient: { name: r.name },
+              dueAt: minutesDueAt,
+              uploadUrl: `${meetingUrl(m.id)}/verbale`,
+            },
+            meetingId: m.id,
+            personId: r.personId,
+          })),
+        );
+      }
+      const recipients = await escalationRecipients(db, m.body.ambitoId, step, takers, step.date);
+      const title = `Verbale della seduta di ${view.bodyName} del ${dateOf(view.startsAt)}`;
+      return sendMessages(
+        deps,
+        escalationRequests(recipients, step, {
+          district: common.district,
+          overdue: { title, dueAt: minutesDueAt, url: `${meetingUrl(m.id)}/verbale` },
+          keyOf,
+          meetingId: m.id,
+        }),
+      );
+    },
+
+    async circulateMinutes(meetingId) {
+      const { m, common } = await load(meetingId);
+      const members = await seatRecipients(db, m.bodyId, m.startsAt);
+      const leads =
+        m.body.kind === 'comitato_ristretto' ? await leadComuniRecipients(db, m.body.ambitoId) : [];
+      const approvedAt = m.verbale?.approvedAt;
+      const sent = await sendMessages(
+        deps,
+        unique([...members, ...leads]).map((r) => ({
+          key: `minutes:${m.id}:${r.personId}`,
+          kind: 'minutesCirculation',
+          to: to(r),
+          data: {
+            ...common,
+            recipient: { name: r.name },
+            minutesUrl: `${meetingUrl(m.id)}/verbale`,
+            ...(approvedAt ? { approvedAt: iso(approvedAt) } : {}),
+          },
+          meetingId: m.id,
+          personId: r.personId,
+        })),
+      );
+      const now = activityNow();
+      await db.verbale.updateMany({ where: { meetingId, circulatedAt: null }, data: { circulatedAt: now } });
+      await db.meeting.updateMany({ where: { id: meetingId, status: 'held' }, data: { status: 'closed' } });
+      return sent;
+    },
+  };
+
+  /** Those who received the convocation (their invitations), else the current seat holders. */
+  async function convened(meetingId: string, bodyId: string, day: Date): Promise<Recipient[]> {
+    const invited = await db.invitation.findMany({
+      where: { meetingId },
+      include: { person: true },
+      orderBy: { person: { email: 'asc' } },
+    });
+    if (invited.length === 0) return seatRecipients(db, bodyId, day);
+    return invited.map((i) => ({ personId: i.personId, name: i.person.fullName, email: i.person.email }));
+  }
+
+  /** Reminders that fall after the session (a 30-day reminder for a 15-day deadline would precede it) and the ladder. */
+  async function minutesSteps(meetingId: string): Promise<EscalationStep[]> {
+    const { view, minutesDueAt } = await load(meetingId);
+    const end = Date.parse(view.endsAt);
+    return escalationSteps(dateOf(minutesDueAt), { holidays: deps.holidays }).filter(
+      (s) => s.kind === 'escalation' || Date.parse(s.at) > end + 24 * 3600_000,
+    );
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * Who receives what: seat holders (or their standing delegates) of a body on a day, and the people behind
+ * the roles the escalation ladder names. Roles are found by seat code (see the seed), so renaming a person
+ * never breaks a ladder.
+ */
+import type { EscalationRole } from '../domain/index';
+import type { PrismaClient } from '../prisma/client';
+import type { Recipient } from './compose';
+
+type Db = PrismaClient;
+
+const validOn = (day: Date) => ({
+  validFrom: { lte: day },
+  OR: [{ validTo: null }, { validTo: { gte: day } }],
+});
+
+const asRecipient = (p: {
+  id: string;
+  fullName: string;
+  email: string;
+  pecEmail: string | null;
+}): Recipient => ({
+  personId: p.id,
+  name: p.fullName,
+  email: p.email,
+  pecEmail: p.pecEmail,
+});
+
+/** One recipient per filled seat: the standing delegate when there is one, else the holder. */
+export async function seatRecipients(
+  db: Db,
+  bodyId: string,
+  day: Date,
+): Promise<(Recipient & { seatId: string })[]> {
+  const memberships = await db.membership.findMany({
+    where: { seat: { bodyId }, ...validOn(day) },
+    include: { person: true, delegate: true, seat: true },
+    orderBy: { seat: { code: 'asc' } },
+  });
+  return unique(memberships.map((m) => ({ ...asRecipient(m.delegate ?? m.person), seatId: m.seatId })));
+}
+
+/** Holders of the seats of `bodyKind` bodies in the ambito whose code matches. */
+async function holders(
+  db: Db,
+  ambitoId: string,
+  bodyKind: string,
+  code: { startsWith: string } | undefined,
+  day: Date,
+) {
+  const memberships = await db.membership.findMany({
+    where: {
+      seat: { body: { ambitoId, kind: bodyKind as never }, ...(code ? { code } : {}) },
+      ...validOn(day),
+    },
+    include: { person: true },
+    orderBy: { seat: { code: 'asc' } },
+  });
+  return memberships.map((m) => asRecipient(m.person));
+}
+
+/** The people behind an escalation role; `owner` is resolved by the caller, who knows what is late. */
+export async function roleRecipients(
+  db: Db,
+  ambitoId: string,
+  role: Exclude<EscalationRole, 'owner'>,
+  day: Date,
+): Promise<Recipient[]> {
+  switch (role) {
+    case 'responsabile_udp':
+      return holders(db, ambitoId, 'udp_nucleo_operativo', { startsWith: 'responsabile' }, day);
+    case 'coordinatore_comitato_ristretto': {
+      const found = await holders(db, ambitoId, 'comitato_ristretto', { startsWith: 'coordinatore' }, day);
+      return found.length > 0 ? found : roleRecipients(db, ambitoId, 'responsabile_udp', day);
+    }
+    case 'presidente_assemblea':
+      return holders(db, ambitoId, 'assemblea_sindaci', { startsWith: 'presidente' }, day);
+    case 'sovraintendenza':
+      return holders(db, ambitoId, 'sovraintendenza', undefined, day);
+  }
+}
+
+/** Who takes the minutes of a body: its `segretario` seat, else the Coordinatore UdP. */
+export async function minuteTakers(
+  db: Db,
+  body: { id: string; ambitoId: string },
+  day: Date,
+): Promise<Recipient[]> {
+  const own = await db.membership.findMany({
+    where: { seat: { bodyId: body.id, code: { startsWith: 'segretario' } }, ...validOn(day) },
+    include: { person: true },
+  });
+  if (own.length > 0) return own.map((m) => asRecipient(m.person));
+  const coordinator = await holders(
+    db,
+    body.ambitoId,
+    'udp_nucleo_operativo',
+    { startsWith: 'coordinatore' },
+    day,
+  );
+  return coordinator.length > 0 ? coordinator : roleRecipients(db, body.ambitoId, 'responsabile_udp', day);
+}
+
+/** The people of the lead comuni of the sub-ambiti (the Comitato Ristretto reports back to them). */
+export async function leadComuniRecipients(db: Db, ambitoId: string): Promise<Recipient[]> {
+  const subAmbiti = await db.subAmbito.findMany({ where: { ambitoId }, select: { leadComuneId: true } });
+  const people = await db.person.findMany({
+    where: { organisation: { comuneId: { in: subAmbiti.map((s) => s.leadComuneId) } } },
+    orderBy: { email: 'asc' },
+  });
+  return people.map(asRecipient);
+}
+
+export function unique<R extends Recipient>(recipients: R[]): R[] {
+  const seen = new Set<string>();
+  return recipients.filter((r) => (seen.has(r.personId) ? false : (seen.add(r.personId), true)));
+}

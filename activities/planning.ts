@@ -1,0 +1,252 @@
+/**
+ * Side effects of the long-lived workflows: creating the next occurrence of a series, the year's
+ * deliverables, and the compliance findings. Creation is idempotent on natural keys (body + planned day,
+ * ambito + kind + period); findings are reported once per rule, body, period and severity.
+ */
+import {
+  BodyRules,
+  checkCompliance,
+  dateOf,
+  deliverableDeadlines,
+  endOfDay,
+  planRange,
+  planYear,
+  type MeetingRecord,
+  type PlanBody,
+} from '../domain/index';
+import type { Body } from '../prisma/client';
+import type { ComplianceFinding, PlanningActivities } from '../workflows/contracts';
+import { defaultAgenda, type Recipient } from './compose';
+import { activityNow, type ActivityDeps } from './context';
+import { referencePeriod } from './deliverables';
+import { sendMessages } from './mail';
+import { iso } from './meetings';
+import { roleRecipients, unique } from './people';
+import { nextComplianceCheck } from './timeline';
+
+/** ASSUMPTION: the place is not in any rule; the coordinator sets it before the convocation leaves. */
+const PLACE_TO_BE_SET = 'Sede da definire (indicata dal convocante)';
+
+const planBody = (b: Body): PlanBody => ({
+  id: b.id,
+  kind: b.kind,
+  name: b.name,
+  rules: BodyRules.parse(b.rules),
+});
+
+export function createPlanningActivities(deps: ActivityDeps): PlanningActivities {
+  const db = deps.prisma;
+  const base = deps.publicBaseUrl.replace(/\/$/, '');
+
+  return {
+    async planNextOccurrence(bodyId, after) {
+      const body = await db.body.findUniqueOrThrow({ where: { id: bodyId } });
+      const rules = BodyRules.parse(body.rules);
+      if (!body.active || !rules.cadence) return null;
+      const from = dateOf(after);
+      const to = `${Number(from.slice(0, 4)) + 2}${from.slice(4)}`;
+      const next = planRange(from, to, [planBody(body)], [], { holidays: deps.holidays }).find(
+        (e) => e.type === 'meeting' && Date.parse(e.start) > Date.parse(after),
+      );
+      if (!next || next.type !== 'meeting') return null;
+      const series =
+        (await db.meetingSeries.findFirst({ where: { bodyId, active: true } })) ??
+        (await db.meetingSeries.create({ data: { bodyId, name: body.name } }));
+      const meeting = await db.$transaction(async (tx) => {
+        const key = { bodyId_plannedDateKey: { bodyId, plannedDateKey: next.plannedDate } };
+        const existing = await tx.meeting.findUnique({ where: key });
+        if (existing) return existing;
+        return tx.meeting.create({
+          data: {
+            bodyId,
+            seriesId: series.id,
+            plannedDateKey: next.plannedDate,
+            startsAt: new Date(next.start),
+            endsAt: new Date(next.end),
+            place: PLACE_TO_BE_SET,
+            agendaItems: {
+              create: defaultAgenda(rules.minutes.required).map((item, i) => ({
+                position: i + 1,
+                title: item.title,
+              })),
+            },
+          },
+        });
+      });
+      return { meetingId: meeting.id, startsAt: iso(meeting.startsAt) };
+    },
+
+    async ensureYearDeliverables(ambitoId, year) {
+      const ids: string[] = [];
+      for (const d of deliverableDeadlines(year)) {
+        const period = referencePeriod(d.kind, d.year);
+        const row = await db.deliverable.upsert({
+          where: { ambitoId_kind_referencePeriod: { ambitoId, kind: d.kind, referencePeriod: period } },
+          create: {
+            ambitoId,
+            kind: d.kind,
+            referenceYear: d.year,
+            referencePeriod: period,
+            ownerRole: 'Responsabile dell’Ufficio di Piano',
+            dueDate: new Date(`${d.dueDate}T00:00:00Z`),
+            events: {
+              create: { kind: 'created', stage: 'udp_draft', actor: 'workflow:annual', at: activityNow() },
+            },
+          },
+          update: {},
+        });
+        if (row.status === 'open' || row.status === 'submitted') ids.push(row.id);
+      }
+      return ids;
+    },
+
+    async bodiesWithSeries(ambitoId) {
+      const bodies = await db.body.findMany({ where: { ambitoId, active: true }, orderBy: { code: 'asc' } });
+      return bodies.filter((b) => BodyRules.parse(b.rules).cadence !== null).map((b) => b.id);
+    },
+
+    async checkCompliance(ambitoId, at) {
+      const bodies = (
+        await db.body.findMany({ where: { ambitoId, active: true }, orderBy: { code: 'asc' } })
+      ).filter((b) => {
+        const c = BodyRules.parse(b.rules).compliance;
+        return c.everyCalendarMonth || (c.minPerYear ?? 0) > 0 || c.maxGapMonths !== undefined;
+      });
+      const year = Number(dateOf(at).slice(0, 4));
+      const findings: ComplianceFinding[] = [];
+      for (const y of [year - 1, year]) {
+        const records = await meetingRecords(bodies, y);
+        for (const f of checkCompliance(bodies.map(planBody), records, { year: y, now: at })) {
+          // Last year's findings matter only as breaches, reported once in January.
+          if (y < year && f.severity !== 'breach') continue;
+          findings.push({
+            bodyId: f.bodyId,
+            rule: f.rule,
+            severity: f.severity,
+            period: f.period,
+            message: f.message,
+          });
+          await report(
+            bodies.find((b) => b.id === f.bodyId)!,
+            f,
+            endOfDay(f.to),
+          );
+        }
+      }
+      return { findings, nextCheckAt: nextComplianceCheck(at, deps.holidays) };
+    },
+  };
+
+  /**
+   * Held and planned meetings of the year: the rows that exist, plus the occurrences the rules plan that
+   * the series has not created yet (it creates one at a time), so the annual pace is judged on the plan.
+   */
+  async function meetingRecords(bodies: Body[], year: number): Promise<MeetingRecord[]> {
+    const rows = await db.meeting.findMany({
+      where: {
+        bodyId: { in: bodies.map((b) => b.id) },
+        startsAt: { gte: new Date(Date.UTC(year - 1, 11, 1)), lt: new Date(Date.UTC(year + 1, 0, 1)) },
+      },
+    });
+    const known = new Set(rows.map((m) => `${m.bodyId}:${m.plannedDateKey}`));
+    const records: MeetingRecord[] = rows.map((m) => ({
+      bodyId: m.bodyId,
+      start: iso(m.startsAt),
+      status:
+        m.status === 'cancelled'
+          ? 'cancelled'
+          : m.status === 'held' || m.status === 'closed'
+            ? 'held'
+            : 'planned',
+    }));
+    const plan = planYear(year, bodies.map(planBody), [], { holidays: deps.holidays });
+    for (const m of plan.meetings) {
+      if (!known.has(`${m.bodyId}:${m.plannedDate}`))
+        records.push({ bodyId: m.bodyId, start: m.start, status: 'planned' });
+    }
+    return records;
+  }
+
+  /** Tells the convener (and for breaches the Responsabile UdP), once per finding. */
+  async function report(
+    body: Body,
+    f: { rule: string; period: string; severity: 'warning' | 'breach'; message: string; bodyId: string },
+    dueAt: string,
+  ) {
+    const now = activityNow();
+    const ambito = await db.ambito.findUniqueOrThrow({ where: { id: body.ambitoId } });
+    const recipients = unique([
+      ...(await convenerRecipients(body, now)),
+      ...(f.severity === 'breach' ? await roleRecipients(db, body.ambitoId, 'responsabile_udp', now) : []),
+    ]);
+    const key = (r: Recipient) => `compliance:${f.rule}:${body.id}:${f.period}:${f.severity}:${r.personId}`;
+    const url = `${base}/organi/${body.id}`;
+    const common = { district: ambito.name, sender: { name: 'Ufficio di Piano' } };
+    await sendMessages(
+      deps,
+      recipients.map((r) =>
+        f.severity === 'breach'
+          ? {
+              key: key(r),
+              kind: 'escalation',
+              to: { name: r.name, email: r.email },
+              data: {
+                ...common,
+                recipient: { name: r.name },
+                overdue: { title: `${body.name}: ${f.message}`, dueAt, url },
+                daysLate: Math.max(1, Math.floor((now.getTime() - Date.parse(dueAt)) / 86_400_000)),
+                level: 1,
+                levelLabel: 'violazione dell’Accordo di Programma',
+                alsoNotified: recipients.filter((o) => o.personId !== r.personId).map((o) => o.name),
+              },
+              personId: r.personId,
+            }
+          : {
+              key: key(r),
+              kind: 'deliverableReminder',
+              to: { name: r.name, email: r.email },
+              data: {
+                ...common,
+                recipient: { name: r.name },
+                deliverable: {
+                  title: `${body.name}: ${f.message}`,
+                  stage: 'calendario delle sedute',
+                  dueAt,
+                  url,
+                },
+                daysLeft: Math.max(0, Math.ceil((Date.parse(dueAt) - now.getTime()) / 86_400_000)),
+              },
+              personId: r.personId,
+            },
+      ),
+    );
+    const action = `compliance.${f.severity}`;
+    const seen = await db.auditEvent.findFirst({
+      where: { action, entity: 'body', entityId: body.id, data: { path: ['period'], equals: f.period } },
+    });
+    if (!seen) {
+      await db.auditEvent.create({
+        data: { actor: 'workflow:compliance', action, entity: 'body', entityId: body.id, data: f, at: now },
+      });
+    }
+  }
+
+  /** The convener: ATS people for the Cabina di Regia, the lead comune for a sub-ambito, else the Responsabile UdP. */
+  async function convenerRecipients(body: Body, on: Date): Promise<Recipient[]> {
+    if (body.convenerOrganisationId) {
+      const people = await db.person.findMany({
+        where: { organisationId: body.convenerOrganisationId },
+        orderBy: { email: 'asc' },
+      });
+      if (people.length > 0) return people.map((p) => ({ personId: p.id, name: p.fullName, email: p.email }));
+    }
+    if (body.subAmbitoId) {
+      const sub = await db.subAmbito.findUniqueOrThrow({ where: { id: body.subAmbitoId } });
+      const people = await db.person.findMany({ where: { organisation: { comuneId: sub.leadComuneId } } });
+      if (people.length > 0) return people.map((p) => ({ personId: p.id, name: p.fullName, email: p.email }));
+    }
+    if (body.kind === 'comitato_ristretto')
+      return roleRecipients(db, body.ambitoId, 'coordinatore_comitato_ristretto', on);
+    return roleRecipients(db, body.ambitoId, 'responsabile_udp', on);
+  }
+}

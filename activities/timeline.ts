@@ -1,0 +1,65 @@
+/**
+ * The instants a workflow sleeps until, computed from the domain rules. Pure, so it is unit-tested on its
+ * own; activities call it with what they read from the database and hand the result to the workflow.
+ *
+ * Every automatic message leaves at the office's send hour on a working day (DEFAULT_SEND_POLICY), so no
+ * mayor receives a reminder on a Sunday or on Ferragosto: reminders move earlier, escalations later.
+ */
+import {
+  DEFAULT_SEND_POLICY,
+  addDays,
+  atRome,
+  civil,
+  dateOf,
+  formatInstant,
+  instantMs,
+  latestConvocation,
+  type BodyRules,
+  type CivilDate,
+  type HolidayCalendar,
+  type Instant,
+} from '../domain/index';
+
+const sendAt = (day: CivilDate): Instant => formatInstant(atRome(day, DEFAULT_SEND_POLICY.sendTime));
+
+/** The end of a civil day in Europe/Rome: "due on 30 April" means until 23:59:59 that day. */
+export const endOfDay = (day: CivilDate): Instant => formatInstant(civil(day).endOf('day').startOf('second'));
+
+export interface MeetingTimeline {
+  convocationAt: Instant;
+  reminderAt: Instant | null;
+  minutesDueAt: Instant | null;
+}
+
+/** When the convocation leaves, when non-responders are reminded, when the verbale is due. */
+export function meetingTimeline(
+  meeting: { startsAt: string; urgent: boolean },
+  rules: BodyRules,
+  holidays: HolidayCalendar,
+): MeetingTimeline {
+  const convocationAt = latestConvocation(meeting.startsAt, rules.notice, holidays, {
+    urgent: meeting.urgent,
+  });
+  const meetingDay = dateOf(meeting.startsAt);
+  // Two working days before the meeting day, at the send hour.
+  const oneBefore = holidays.previousWorkingDay(addDays(meetingDay, -1));
+  const reminder = sendAt(holidays.previousWorkingDay(addDays(oneBefore, -1)));
+  return {
+    convocationAt,
+    reminderAt: instantMs(reminder) > instantMs(convocationAt) ? reminder : null,
+    minutesDueAt: rules.minutes.required ? endOfDay(addDays(meetingDay, rules.minutes.deadlineDays)) : null,
+  };
+}
+
+/**
+ * The next compliance check: the first working day from the 1st or the 16th after `at`, at the send hour.
+ * Twice a month, so a month falling short is seen inside the domain's warning window (its last 14 days).
+ */
+export function nextComplianceCheck(at: string, holidays: HolidayCalendar): Instant {
+  const day = civil(dateOf(at));
+  const anchor = day.day < 16 ? day.set({ day: 16 }) : day.plus({ months: 1 }).startOf('month');
+  const check = sendAt(holidays.nextWorkingDay(anchor.toISODate() as CivilDate));
+  return instantMs(check) > instantMs(at)
+    ? check
+    : nextComplianceCheck(formatInstant(anchor.plus({ days: 1 })), holidays);
+}
