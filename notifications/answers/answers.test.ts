@@ -1,0 +1,193 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../../tests/support/database';
+import { issueAnswerLinks } from './answers';
+import { answerPagesPlugin } from './plugin';
+import { hashToken } from './tokens';
+
+const SECRET = 'test-secret-test-secret-test-secret-0123';
+const BASE = 'https://governance.example.org';
+let db: TestDatabase;
+let app: FastifyInstance;
+let meetingId: string;
+let personId: string;
+const signals: unknown[] = [];
+let now = new Date('2027-03-01T10:00:00Z');
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  const ambito = await db.prisma.ambito.create({ data: { code: 'test', name: 'Ambito di prova' } });
+  const body = await db.prisma.body.create({
+    data: {
+      ambitoId: ambito.id,
+      code: 'cr',
+      name: 'Comitato Ristretto',
+      kind: 'comitato_ristretto',
+      convenerRole: 'Coordinatore',
+      rules: {},
+    },
+  });
+  const meeting = await db.prisma.meeting.create({
+    data: {
+      bodyId: body.id,
+      plannedDateKey: '2027-03-09',
+      startsAt: new Date('2027-03-09T17:00:00Z'),
+      endsAt: new Date('2027-03-09T19:00:00Z'),
+      place: 'Sala degli Ostaggi, Crema',
+    },
+  });
+  const person = await db.prisma.person.create({
+    data: { fullName: 'Gianluigi D’Ambrosio', email: 'sindaco@sergnano.example.org' },
+  });
+  meetingId = meeting.id;
+  personId = person.id;
+  app = Fastify();
+  await app.register(answerPagesPlugin, {
+    db: db.prisma,
+    now: () => now,
+    onAnswer: async (notice) => void signals.push(notice),
+  });
+});
+afterAll(async () => {
+  await app?.close();
+  await db?.cleanup();
+});
+
+const tokenOf = (url: string) => new URL(url).pathname.split('/').pop()!;
+
+describe('answer links', () => {
+  it('issues stable links per meeting and person, storing only the token hash', async () => {
+    const first = await issueAnswerLinks(db.prisma, SECRET, {
+      meetingId,
+      personId,
+      expiresAt: '2027-03-09T19:00:00Z',
+      baseUrl: BASE,
+    });
+    const again = await issueAnswerLinks(db.prisma, SECRET, {
+      meetingId,
+      personId,
+      expiresAt: '2027-03-16T19:00:00Z',
+      baseUrl: BASE,
+    });
+    expect(again).toEqual(first);
+    expect(first.present).toMatch(
+      /^https:\/\/governance\.example\.org\/risposta\/[A-Za-z0-9_-]{43}\?scelta=presente$/,
+    );
+    const rows = await db.prisma.invitation.findMany({ where: { meetingId } });
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.tokenHash).toBe(hashToken(tokenOf(first.present)));
+    expect(JSON.stringify(rows[0])).not.toContain(tokenOf(first.present));
+    expect(rows[0]!.tokenExpiresAt.toISOString()).toBe('2027-03-16T19:00:00.000Z'); // moved by the reschedule
+  });
+
+  it('GET shows the meeting in Italian with the choice preselected and changes nothing', async () => {
+    const links = await issueAnswerLinks(db.prisma, SECRET, {
+      meetingId,
+      personId,
+      expiresAt: '2027-03-16T19:00:00Z',
+      baseUrl: BASE,
+    });
+    const page = await app.inject(links.absent.replace(BASE, ''));
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('<html lang="it">');
+    expect(page.body).toContain('Comitato Ristretto');
+    expect(page.body).toContain('martedì 9 marzo 2027, ore 18:00');
+    expect(page.body).toMatch(/value="assente" checked/);
+    expect(page.body).not.toMatch(/<script/i);
+    const row = await db.prisma.invitation.findFirstOrThrow({ where: { meetingId } });
+    expect(row.answer).toBeNull();
+  });
+
+  it('POST stores the answer at once and audits it; a second answer replaces the first and is audited with what it replaced', async () => {
+    const links = await issueAnswerLinks(db.prisma, SECRET, {
+      meetingId,
+      personId,
+      expiresAt: '2027-03-16T19:00:00Z',
+      baseUrl: BASE,
+    });
+    const url = `/risposta/${tokenOf(links.present)}`;
+    const form = (body: string) =>
+      app.inject({
+        method: 'POST',
+        url,
+        payload: body,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
+
+    const present = await form('scelta=presente');
+    expect(present.statusCode).toBe(200);
+    expect(present.body).toContain('risposta registrata');
+    let row = await db.prisma.invitation.findFirstOrThrow({ where: { meetingId } });
+    expect(row.answer).toBe('present');
+
+    const delegate = await form(
+      'scelta=delegato&nome_delegato=Maria+Rossi&email_delegato=maria.rossi%40sergnano.example.org',
+    );
+    expect(delegate.statusCode).toBe(200);
+    row = await db.prisma.invitation.findFirstOrThrow({ where: { meetingId } });
+    expect(row).toMatchObject({
+      answer: 'delegate',
+      delegateName: 'Maria Rossi',
+      delegateEmail: 'maria.rossi@sergnano.example.org',
+    });
+
+    const audit = await db.prisma.auditEvent.findMany({
+      where: { entity: 'Invitation', entityId: row.id },
+      orderBy: { at: 'asc' },
+    });
+    expect(audit.map((a) => a.action)).toEqual(['invitation.answered', 'invitation.answer_replaced']);
+    expect(audit[1]!.data).toMatchObject({ answer: 'delegate', previous: { answer: 'present' } });
+    expect(signals).toEqual([
+      { meetingId, personId, answer: 'present' },
+      { meetingId, personId, answer: 'delegate' },
+    ]);
+  });
+
+  it('a delegate without a valid e-mail is refused with the field named in Italian, and nothing changes', async () => {
+    const links = await issueAnswerLinks(db.prisma, SECRET, {
+      meetingId,
+      personId,
+      expiresAt: '2027-03-16T19:00:00Z',
+      baseUrl: BASE,
+    });
+    const before = await db.prisma.invitation.findFirstOrThrow({ where: { meetingId } });
+    const auditBefore = await db.prisma.auditEvent.count();
+    const response = await app.inject({
+      method: 'POST',
+      url: `/risposta/${tokenOf(links.present)}`,
+      payload: 'scelta=delegato&nome_delegato=%3Cscript%3Ex%3C%2Fscript%3E&email_delegato=non-valida',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.body).toContain('Indicare un indirizzo e-mail valido per il delegato');
+    expect(response.body).toContain('&lt;script&gt;x&lt;/script&gt;'); // echoed back, escaped
+    expect(response.body).not.toContain('<script>x');
+    expect(await db.prisma.invitation.findFirstOrThrow({ where: { meetingId } })).toEqual(before);
+    expect(await db.prisma.auditEvent.count()).toBe(auditBefore);
+  });
+
+  it('unknown tokens get 404 and expired ones 410, without storing anything', async () => {
+    expect((await app.inject('/risposta/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA')).statusCode).toBe(404);
+    expect((await app.inject('/risposta/x')).statusCode).toBe(404);
+    const links = await issueAnswerLinks(db.prisma, SECRET, {
+      meetingId,
+      personId,
+      expiresAt: '2027-03-16T19:00:00Z',
+      baseUrl: BASE,
+    });
+    now = new Date('2027-03-17T00:00:00Z');
+    try {
+      const expired = await app.inject({
+        method: 'POST',
+        url: `/risposta/${tokenOf(links.absent)}`,
+        payload: 'scelta=assente',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
+      expect(expired.statusCode).toBe(410);
+      expect(expired.body).toContain('Collegamento scaduto');
+      expect((await db.prisma.invitation.findFirstOrThrow({ where: { meetingId } })).answer).toBe('delegate');
+    } finally {
+      now = new Date('2027-03-01T10:00:00Z');
+    }
+  });
+});

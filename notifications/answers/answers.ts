@@ -1,0 +1,129 @@
+/**
+ * Issuing answer links and recording answers. An answer is stored the moment it is given, with an audit
+ * event; a later answer replaces it and the audit event keeps what it replaced.
+ */
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { AnswersDb } from './db';
+import { answerLinks, answerToken, hashToken, type AnswerChoice } from './tokens';
+
+export interface IssueLinksInput {
+  meetingId: string;
+  personId: string;
+  /** Links stop working after this instant: the end of the meeting (plus any grace the caller adds). */
+  expiresAt: string;
+  baseUrl: string;
+}
+
+/** Creates the invitation once per meeting and person (later calls only move the expiry) and returns its links. */
+export async function issueAnswerLinks(db: AnswersDb, secret: string, input: IssueLinksInput) {
+  const id = randomUUID();
+  const invitation = await db.invitation.upsert({
+    where: { meetingId_personId: { meetingId: input.meetingId, personId: input.personId } },
+    create: {
+      id,
+      meetingId: input.meetingId,
+      personId: input.personId,
+      tokenHash: hashToken(answerToken(secret, id)),
+      tokenExpiresAt: new Date(input.expiresAt),
+    },
+    update: { tokenExpiresAt: new Date(input.expiresAt) },
+    select: { id: true },
+  });
+  return answerLinks(input.baseUrl, answerToken(secret, invitation.id));
+}
+
+/** The form as posted by the answer page; Italian field names, Italian messages. */
+export const AnswerForm = z
+  .object({
+    scelta: z.enum(['presente', 'assente', 'delegato'], {
+      message: 'Scegliere presente, assente o delegato',
+    }),
+    nome_delegato: z.string().trim().max(200).optional().default(''),
+    email_delegato: z.string().trim().max(320).optional().default(''),
+  })
+  .superRefine((form, ctx) => {
+    if (form.scelta !== 'delegato') return;
+    if (form.nome_delegato.length < 2)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['nome_delegato'],
+        message: 'Indicare nome e cognome del delegato',
+      });
+    if (!z.email().safeParse(form.email_delegato).success)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['email_delegato'],
+        message: 'Indicare un indirizzo e-mail valido per il delegato',
+      });
+  });
+export type AnswerForm = z.output<typeof AnswerForm>;
+
+export const WORD_TO_CHOICE: Record<AnswerForm['scelta'], AnswerChoice> = {
+  presente: 'present',
+  assente: 'absent',
+  delegato: 'delegate',
+};
+
+export type Lookup =
+  | { state: 'unknown' }
+  | { state: 'expired'; invitation: NonNullable<Awaited<ReturnType<typeof findInvitation>>> }
+  | { state: 'open'; invitation: NonNullable<Awaited<ReturnType<typeof findInvitation>>> };
+
+function findInvitation(db: AnswersDb, token: string) {
+  return db.invitation.findUnique({
+    where: { tokenHash: hashToken(token) },
+    include: { meeting: { include: { body: true } }, person: true },
+  });
+}
+
+export async function lookupToken(db: AnswersDb, token: string, now: Date): Promise<Lookup> {
+  // Tokens are 43 base64url characters; anything else is not worth a query.
+  if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return { state: 'unknown' };
+  const invitation = await findInvitation(db, token);
+  if (!invitation) return { state: 'unknown' };
+  return invitation.tokenExpiresAt.getTime() <= now.getTime()
+    ? { state: 'expired', invitation }
+    : { state: 'open', invitation };
+}
+
+/** Stores the answer and its audit event in one transaction. */
+export async function recordAnswer(db: AnswersDb, invitationId: string, form: AnswerForm, now: Date) {
+  const answer = WORD_TO_CHOICE[form.scelta];
+  const delegate = answer === 'delegate' ? { name: form.nome_delegato, email: form.email_delegato } : null;
+  return db.$transaction(async (tx) => {
+    const before = await tx.invitation.findUniqueOrThrow({ where: { id: invitationId } });
+    const after = await tx.invitation.update({
+      where: { id: invitationId },
+      data: {
+        answer,
+        delegateName: delegate?.name ?? null,
+        delegateEmail: delegate?.email ?? null,
+        answeredAt: now,
+      },
+    });
+    await tx.auditEvent.create({
+      data: {
+        actor: `answer-link:${invitationId}`,
+        action: before.answer ? 'invitation.answer_replaced' : 'invitation.answered',
+        entity: 'Invitation',
+        entityId: invitationId,
+        data: {
+          meetingId: before.meetingId,
+          answer,
+          delegate,
+          previous: before.answer
+            ? {
+                answer: before.answer,
+                delegateName: before.delegateName,
+                delegateEmail: before.delegateEmail,
+                answeredAt: before.answeredAt?.toISOString(),
+              }
+            : null,
+        },
+        at: now,
+      },
+    });
+    return after;
+  });
+}

@@ -1,0 +1,105 @@
+/**
+ * Wiring for the application: one call builds the mail transport (SMTP_URL, or the embedded mail catcher
+ * when it is not set), the outbox, a background retry pump, the activities and the HTTP routes.
+ *
+ *   const notifications = await startNotifications({ config, db, log: app.log });
+ *   await notifications.registerRoutes(app);       // /risposta/:token, and /dev/mailbox with the catcher
+ *   worker activities: { ...notifications.activities }
+ *   on shutdown: await notifications.close();
+ */
+import type { FastifyInstance } from 'fastify';
+import { join } from 'node:path';
+import { createNotificationActivities } from './activities';
+import type { AnswersDb } from './answers/db';
+import { answerPagesPlugin, type AnswerPagesOptions } from './answers/plugin';
+import { loadAnswerLinkSecret } from './answers/tokens';
+import { devMailboxPlugin } from './catcher/plugin';
+import { startMailCatcher, type MailCatcher } from './catcher/server';
+import type { OutboxDb } from './outbox/db';
+import { createOutbox, type Outbox } from './outbox/outbox';
+import { createMailer } from './transport';
+
+export interface NotificationsConfig {
+  SMTP_URL?: string;
+  PEC_SMTP_URL?: string;
+  MAIL_FROM: string;
+  MAIL_CATCHER_PORT: number;
+  PUBLIC_BASE_URL: string;
+  DATA_DIR: string;
+}
+
+export interface StartOptions {
+  config: NotificationsConfig;
+  db: OutboxDb & AnswersDb;
+  log?: { info(message: string): void; warn(obj: unknown, message?: string): void };
+  /** Retry pump period; 0 disables it (tests, or when only workflows drive delivery). */
+  pumpIntervalMs?: number;
+  onAnswer?: AnswerPagesOptions['onAnswer'];
+}
+
+export async function startNotifications(options: StartOptions) {
+  const { config, db } = options;
+  let catcher: MailCatcher | null = null;
+  let smtpUrl = config.SMTP_URL;
+  if (!smtpUrl) {
+    catcher = await startMailCatcher({
+      port: config.MAIL_CATCHER_PORT,
+      dir: join(config.DATA_DIR, 'mailbox'),
+    });
+    smtpUrl = catcher.url;
+    options.log?.info(
+      `SMTP_URL non impostato: posta catturata da ${catcher.url}, visibile su ${config.PUBLIC_BASE_URL}/dev/mailbox (casella di sviluppo)`,
+    );
+  }
+  const mailer = createMailer({ smtpUrl, pecSmtpUrl: config.PEC_SMTP_URL });
+  const outbox = createOutbox({ db, mailer, from: config.MAIL_FROM });
+  const answerLinkSecret = loadAnswerLinkSecret(process.env, config.DATA_DIR);
+  const activities = createNotificationActivities({
+    db,
+    outbox,
+    baseUrl: config.PUBLIC_BASE_URL,
+    answerLinkSecret,
+  });
+  const stopPump = startOutboxPump(outbox, options.pumpIntervalMs ?? 30_000, options.log);
+
+  return {
+    mailer,
+    outbox,
+    catcher,
+    activities,
+    async registerRoutes(app: FastifyInstance) {
+      await app.register(answerPagesPlugin, { db, onAnswer: options.onAnswer });
+      if (catcher) await app.register(devMailboxPlugin, { mailbox: catcher.mailbox });
+    },
+    async close() {
+      await stopPump();
+      mailer.close();
+      await catcher?.close();
+    },
+  };
+}
+
+/**
+ * Sends whatever is due every `intervalMs`: retries after temporary failures, and rows left `sending` by a
+ * crashed process once their lease expires. One run at a time; errors are logged, never thrown.
+ */
+export function startOutboxPump(
+  outbox: Outbox,
+  intervalMs: number,
+  log?: StartOptions['log'],
+): () => Promise<void> {
+  if (intervalMs <= 0) return async () => {};
+  let running: Promise<unknown> | null = null;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = outbox
+      .deliver()
+      .catch((error: unknown) => log?.warn({ err: error }, 'outbox pump: delivery round failed'))
+      .finally(() => (running = null));
+  }, intervalMs);
+  timer.unref();
+  return async () => {
+    clearInterval(timer);
+    await running;
+  };
+}
