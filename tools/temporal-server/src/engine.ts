@@ -1,0 +1,1222 @@
+// The workflow state machine: runs, workflow tasks, commands, signals, cancellation,
+// termination, timeouts, continue-as-new, child and external workflows, queries.
+// Activities live in activities.ts; the gRPC mapping in service.ts.
+import { randomUUID } from 'node:crypto';
+import type { VirtualClock } from './clock.js';
+import { alreadyStarted, invalidArgument, notFound, queryFailed, workflowNotFound } from './errors.js';
+import {
+  enums,
+  EventType,
+  fromMs,
+  optDuration,
+  RetryState,
+  Status,
+  type temporal,
+  toMs,
+  type Command,
+  type Execution,
+  type HistoryEvent,
+} from './proto.js';
+import { Run, type ParentRef, type PendingQuery } from './run.js';
+import { queueKey, TaskQueues } from './task-queues.js';
+import { decodeToken, encodeToken } from './tokens.js';
+import { Activities } from './activities.js';
+
+const T = EventType;
+type StartRequest = temporal.api.workflowservice.v1.IStartWorkflowExecutionRequest;
+type PollWftResponse = Record<string, unknown>;
+
+export const DEFAULT_TASK_TIMEOUT_MS = 10_000;
+
+/** What sits on a workflow task queue: a workflow task or a legacy query task. */
+export type WorkflowQueueItem =
+  | { kind: 'wft'; run: Run; scheduledEventId: number }
+  | { kind: 'query'; run: Run; query: PendingQuery; taken: boolean };
+
+export interface LongPoll {
+  signal: AbortSignal;
+  timeoutMs: number;
+}
+
+interface StartParams {
+  namespace: string;
+  workflowId: string;
+  workflowType: string;
+  taskQueue: string;
+  input?: temporal.api.common.v1.IPayloads | null;
+  executionTimeoutMs: number;
+  runTimeoutMs: number;
+  taskTimeoutMs: number;
+  executionExpiration: number;
+  identity?: string | null;
+  requestId: string;
+  retryPolicy?: temporal.api.common.v1.IRetryPolicy | null;
+  memo?: temporal.api.common.v1.IMemo | null;
+  searchAttributes?: temporal.api.common.v1.ISearchAttributes | null;
+  header?: temporal.api.common.v1.IHeader | null;
+  firstTaskDelayMs: number;
+  firstRunId?: string;
+  continuedFrom?: { runId: string; initiator: number; failure?: unknown; lastCompletionResult?: unknown };
+  parent: ParentRef | null;
+  root?: Execution;
+  runId?: string;
+  /** Events written right after WorkflowExecutionStarted (signal-with-start). */
+  afterStart?: (run: Run) => void;
+}
+
+export class Engine {
+  readonly workflowQueues = new TaskQueues<WorkflowQueueItem>();
+  readonly activities: Activities;
+  /** namespace/workflowId -> runs, oldest first; the last one is the current run. */
+  private readonly executions = new Map<string, Run[]>();
+  private readonly runsById = new Map<string, Run>();
+  /** Every run in creation order, for visibility. */
+  readonly allRuns: Run[] = [];
+  private readonly legacyQueries = new Map<string, WorkflowQueueItem & { kind: 'query' }>();
+  /** Keys of workflow/activity tasks pending or running; empty means time may skip. */
+  private readonly busy = new Set<string>();
+
+  constructor(readonly clock: VirtualClock) {
+    clock.isIdle = () => this.busy.size === 0;
+    this.activities = new Activities(this);
+  }
+
+  markBusy(key: string): void {
+    this.busy.add(key);
+  }
+
+  markIdle(key: string): void {
+    if (this.busy.delete(key)) this.clock.poke();
+  }
+
+  // ---------------------------------------------------------------- lookup
+
+  currentRun(namespace: string, workflowId: string): Run | undefined {
+    const runs = this.executions.get(`${namespace}\u0000${workflowId}`);
+    return runs?.[runs.length - 1];
+  }
+
+  runById(runId: string): Run | undefined {
+    return this.runsById.get(runId);
+  }
+
+  /** Resolve an execution reference; an empty runId means the current run. */
+  findRun(namespace: string, exec: Execution | null | undefined): Run {
+    const workflowId = exec?.workflowId ?? '';
+    const runId = exec?.runId ?? '';
+    const run = runId ? this.runsById.get(runId) : this.currentRun(namespace, workflowId);
+    if (!run || run.workflowId !== workflowId || run.namespace !== namespace)
+      throw workflowNotFound(workflowId, runId);
+    return run;
+  }
+
+  findOpenRun(namespace: string, exec: Execution | null | undefined): Run {
+    const run = this.findRun(namespace, exec);
+    if (!run.isOpen) throw notFound('workflow execution already completed');
+    return run;
+  }
+
+  // ---------------------------------------------------------------- start
+
+  /** StartWorkflowExecution semantics: request-id dedup, reuse and conflict policies. */
+  startWorkflow(req: StartRequest, afterStart?: (run: Run) => void): { run: Run; started: boolean } {
+    const namespace = req.namespace || 'default';
+    const workflowId = req.workflowId ?? '';
+    if (!workflowId) throw invalidArgument('WorkflowId is not set on request.');
+    if (!req.workflowType?.name) throw invalidArgument('WorkflowType is not set on request.');
+    if (!req.taskQueue?.name) throw invalidArgument('TaskQueue is not set on request.');
+    const requestId = req.requestId || randomUUID();
+    const existing = this.currentRun(namespace, workflowId);
+    if (existing) {
+      if (req.requestId && existing.config.requestId === req.requestId)
+        return { run: existing, started: true };
+      const P = enums.WorkflowIdConflictPolicy;
+      const R = enums.WorkflowIdReusePolicy;
+      if (existing.isOpen) {
+        if (req.workflowIdConflictPolicy === P.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING) {
+          return { run: existing, started: false };
+        }
+        if (
+          req.workflowIdConflictPolicy === P.WORKFLOW_ID_CONFLICT_POLICY_TERMINATE_EXISTING ||
+          req.workflowIdReusePolicy === R.WORKFLOW_ID_REUSE_POLICY_TERMINATE_IF_RUNNING
+        ) {
+          this.terminate(
+            existing,
+            'terminated by a new start with the same workflow id',
+            null,
+            req.identity ?? '',
+          );
+        } else {
+          throw alreadyStarted(workflowId, existing.config.requestId, existing.runId);
+        }
+      } else if (
+        req.workflowIdReusePolicy === R.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE ||
+        (req.workflowIdReusePolicy === R.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY &&
+          (existing.status === Status.WORKFLOW_EXECUTION_STATUS_COMPLETED ||
+            existing.status === Status.WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW))
+      ) {
+        throw alreadyStarted(workflowId, existing.config.requestId, existing.runId);
+      }
+    }
+    const executionTimeoutMs = toMs(req.workflowExecutionTimeout);
+    const run = this.createRun({
+      namespace,
+      workflowId,
+      workflowType: req.workflowType.name,
+      taskQueue: req.taskQueue.name,
+      input: req.input,
+      executionTimeoutMs,
+      runTimeoutMs: toMs(req.workflowRunTimeout) || executionTimeoutMs,
+      taskTimeoutMs: toMs(req.workflowTaskTimeout) || DEFAULT_TASK_TIMEOUT_MS,
+      executionExpiration: executionTimeoutMs ? this.clock.now() + executionTimeoutMs : 0,
+      identity: req.identity,
+      requestId,
+      retryPolicy: req.retryPolicy,
+      memo: req.memo,
+      searchAttributes: req.searchAttributes,
+      header: req.header,
+      firstTaskDelayMs: toMs(req.workflowStartDelay),
+      parent: null,
+      afterStart,
+    });
+    return { run, started: true };
+  }
+
+  private createRun(p: StartParams): Run {
+    const now = this.clock.now();
+    const runId = p.runId ?? randomUUID();
+    const firstRunId = p.firstRunId ?? runId;
+    const run = new Run(
+      p.namespace,
+      p.workflowId,
+      runId,
+      firstRunId,
+      p.workflowType,
+      p.taskQueue,
+      now,
+      {
+        executionTimeoutMs: p.executionTimeoutMs,
+        runTimeoutMs: p.runTimeoutMs,
+        taskTimeoutMs: p.taskTimeoutMs,
+        executionExpiration: p.executionExpiration,
+        requestId: p.requestId,
+        parent: p.parent,
+        root: p.root ?? { workflowId: p.workflowId, runId: firstRunId },
+        firstTaskDelayMs: p.firstTaskDelayMs,
+      },
+      () => this.clock.now(),
+    );
+    run.memo = p.memo;
+    run.searchAttributes = p.searchAttributes;
+    run.write(T.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED, {
+      workflowType: { name: p.workflowType },
+      parentWorkflowNamespace: p.parent?.namespace,
+      parentWorkflowExecution: p.parent
+        ? { workflowId: p.parent.workflowId, runId: p.parent.runId }
+        : undefined,
+      parentInitiatedEventId: p.parent?.initiatedEventId,
+      taskQueue: { name: p.taskQueue, kind: enums.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+      input: p.input ?? undefined,
+      workflowExecutionTimeout: optDuration(p.executionTimeoutMs),
+      workflowRunTimeout: optDuration(p.runTimeoutMs),
+      workflowTaskTimeout: fromMs(p.taskTimeoutMs),
+      continuedExecutionRunId: p.continuedFrom?.runId,
+      initiator: p.continuedFrom?.initiator,
+      continuedFailure: p.continuedFrom?.failure,
+      lastCompletionResult: p.continuedFrom?.lastCompletionResult,
+      originalExecutionRunId: runId,
+      identity: p.identity ?? '',
+      firstExecutionRunId: firstRunId,
+      retryPolicy: p.retryPolicy ?? undefined,
+      attempt: 1,
+      workflowExecutionExpirationTime: p.executionExpiration ? fromMs(p.executionExpiration) : undefined,
+      firstWorkflowTaskBackoff: optDuration(p.firstTaskDelayMs),
+      memo: p.memo ?? undefined,
+      searchAttributes: p.searchAttributes ?? undefined,
+      header: p.header ?? undefined,
+      workflowId: p.workflowId,
+      rootWorkflowExecution: run.config.root,
+    });
+    const key = `${p.namespace}\u0000${p.workflowId}`;
+    const runs = this.executions.get(key) ?? [];
+    runs.push(run);
+    this.executions.set(key, runs);
+    this.runsById.set(runId, run);
+    this.allRuns.push(run);
+
+    p.afterStart?.(run);
+    if (p.firstTaskDelayMs > 0)
+      run.runTimers.push(this.clock.after(p.firstTaskDelayMs, () => this.scheduleWft(run)));
+    else this.scheduleWft(run);
+    const runDeadline = p.runTimeoutMs ? now + p.runTimeoutMs : 0;
+    const deadline =
+      runDeadline && p.executionExpiration
+        ? Math.min(runDeadline, p.executionExpiration)
+        : runDeadline || p.executionExpiration;
+    if (deadline) run.runTimers.push(this.clock.schedule(deadline, () => this.timeOutRun(run)));
+    return run;
+  }
+
+  // ---------------------------------------------------------------- workflow tasks
+
+  /** Schedule a workflow task unless one is already scheduled; defer it if one is running. */
+  scheduleWft(run: Run, attempt = 1): void {
+    if (!run.isOpen) return;
+    if (run.wft) {
+      if (run.wft.state === 'started') run.wftNeeded = true;
+      return;
+    }
+    run.wftNeeded = false;
+    const onSticky = run.sticky !== null;
+    const queueName = run.sticky ? run.sticky.queue : run.taskQueue;
+    const scheduledEventId = run.write(T.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED, {
+      taskQueue: onSticky
+        ? { name: queueName, kind: enums.TaskQueueKind.TASK_QUEUE_KIND_STICKY, normalName: run.taskQueue }
+        : { name: queueName, kind: enums.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+      startToCloseTimeout: fromMs(run.config.taskTimeoutMs),
+      attempt,
+    });
+    run.wft = {
+      state: 'scheduled',
+      scheduledEventId,
+      startedEventId: 0,
+      attempt,
+      queue: queueName,
+      onSticky,
+      scheduledTime: this.clock.now(),
+      startedTime: 0,
+      timer: null,
+      queries: run.queuedQueries,
+    };
+    run.queuedQueries = [];
+    this.markBusy(`w:${run.runId}`);
+    this.workflowQueues.add(queueKey(run.namespace, queueName), { kind: 'wft', run, scheduledEventId });
+    if (run.sticky) {
+      // A sticky worker that does not pick the task up in time is presumed gone.
+      const wft = run.wft;
+      wft.timer = this.clock.after(run.sticky.scheduleToStartMs || 5000, () => {
+        if (run.wft === wft && wft.state === 'scheduled') this.moveToNormalQueue(run);
+      });
+    }
+  }
+
+  private moveToNormalQueue(run: Run): void {
+    const wft = run.wft;
+    run.sticky = null;
+    if (!wft || wft.state !== 'scheduled' || !wft.onSticky) return;
+    wft.timer?.cancel();
+    wft.timer = null;
+    wft.onSticky = false;
+    wft.queue = run.taskQueue;
+    this.workflowQueues.add(queueKey(run.namespace, run.taskQueue), {
+      kind: 'wft',
+      run,
+      scheduledEventId: wft.scheduledEventId,
+    });
+  }
+
+  async pollWorkflowTask(
+    namespace: string,
+    queueName: string,
+    identity: string,
+    poll: LongPoll,
+  ): Promise<PollWftResponse> {
+    const key = queueKey(namespace, queueName);
+    const until = Date.now() + poll.timeoutMs;
+    for (;;) {
+      const item = await this.workflowQueues.poll(key, {
+        signal: poll.signal,
+        timeoutMs: Math.max(0, until - Date.now()),
+      });
+      if (!item) return {};
+      const res =
+        item.kind === 'wft'
+          ? this.startWft(item.run, item.scheduledEventId, queueName, identity)
+          : this.takeQuery(item, queueName);
+      if (res) return res;
+    }
+  }
+
+  private startWft(
+    run: Run,
+    scheduledEventId: number,
+    queueName: string,
+    identity: string,
+  ): PollWftResponse | null {
+    const wft = run.wft;
+    if (
+      !run.isOpen ||
+      !wft ||
+      wft.state !== 'scheduled' ||
+      wft.scheduledEventId !== scheduledEventId ||
+      wft.queue !== queueName
+    ) {
+      return null;
+    }
+    wft.timer?.cancel();
+    const startedEventId = run.write(T.EVENT_TYPE_WORKFLOW_TASK_STARTED, {
+      scheduledEventId,
+      identity,
+      requestId: randomUUID(),
+    });
+    wft.state = 'started';
+    wft.startedEventId = startedEventId;
+    wft.startedTime = this.clock.now();
+    wft.timer = this.clock.after(run.config.taskTimeoutMs, () => {
+      if (run.wft === wft && wft.state === 'started') this.timeOutWft(run);
+    });
+    // A sticky worker already holds everything up to the previous started event.
+    const events =
+      wft.onSticky && run.previousStartedEventId > 0
+        ? run.history.slice(run.previousStartedEventId)
+        : run.history.slice();
+    const queries: Record<string, temporal.api.query.v1.IWorkflowQuery> = {};
+    for (const q of wft.queries) queries[q.id] = q.query;
+    return {
+      taskToken: encodeToken({ k: 'wft', runId: run.runId, scheduledEventId, attempt: wft.attempt }),
+      workflowExecution: run.execution,
+      workflowType: { name: run.workflowType },
+      previousStartedEventId: run.previousStartedEventId,
+      startedEventId,
+      attempt: wft.attempt,
+      backlogCountHint: this.workflowQueues.backlog(queueKey(run.namespace, queueName)),
+      history: { events },
+      workflowExecutionTaskQueue: { name: run.taskQueue, kind: enums.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+      scheduledTime: fromMs(wft.scheduledTime),
+      startedTime: fromMs(wft.startedTime),
+      queries,
+    };
+  }
+
+  private runningWft(token: Uint8Array | null | undefined): { run: Run } {
+    const t = decodeToken(token);
+    if (t.k !== 'wft') throw invalidArgument('not a workflow task token');
+    const run = this.runsById.get(t.runId);
+    const wft = run?.wft;
+    if (
+      !run ||
+      !run.isOpen ||
+      !wft ||
+      wft.state !== 'started' ||
+      wft.scheduledEventId !== t.scheduledEventId
+    ) {
+      throw notFound('Workflow task not found.');
+    }
+    return { run };
+  }
+
+  completeWorkflowTask(req: temporal.api.workflowservice.v1.IRespondWorkflowTaskCompletedRequest): void {
+    const { run } = this.runningWft(req.taskToken);
+    const wft = run.wft!;
+    wft.timer?.cancel();
+    for (const q of wft.queries) {
+      const result = req.queryResults?.[q.id];
+      q.resolve(
+        result ?? {
+          resultType: enums.QueryResultType.QUERY_RESULT_TYPE_FAILED,
+          errorMessage: 'query was not answered',
+        },
+      );
+    }
+    const commands = req.commands ?? [];
+    const identity = req.identity ?? '';
+    if (run.hasBuffered && commands.some(isCloseCommand)) {
+      // New events arrived while the task ran: the close is rejected and the worker gets a
+      // new task with those events, as Temporal does (UnhandledCommand).
+      run.write(T.EVENT_TYPE_WORKFLOW_TASK_FAILED, {
+        scheduledEventId: wft.scheduledEventId,
+        startedEventId: wft.startedEventId,
+        cause: enums.WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND,
+        identity,
+      });
+      this.endWft(run);
+      run.sticky = null;
+      run.flushBuffered();
+      this.scheduleWft(run);
+      return;
+    }
+    const completedId = run.write(T.EVENT_TYPE_WORKFLOW_TASK_COMPLETED, {
+      scheduledEventId: wft.scheduledEventId,
+      startedEventId: wft.startedEventId,
+      identity,
+      binaryChecksum: req.binaryChecksum ?? '',
+      sdkMetadata: req.sdkMetadata ?? undefined,
+      meteringMetadata: req.meteringMetadata ?? undefined,
+    });
+    run.previousStartedEventId = wft.startedEventId;
+    const hadBuffered = run.hasBuffered || run.wftNeeded;
+    this.endWft(run);
+    const stickyQueue = req.stickyAttributes?.workerTaskQueue?.name;
+    run.sticky = stickyQueue
+      ? { queue: stickyQueue, scheduleToStartMs: toMs(req.stickyAttributes?.scheduleToStartTimeout) }
+      : null;
+    const ctx: CommandContext = { completedId, identity, needWft: false, after: [] };
+    for (const cmd of commands) {
+      if (!run.isOpen) break;
+      this.applyCommand(run, cmd, ctx);
+    }
+    if (!run.isOpen) return;
+    run.flushBuffered();
+    if (hadBuffered || ctx.needWft || req.forceCreateNewWorkflowTask) this.scheduleWft(run);
+    for (const f of ctx.after) f();
+    this.routeQueuedQueries(run);
+  }
+
+  failWorkflowTask(req: temporal.api.workflowservice.v1.IRespondWorkflowTaskFailedRequest): void {
+    const { run } = this.runningWft(req.taskToken);
+    const wft = run.wft!;
+    run.write(T.EVENT_TYPE_WORKFLOW_TASK_FAILED, {
+      scheduledEventId: wft.scheduledEventId,
+      startedEventId: wft.startedEventId,
+      cause: req.cause ?? 0,
+      failure: req.failure ?? undefined,
+      identity: req.identity ?? '',
+      binaryChecksum: req.binaryChecksum ?? '',
+    });
+    this.retryWft(run, wft.attempt + 1);
+  }
+
+  private timeOutWft(run: Run): void {
+    const wft = run.wft!;
+    run.write(T.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT, {
+      scheduledEventId: wft.scheduledEventId,
+      startedEventId: wft.startedEventId,
+      timeoutType: enums.TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE,
+    });
+    this.retryWft(run, wft.attempt + 1);
+  }
+
+  /**
+   * After a failed or timed-out workflow task the worker may have evicted the run, so the retry
+   * goes to the normal queue with full history. Retries after the second back off in real time
+   * (not virtual time: a broken workflow must not let the clock race ahead).
+   */
+  private retryWft(run: Run, attempt: number): void {
+    const wft = run.wft!;
+    run.queuedQueries.unshift(...wft.queries);
+    this.endWft(run);
+    run.sticky = null;
+    run.flushBuffered();
+    const delay = attempt <= 2 ? 0 : Math.min(10_000, 1000 * (attempt - 2));
+    if (delay === 0) return this.scheduleWft(run, attempt);
+    this.markBusy(`w:${run.runId}`);
+    const t = setTimeout(() => {
+      this.busy.delete(`w:${run.runId}`);
+      this.scheduleWft(run, attempt);
+    }, delay);
+    run.runTimers.push({ at: 0, cancel: () => clearTimeout(t) });
+  }
+
+  private endWft(run: Run): void {
+    run.wft?.timer?.cancel();
+    run.wft = null;
+    this.markIdle(`w:${run.runId}`);
+  }
+
+  // ---------------------------------------------------------------- commands
+
+  private applyCommand(run: Run, cmd: Command, ctx: CommandContext): void {
+    const C = enums.CommandType;
+    const wtc = ctx.completedId;
+    switch (cmd.commandType) {
+      case C.COMMAND_TYPE_SCHEDULE_ACTIVITY_TASK:
+        this.activities.schedule(run, cmd.scheduleActivityTaskCommandAttributes!, wtc);
+        return;
+      case C.COMMAND_TYPE_REQUEST_CANCEL_ACTIVITY_TASK:
+        if (
+          this.activities.requestCancel(
+            run,
+            Number(cmd.requestCancelActivityTaskCommandAttributes!.scheduledEventId),
+            wtc,
+          )
+        ) {
+          ctx.needWft = true;
+        }
+        return;
+      case C.COMMAND_TYPE_START_TIMER: {
+        const a = cmd.startTimerCommandAttributes!;
+        const timerId = a.timerId ?? '';
+        const startedEventId = run.write(T.EVENT_TYPE_TIMER_STARTED, {
+          timerId,
+          startToFireTimeout: a.startToFireTimeout,
+          workflowTaskCompletedEventId: wtc,
+        });
+        const handle = this.clock.after(toMs(a.startToFireTimeout), () => {
+          if (!run.isOpen || run.timers.get(timerId)?.startedEventId !== startedEventId) return;
+          run.timers.delete(timerId);
+          run.writeExternal(T.EVENT_TYPE_TIMER_FIRED, () => ({ timerId, startedEventId }));
+          this.scheduleWft(run);
+        });
+        run.timers.set(timerId, { timerId, startedEventId, handle });
+        return;
+      }
+      case C.COMMAND_TYPE_CANCEL_TIMER: {
+        const timerId = cmd.cancelTimerCommandAttributes!.timerId ?? '';
+        const timer = run.timers.get(timerId);
+        if (!timer) return;
+        timer.handle.cancel();
+        run.timers.delete(timerId);
+        run.write(T.EVENT_TYPE_TIMER_CANCELED, {
+          timerId,
+          startedEventId: timer.startedEventId,
+          workflowTaskCompletedEventId: wtc,
+          identity: ctx.identity,
+        });
+        return;
+      }
+      case C.COMMAND_TYPE_RECORD_MARKER: {
+        const a = cmd.recordMarkerCommandAttributes!;
+        run.write(T.EVENT_TYPE_MARKER_RECORDED, {
+          markerName: a.markerName,
+          details: a.details,
+          header: a.header,
+          failure: a.failure,
+          workflowTaskCompletedEventId: wtc,
+        });
+        return;
+      }
+      case C.COMMAND_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES: {
+        const sa = cmd.upsertWorkflowSearchAttributesCommandAttributes!.searchAttributes;
+        run.searchAttributes = {
+          indexedFields: { ...run.searchAttributes?.indexedFields, ...sa?.indexedFields },
+        };
+        run.write(T.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES, {
+          workflowTaskCompletedEventId: wtc,
+          searchAttributes: sa,
+        });
+        return;
+      }
+      case C.COMMAND_TYPE_MODIFY_WORKFLOW_PROPERTIES: {
+        const memo = cmd.modifyWorkflowPropertiesCommandAttributes!.upsertedMemo;
+        run.memo = { fields: { ...run.memo?.fields, ...memo?.fields } };
+        run.write(T.EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED, {
+          workflowTaskCompletedEventId: wtc,
+          upsertedMemo: memo,
+        });
+        return;
+      }
+      case C.COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION:
+        this.closeRun(
+          run,
+          Status.WORKFLOW_EXECUTION_STATUS_COMPLETED,
+          T.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED,
+          {
+            result: cmd.completeWorkflowExecutionCommandAttributes?.result,
+            workflowTaskCompletedEventId: wtc,
+          },
+        );
+        return;
+      case C.COMMAND_TYPE_FAIL_WORKFLOW_EXECUTION:
+        this.closeRun(run, Status.WORKFLOW_EXECUTION_STATUS_FAILED, T.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED, {
+          failure: cmd.failWorkflowExecutionCommandAttributes?.failure,
+          retryState: RetryState.RETRY_STATE_RETRY_POLICY_NOT_SET,
+          workflowTaskCompletedEventId: wtc,
+        });
+        return;
+      case C.COMMAND_TYPE_CANCEL_WORKFLOW_EXECUTION:
+        this.closeRun(
+          run,
+          Status.WORKFLOW_EXECUTION_STATUS_CANCELED,
+          T.EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED,
+          {
+            details: cmd.cancelWorkflowExecutionCommandAttributes?.details,
+            workflowTaskCompletedEventId: wtc,
+          },
+        );
+        return;
+      case C.COMMAND_TYPE_CONTINUE_AS_NEW_WORKFLOW_EXECUTION:
+        this.continueAsNew(run, cmd.continueAsNewWorkflowExecutionCommandAttributes!, wtc);
+        return;
+      case C.COMMAND_TYPE_START_CHILD_WORKFLOW_EXECUTION:
+        this.initiateChild(run, cmd.startChildWorkflowExecutionCommandAttributes!, ctx);
+        return;
+      case C.COMMAND_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION:
+        this.initiateExternalSignal(run, cmd.signalExternalWorkflowExecutionCommandAttributes!, ctx);
+        return;
+      case C.COMMAND_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION:
+        this.initiateExternalCancel(run, cmd.requestCancelExternalWorkflowExecutionCommandAttributes!, ctx);
+        return;
+      default:
+        throw invalidArgument(
+          `command ${enums.CommandType[cmd.commandType ?? 0]} is not supported by the in-memory server`,
+        );
+    }
+  }
+
+  private continueAsNew(
+    run: Run,
+    a: temporal.api.command.v1.IContinueAsNewWorkflowExecutionCommandAttributes,
+    wtc: number,
+  ): void {
+    const newRunId = randomUUID();
+    const runTimeoutMs = toMs(a.workflowRunTimeout) || run.config.runTimeoutMs;
+    const taskTimeoutMs = toMs(a.workflowTaskTimeout) || run.config.taskTimeoutMs;
+    const workflowType = a.workflowType?.name || run.workflowType;
+    const taskQueue = a.taskQueue?.name || run.taskQueue;
+    this.closeRun(
+      run,
+      Status.WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW,
+      T.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW,
+      {
+        newExecutionRunId: newRunId,
+        workflowType: { name: workflowType },
+        taskQueue: { name: taskQueue, kind: enums.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+        input: a.input,
+        workflowRunTimeout: optDuration(runTimeoutMs),
+        workflowTaskTimeout: fromMs(taskTimeoutMs),
+        workflowTaskCompletedEventId: wtc,
+        backoffStartInterval: a.backoffStartInterval,
+        initiator: a.initiator,
+        failure: a.failure,
+        lastCompletionResult: a.lastCompletionResult,
+        header: a.header,
+        memo: a.memo,
+        searchAttributes: a.searchAttributes,
+      },
+    );
+    this.createRun({
+      namespace: run.namespace,
+      workflowId: run.workflowId,
+      workflowType,
+      taskQueue,
+      input: a.input,
+      executionTimeoutMs: run.config.executionTimeoutMs,
+      runTimeoutMs,
+      taskTimeoutMs,
+      executionExpiration: run.config.executionExpiration,
+      identity: run.startedAttrs.identity,
+      requestId: randomUUID(),
+      retryPolicy: a.retryPolicy ?? run.startedAttrs.retryPolicy,
+      memo: a.memo ?? run.memo,
+      searchAttributes: a.searchAttributes ?? run.searchAttributes,
+      header: a.header,
+      firstTaskDelayMs: toMs(a.backoffStartInterval),
+      firstRunId: run.firstRunId,
+      continuedFrom: {
+        runId: run.runId,
+        initiator: a.initiator ?? enums.ContinueAsNewInitiator.CONTINUE_AS_NEW_INITIATOR_WORKFLOW,
+        failure: a.failure ?? undefined,
+        lastCompletionResult: a.lastCompletionResult ?? undefined,
+      },
+      parent: run.config.parent,
+      root: run.config.root,
+      runId: newRunId,
+    });
+  }
+
+  // ---------------------------------------------------------------- child and external workflows
+
+  private initiateChild(
+    run: Run,
+    a: temporal.api.command.v1.IStartChildWorkflowExecutionCommandAttributes,
+    ctx: CommandContext,
+  ): void {
+    const namespace = a.namespace || run.namespace;
+    const initiatedEventId = run.write(T.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED, {
+      namespace,
+      workflowId: a.workflowId,
+      workflowType: a.workflowType,
+      taskQueue: a.taskQueue,
+      input: a.input,
+      workflowExecutionTimeout: a.workflowExecutionTimeout,
+      workflowRunTimeout: a.workflowRunTimeout,
+      workflowTaskTimeout: a.workflowTaskTimeout,
+      parentClosePolicy: a.parentClosePolicy,
+      control: a.control,
+      workflowTaskCompletedEventId: ctx.completedId,
+      workflowIdReusePolicy: a.workflowIdReusePolicy,
+      retryPolicy: a.retryPolicy,
+      cronSchedule: a.cronSchedule,
+      header: a.header,
+      memo: a.memo,
+      searchAttributes: a.searchAttributes,
+    });
+    const workflowType = a.workflowType?.name ?? '';
+    const workflowId = a.workflowId ?? '';
+    ctx.after.push(() => {
+      if (!run.isOpen) return;
+      const existing = this.currentRun(namespace, workflowId);
+      if (existing?.isOpen) {
+        run.writeExternal(T.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_FAILED, () => ({
+          namespace,
+          workflowId,
+          workflowType: { name: workflowType },
+          cause:
+            enums.StartChildWorkflowExecutionFailedCause
+              .START_CHILD_WORKFLOW_EXECUTION_FAILED_CAUSE_WORKFLOW_ALREADY_EXISTS,
+          control: a.control,
+          initiatedEventId,
+          workflowTaskCompletedEventId: ctx.completedId,
+        }));
+        this.scheduleWft(run);
+        return;
+      }
+      const executionTimeoutMs = toMs(a.workflowExecutionTimeout);
+      const child = {
+        initiatedEventId,
+        startedEventId: 0,
+        namespace,
+        workflowId,
+        runId: '',
+        workflowType,
+        parentClosePolicy: a.parentClosePolicy ?? enums.ParentClosePolicy.PARENT_CLOSE_POLICY_TERMINATE,
+      };
+      run.children.set(initiatedEventId, child);
+      const childRun = this.createRun({
+        namespace,
+        workflowId,
+        workflowType,
+        taskQueue: a.taskQueue?.name || run.taskQueue,
+        input: a.input,
+        executionTimeoutMs,
+        runTimeoutMs: toMs(a.workflowRunTimeout) || executionTimeoutMs,
+        taskTimeoutMs: toMs(a.workflowTaskTimeout) || DEFAULT_TASK_TIMEOUT_MS,
+        executionExpiration: executionTimeoutMs ? this.clock.now() + executionTimeoutMs : 0,
+        identity: ctx.identity,
+        requestId: randomUUID(),
+        retryPolicy: a.retryPolicy,
+        memo: a.memo,
+        searchAttributes: a.searchAttributes,
+        header: a.header,
+        firstTaskDelayMs: 0,
+        parent: { namespace: run.namespace, workflowId: run.workflowId, runId: run.runId, initiatedEventId },
+        root: run.config.root,
+      });
+      child.runId = childRun.runId;
+      run.writeExternal(
+        T.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_STARTED,
+        () => ({
+          namespace,
+          initiatedEventId,
+          workflowExecution: { workflowId, runId: childRun.runId },
+          workflowType: { name: workflowType },
+          header: a.header,
+        }),
+        (id) => {
+          child.startedEventId = id;
+        },
+      );
+      this.scheduleWft(run);
+    });
+  }
+
+  /** Tell the parent that its child's chain of runs has closed. */
+  private notifyParent(child: Run, closeType: number, attrs: Record<string, unknown>): void {
+    const ref = child.config.parent;
+    if (!ref) return;
+    const parent = this.runsById.get(ref.runId);
+    const state = parent?.children.get(ref.initiatedEventId);
+    if (!parent || !parent.isOpen || !state) return;
+    parent.children.delete(ref.initiatedEventId);
+    const map: Record<number, number> = {
+      [T.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED]: T.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_COMPLETED,
+      [T.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED]: T.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_FAILED,
+      [T.EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED]: T.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_CANCELED,
+      [T.EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT]: T.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_TIMED_OUT,
+      [T.EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED]: T.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_TERMINATED,
+    };
+    const type = map[closeType];
+    if (type === undefined) return;
+    parent.writeExternal(type, () => ({
+      namespace: state.namespace,
+      workflowExecution: { workflowId: state.workflowId, runId: state.runId },
+      workflowType: { name: state.workflowType },
+      initiatedEventId: state.initiatedEventId,
+      startedEventId: state.startedEventId,
+      result: attrs.result,
+      failure: attrs.failure,
+      details: attrs.details,
+      retryState: attrs.retryState,
+    }));
+    this.scheduleWft(parent);
+  }
+
+  private initiateExternalSignal(
+    run: Run,
+    a: temporal.api.command.v1.ISignalExternalWorkflowExecutionCommandAttributes,
+    ctx: CommandContext,
+  ): void {
+    const namespace = a.namespace || run.namespace;
+    const initiatedEventId = run.write(T.EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED, {
+      workflowTaskCompletedEventId: ctx.completedId,
+      namespace,
+      workflowExecution: a.execution,
+      signalName: a.signalName,
+      input: a.input,
+      control: a.control,
+      childWorkflowOnly: a.childWorkflowOnly,
+      header: a.header,
+    });
+    ctx.after.push(() => {
+      if (!run.isOpen) return;
+      const target = this.tryOpenRun(namespace, a.execution);
+      if (target) {
+        this.signal(target, a.signalName ?? '', a.input, a.header, `workflow:${run.workflowId}`, {
+          workflowId: run.workflowId,
+          runId: run.runId,
+        });
+        run.writeExternal(T.EVENT_TYPE_EXTERNAL_WORKFLOW_EXECUTION_SIGNALED, () => ({
+          initiatedEventId,
+          namespace,
+          workflowExecution: target.execution,
+          control: a.control,
+        }));
+      } else {
+        run.writeExternal(T.EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_FAILED, () => ({
+          cause:
+            enums.SignalExternalWorkflowExecutionFailedCause
+              .SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_FAILED_CAUSE_EXTERNAL_WORKFLOW_EXECUTION_NOT_FOUND,
+          workflowTaskCompletedEventId: ctx.completedId,
+          namespace,
+          workflowExecution: a.execution,
+          initiatedEventId,
+          control: a.control,
+        }));
+      }
+      this.scheduleWft(run);
+    });
+  }
+
+  private initiateExternalCancel(
+    run: Run,
+    a: temporal.api.command.v1.IRequestCancelExternalWorkflowExecutionCommandAttributes,
+    ctx: CommandContext,
+  ): void {
+    const namespace = a.namespace || run.namespace;
+    const execution = { workflowId: a.workflowId, runId: a.runId };
+    const initiatedEventId = run.write(T.EVENT_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED, {
+      workflowTaskCompletedEventId: ctx.completedId,
+      namespace,
+      workflowExecution: execution,
+      control: a.control,
+      childWorkflowOnly: a.childWorkflowOnly,
+      reason: a.reason,
+    });
+    ctx.after.push(() => {
+      if (!run.isOpen) return;
+      const target = this.tryOpenRun(namespace, execution);
+      if (target) {
+        this.requestCancel(target, `workflow:${run.workflowId}`, a.reason ?? '', {
+          initiatedEventId,
+          execution: run.execution,
+        });
+        run.writeExternal(T.EVENT_TYPE_EXTERNAL_WORKFLOW_EXECUTION_CANCEL_REQUESTED, () => ({
+          initiatedEventId,
+          namespace,
+          workflowExecution: target.execution,
+        }));
+      } else {
+        run.writeExternal(T.EVENT_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_FAILED, () => ({
+          cause:
+            enums.CancelExternalWorkflowExecutionFailedCause
+              .CANCEL_EXTERNAL_WORKFLOW_EXECUTION_FAILED_CAUSE_EXTERNAL_WORKFLOW_EXECUTION_NOT_FOUND,
+          workflowTaskCompletedEventId: ctx.completedId,
+          namespace,
+          workflowExecution: execution,
+          initiatedEventId,
+          control: a.control,
+        }));
+      }
+      this.scheduleWft(run);
+    });
+  }
+
+  private tryOpenRun(namespace: string, exec: Execution | null | undefined): Run | undefined {
+    try {
+      const run = this.findRun(namespace, exec);
+      return run.isOpen ? run : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  // ---------------------------------------------------------------- external operations on a run
+
+  signal(
+    run: Run,
+    signalName: string,
+    input: temporal.api.common.v1.IPayloads | null | undefined,
+    header: temporal.api.common.v1.IHeader | null | undefined,
+    identity: string,
+    externalExecution?: Execution,
+  ): void {
+    run.writeExternal(T.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED, () => ({
+      signalName,
+      input,
+      identity,
+      header,
+      externalWorkflowExecution: externalExecution,
+    }));
+    this.scheduleWft(run);
+  }
+
+  requestCancel(
+    run: Run,
+    identity: string,
+    reason: string,
+    external?: { initiatedEventId: number; execution: Execution },
+  ): void {
+    if (run.cancelRequested) return;
+    run.cancelRequested = true;
+    run.writeExternal(T.EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED, () => ({
+      cause: reason,
+      identity,
+      externalInitiatedEventId: external?.initiatedEventId,
+      externalWorkflowExecution: external?.execution,
+    }));
+    this.scheduleWft(run);
+  }
+
+  terminate(
+    run: Run,
+    reason: string,
+    details: temporal.api.common.v1.IPayloads | null | undefined,
+    identity: string,
+  ): void {
+    this.forceClose(run);
+    this.closeRun(
+      run,
+      Status.WORKFLOW_EXECUTION_STATUS_TERMINATED,
+      T.EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED,
+      {
+        reason,
+        details,
+        identity,
+      },
+    );
+  }
+
+  private timeOutRun(run: Run): void {
+    if (!run.isOpen) return;
+    this.forceClose(run);
+    this.closeRun(
+      run,
+      Status.WORKFLOW_EXECUTION_STATUS_TIMED_OUT,
+      T.EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT,
+      {
+        retryState: RetryState.RETRY_STATE_TIMEOUT,
+      },
+    );
+  }
+
+  /** A close imposed from outside fails the running workflow task first, keeping history well-formed. */
+  private forceClose(run: Run): void {
+    const wft = run.wft;
+    if (wft?.state === 'started') {
+      run.write(T.EVENT_TYPE_WORKFLOW_TASK_FAILED, {
+        scheduledEventId: wft.scheduledEventId,
+        startedEventId: wft.startedEventId,
+        cause: enums.WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_FORCE_CLOSE_COMMAND,
+      });
+      run.queuedQueries.unshift(...wft.queries);
+      wft.queries = [];
+      this.endWft(run);
+    }
+    run.flushBuffered();
+  }
+
+  private closeRun(
+    run: Run,
+    status: temporal.api.enums.v1.WorkflowExecutionStatus,
+    type: number,
+    attrs: Record<string, unknown>,
+  ): void {
+    const pendingQueries = [...(run.wft?.queries ?? []), ...run.queuedQueries];
+    if (run.wft) this.endWft(run);
+    run.queuedQueries = [];
+    run.status = status;
+    run.closeTime = this.clock.now();
+    const id = run.write(type, attrs);
+    run.closeEvent = run.history[id - 1]!;
+    for (const t of run.timers.values()) t.handle.cancel();
+    run.timers.clear();
+    for (const t of run.runTimers) t.cancel();
+    run.runTimers = [];
+    this.activities.dropAll(run);
+    for (const l of run.listeners) l();
+    for (const q of pendingQueries) this.dispatchLegacyQuery(run, q);
+    if (status !== Status.WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW) this.notifyParent(run, type, attrs);
+    this.applyParentClosePolicy(run);
+    this.clock.poke();
+  }
+
+  private applyParentClosePolicy(run: Run): void {
+    const P = enums.ParentClosePolicy;
+    for (const child of run.children.values()) {
+      const target = this.currentRun(child.namespace, child.workflowId);
+      if (!target?.isOpen || target.config.parent?.runId !== run.runId) continue;
+      if (child.parentClosePolicy === P.PARENT_CLOSE_POLICY_ABANDON) continue;
+      if (child.parentClosePolicy === P.PARENT_CLOSE_POLICY_REQUEST_CANCEL) {
+        this.requestCancel(target, 'parent close policy', 'parent closed');
+      } else {
+        this.terminate(target, 'by parent close policy', null, 'parent close policy');
+      }
+    }
+    run.children.clear();
+  }
+
+  // ---------------------------------------------------------------- queries
+
+  query(
+    run: Run,
+    query: temporal.api.query.v1.IWorkflowQuery,
+  ): Promise<temporal.api.query.v1.IWorkflowQueryResult> {
+    return new Promise((resolve) => {
+      const q: PendingQuery = { id: randomUUID(), query, resolve };
+      if (run.isOpen && run.wft?.state === 'scheduled') run.wft.queries.push(q);
+      else if (run.isOpen && run.wft?.state === 'started') run.queuedQueries.push(q);
+      else this.dispatchLegacyQuery(run, q);
+    });
+  }
+
+  async queryResult(
+    run: Run,
+    query: temporal.api.query.v1.IWorkflowQuery,
+  ): Promise<temporal.api.common.v1.IPayloads | null> {
+    const r = await this.query(run, query);
+    if (r.resultType === enums.QueryResultType.QUERY_RESULT_TYPE_ANSWERED) return r.answer ?? null;
+    throw queryFailed(r.errorMessage || r.failure?.message || 'query failed', r.failure);
+  }
+
+  private routeQueuedQueries(run: Run): void {
+    if (run.queuedQueries.length === 0 || (run.isOpen && run.wft)) return;
+    const qs = run.queuedQueries;
+    run.queuedQueries = [];
+    for (const q of qs) this.dispatchLegacyQuery(run, q);
+  }
+
+  /** A query task outside any workflow task: to the sticky worker if any, else the normal queue. */
+  private dispatchLegacyQuery(run: Run, query: PendingQuery): void {
+    const item: WorkflowQueueItem & { kind: 'query' } = { kind: 'query', run, query, taken: false };
+    this.legacyQueries.set(query.id, item);
+    const sticky = run.isOpen ? run.sticky : null;
+    this.workflowQueues.add(queueKey(run.namespace, sticky?.queue ?? run.taskQueue), item);
+    if (sticky) {
+      this.clock.after(sticky.scheduleToStartMs || 5000, () => {
+        if (item.taken || !this.legacyQueries.has(query.id)) return;
+        run.sticky = null;
+        this.workflowQueues.add(queueKey(run.namespace, run.taskQueue), item);
+      });
+    }
+  }
+
+  private takeQuery(item: WorkflowQueueItem & { kind: 'query' }, queueName: string): PollWftResponse | null {
+    if (item.taken || !this.legacyQueries.has(item.query.id)) return null;
+    item.taken = true;
+    const run = item.run;
+    const onSticky = queueName !== run.taskQueue;
+    return {
+      taskToken: encodeToken({ k: 'query', queryId: item.query.id }),
+      workflowExecution: run.execution,
+      workflowType: { name: run.workflowType },
+      previousStartedEventId: run.previousStartedEventId,
+      startedEventId: 0,
+      attempt: 1,
+      // A sticky worker answers from its cache; anyone else replays the full history.
+      history: { events: onSticky ? [] : run.history.slice() },
+      query: item.query.query,
+      workflowExecutionTaskQueue: { name: run.taskQueue, kind: enums.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+    };
+  }
+
+  respondQueryTask(req: temporal.api.workflowservice.v1.IRespondQueryTaskCompletedRequest): void {
+    const t = decodeToken(req.taskToken);
+    if (t.k !== 'query') throw invalidArgument('not a query task token');
+    const item = this.legacyQueries.get(t.queryId);
+    if (!item) throw notFound('query task not found');
+    this.legacyQueries.delete(t.queryId);
+    const answered = req.completedType === enums.QueryResultType.QUERY_RESULT_TYPE_ANSWERED;
+    item.query.resolve({
+      resultType: answered
+        ? enums.QueryResultType.QUERY_RESULT_TYPE_ANSWERED
+        : enums.QueryResultType.QUERY_RESULT_TYPE_FAILED,
+      answer: req.queryResult,
+      errorMessage: req.errorMessage,
+      failure: req.failure,
+    });
+  }
+
+  // ---------------------------------------------------------------- stickiness
+
+  shutdownWorker(namespace: string, stickyQueue: string): void {
+    if (!stickyQueue) return;
+    const key = queueKey(namespace, stickyQueue);
+    this.workflowQueues.releasePollers(key);
+    const stranded = this.workflowQueues.drain(key);
+    for (const run of this.allRuns) {
+      if (run.isOpen && run.sticky?.queue === stickyQueue && run.namespace === namespace)
+        this.moveToNormalQueue(run);
+    }
+    for (const item of stranded) {
+      if (item.kind === 'query') this.workflowQueues.add(queueKey(namespace, item.run.taskQueue), item);
+    }
+  }
+
+  resetSticky(run: Run): void {
+    this.moveToNormalQueue(run);
+  }
+
+  // ---------------------------------------------------------------- history
+
+  /**
+   * GetWorkflowExecutionHistory. With waitNewEvent the call parks until an event past the
+   * page token exists (or, with the close-event filter, until the run closes).
+   */
+  async history(
+    run: Run,
+    req: temporal.api.workflowservice.v1.IGetWorkflowExecutionHistoryRequest,
+    poll: LongPoll,
+  ): Promise<{ events: HistoryEvent[]; nextPageToken: Uint8Array }> {
+    const closeOnly =
+      req.historyEventFilterType === enums.HistoryEventFilterType.HISTORY_EVENT_FILTER_TYPE_CLOSE_EVENT;
+    const from = req.nextPageToken?.length ? Number(Buffer.from(req.nextPageToken).toString()) : 1;
+    const ready = () => (closeOnly ? !run.isOpen : run.history.length >= from || !run.isOpen);
+    if (req.waitNewEvent && !ready()) await this.waitFor(run, ready, poll);
+    if (closeOnly) {
+      if (run.closeEvent) return { events: [run.closeEvent], nextPageToken: new Uint8Array() };
+      return { events: [], nextPageToken: Buffer.from(String(from)) };
+    }
+    const events = run.history.slice(from - 1);
+    const more = req.waitNewEvent && run.isOpen;
+    return { events, nextPageToken: more ? Buffer.from(String(run.history.length + 1)) : new Uint8Array() };
+  }
+
+  private waitFor(run: Run, ready: () => boolean, poll: LongPoll): Promise<void> {
+    return new Promise((resolve) => {
+      const finish = () => {
+        run.listeners.delete(check);
+        clearTimeout(timer);
+        poll.signal.removeEventListener('abort', finish);
+        resolve();
+      };
+      const check = () => {
+        if (ready()) finish();
+      };
+      const timer = setTimeout(finish, poll.timeoutMs);
+      poll.signal.addEventListener('abort', finish);
+      run.listeners.add(check);
+    });
+  }
+
+  stop(): void {
+    this.clock.stop();
+  }
+}
+
+interface CommandContext {
+  completedId: number;
+  identity: string;
+  needWft: boolean;
+  /** Effects on other executions, run once the task's own events are written. */
+  after: Array<() => void>;
+}
+
+function isCloseCommand(cmd: Command): boolean {
+  const C = enums.CommandType;
+  return (
+    cmd.commandType === C.COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION ||
+    cmd.commandType === C.COMMAND_TYPE_FAIL_WORKFLOW_EXECUTION ||
+    cmd.commandType === C.COMMAND_TYPE_CANCEL_WORKFLOW_EXECUTION ||
+    cmd.commandType === C.COMMAND_TYPE_CONTINUE_AS_NEW_WORKFLOW_EXECUTION
+  );
+}

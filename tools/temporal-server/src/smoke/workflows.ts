@@ -1,0 +1,35 @@
+// Workflows used by the server's own smoke test.
+import {
+  condition,
+  defineQuery,
+  defineSignal,
+  proxyActivities,
+  setHandler,
+  sleep,
+} from '@temporalio/workflow';
+import type * as activities from './activities.js';
+
+const { flaky, greet } = proxyActivities<typeof activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumAttempts: 5 },
+});
+
+export const approve = defineSignal<[string]>('approve');
+export const stateQuery = defineQuery<string>('state');
+
+/** Sleeps 30 days, runs an activity that fails twice, waits for a signal, answers a query. */
+export async function monthLong(name: string): Promise<string> {
+  let state = 'sleeping';
+  let approvedBy = '';
+  setHandler(stateQuery, () => state);
+  setHandler(approve, (who) => {
+    approvedBy = who;
+  });
+  await sleep('30 days');
+  state = 'working';
+  const attempts = await flaky(name);
+  state = 'waiting';
+  await condition(() => approvedBy !== '');
+  state = 'done';
+  return `${await greet(name)} after ${attempts} attempts, approved by ${approvedBy}`;
+}

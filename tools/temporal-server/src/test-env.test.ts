@@ -1,0 +1,42 @@
+import { fileURLToPath } from 'node:url';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import * as activities from './smoke/activities.js';
+import { approve, monthLong, stateQuery } from './smoke/workflows.js';
+
+const testServer = fileURLToPath(new URL('../bin/test-server', import.meta.url));
+let env: TestWorkflowEnvironment;
+beforeAll(async () => {
+  env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: testServer } },
+  });
+});
+afterAll(async () => {
+  await env?.teardown();
+});
+
+it('serves TestWorkflowEnvironment.createTimeSkipping through bin/test-server', async () => {
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue: 'env',
+    workflowsPath: fileURLToPath(new URL('./smoke/workflows.ts', import.meta.url)),
+    activities,
+  });
+  const started = Date.now();
+  const before = await env.currentTimeMs();
+  await worker.runUntil(async () => {
+    const handle = await env.client.workflow.start(monthLong, {
+      args: ['Crema'],
+      taskQueue: 'env',
+      workflowId: 'env-1',
+    });
+    // Locked time: the 30-day sleep does not elapse while the test is not waiting on a result.
+    expect(await handle.query(stateQuery)).toBe('sleeping');
+    await env.sleep('31 days');
+    await handle.signal(approve, 'sindaco');
+    expect(await handle.result()).toBe('hello Crema after 3 attempts, approved by sindaco');
+  });
+  expect((await env.currentTimeMs()) - before).toBeGreaterThanOrEqual(31 * 24 * 3600 * 1000);
+  expect(Date.now() - started).toBeLessThan(5000);
+});
