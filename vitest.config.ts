@@ -8,5 +8,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // One embedded Postgres cluster per run; each test file gets its own database (tests/support/database.ts).
+    globalSetup: ['tests/support/global-setup.ts'],
   },
 });

@@ -25,12 +25,20 @@ export class RequestRejected extends Error {
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (hasZodFastifySchemaValidationErrors(error)) {
-      const fields = error.validation.map((problem) => ({
-        field:
-          problem.instancePath.replace(/^\//, '').replaceAll('/', '.') ||
-          String(error.validationContext ?? 'richiesta'),
-        message: problem.message ?? 'valore non valido',
-      }));
+      const fields = error.validation.flatMap((problem): FieldProblem[] => {
+        // An unknown parameter is reported on the object; name the parameter itself.
+        const unknownKeys = (problem.params as { keys?: unknown }).keys;
+        if (problem.keyword === 'unrecognized_keys' && Array.isArray(unknownKeys)) {
+          return unknownKeys.map((key) => ({ field: String(key), message: 'parametro non previsto' }));
+        }
+        const field = problem.instancePath.replace(/^\//, '').replaceAll('/', '.');
+        return [
+          {
+            field: field || String(error.validationContext ?? 'richiesta'),
+            message: problem.message ?? 'valore non valido',
+          },
+        ];
+      });
       return reply.status(400).send({
         error: 'richiesta_non_valida',
         message: `Richiesta non valida: ${fields.map((f) => `${f.field} (${f.message})`).join('; ')}`,

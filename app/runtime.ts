@@ -1,0 +1,62 @@
+/**
+ * Starts the parts of the service in order and stops them in reverse: database (migrated, optionally
+ * seeded), notifications, Temporal, worker and HTTP server. `npm start` runs everything in one process;
+ * `npm run api` and `npm run worker` run the halves for production.
+ */
+import type { FastifyInstance } from 'fastify';
+import { buildServer } from '../api/server';
+import { startNotifications } from '../notifications';
+import { seedCremasco } from '../prisma/seed';
+import type { Config } from './config';
+import { openDatabase } from './database';
+import { resolveTemporal } from './temporal';
+
+export interface RuntimeOptions {
+  config: Config;
+  log?: (message: string) => void;
+}
+
+export interface Runtime {
+  app: FastifyInstance;
+  url: string;
+  stop(): Promise<void>;
+}
+
+export async function startRuntime({ config, log = console.log }: RuntimeOptions): Promise<Runtime> {
+  const stops: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const fn of stops.reverse()) await fn().catch((error) => console.error(error));
+  };
+  try {
+    const database = await openDatabase(config, log);
+    stops.push(() => database.close());
+    log(`Database: ${database.kind === 'embedded' ? 'PostgreSQL integrato' : 'DATABASE_URL'}`);
+    if (config.SEED_ON_START) {
+      await seedCremasco(database.db);
+      log("Dati dell'Ambito Distrettuale Cremasco presenti (seed idempotente).");
+    }
+
+    const notifications = await startNotifications({
+      config,
+      db: database.db,
+      log: { info: log, warn: (obj, message) => console.warn(message ?? '', obj) },
+    });
+    stops.push(() => notifications.close());
+
+    const temporal = await resolveTemporal(config, log);
+    stops.push(() => temporal.stop());
+
+    const app = await buildServer({
+      db: database.db,
+      config,
+      plugins: [async (scope) => notifications.registerRoutes(scope)],
+    });
+    stops.push(() => app.close());
+    const url = await app.listen({ port: config.PORT, host: config.HOST });
+    log(`Servizio pronto su ${url} (salute: ${url}/healthz, calendario: ${url}/api/v1/calendar)`);
+    return { app, url, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
