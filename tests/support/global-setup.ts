@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres } from '../../prisma/embedded';
 import { applyMigrations } from '../../prisma/migrate';
-import { freePort } from './free-port';
+import { freePort } from '../../prisma/free-port';
 import { TEMPLATE_DATABASE } from './constants';
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
