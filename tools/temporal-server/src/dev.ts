@@ -10,7 +10,9 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   console.error(`invalid --port "${values.port}"`);
   process.exit(2);
 }
+// Italian first (project rule for anything a person reads), English for the SDK-literate.
 console.warn(
-  'WARNING: in-memory Temporal server: all workflows, histories and task queues live in memory and are lost when it stops.',
+  'ATTENZIONE: server Temporal in memoria: workflow, storico e code vivono solo in memoria e si perdono alla chiusura.\n' +
+    'WARNING: in-memory Temporal server: all workflows, histories and task queues live in memory and are lost when it stops.',
 );
 await runFromCli({ port, host: values.host, timeSkipping: false }, 'In-memory Temporal dev server');
