@@ -17,7 +17,8 @@ export const deadlineExtendedSignal =
 export const deliverableWaivedSignal = defineSignal<[{ reason: string; by?: string }]>('waived');
 
 export interface DeliverableState {
-  plan: DeliverablePlan;
+  /** Null only while the workflow starts. */
+  plan: DeliverablePlan | null;
   remindersSent: number;
   escalationLevel: number;
 }
@@ -31,23 +32,20 @@ const act = proxyActivities<DeliverableActivities>({
 
 export async function deliverableWorkflow(input: { deliverableId: string }): Promise<DeliverableState> {
   const { deliverableId } = input;
-  const state: DeliverableState = {
-    plan: await act.planDeliverable(deliverableId),
-    remindersSent: 0,
-    escalationLevel: 0,
-  };
   const events: DeliverableEvent[] = [];
-
+  // Handlers first: a query or signal may arrive before the first activity returns.
+  const state: DeliverableState = { plan: null, remindersSent: 0, escalationLevel: 0 };
   setHandler(deliverableStateQuery, () => state);
   setHandler(deliverableSubmittedSignal, (e) => void events.push({ type: 'submitted', ...e }));
   setHandler(deliverableApprovedSignal, (e) => void events.push({ type: 'approved', ...e }));
   setHandler(deadlineExtendedSignal, (e) => void events.push({ type: 'extended', ...e }));
   setHandler(deliverableWaivedSignal, (e) => void events.push({ type: 'waived', ...e }));
+  let plan = (state.plan = await act.planDeliverable(deliverableId));
 
-  while (!state.plan.closed) {
-    const { stage, dueAt } = state.plan;
-    const reminder = state.plan.reminders.find((r) => msUntil(r.at) > 0);
-    const step = state.plan.ladder.find((s) => s.level > state.escalationLevel);
+  while (!plan.closed) {
+    const { stage, dueAt } = plan;
+    const reminder = plan.reminders.find((r) => msUntil(r.at) > 0);
+    const step = plan.ladder.find((s) => s.level > state.escalationLevel);
     const next = reminder?.at ?? (msUntil(dueAt) > 0 ? dueAt : step?.at);
 
     const woken = next
@@ -55,17 +53,17 @@ export async function deliverableWorkflow(input: { deliverableId: string }): Pro
       : (await condition(() => events.length > 0), true);
     if (woken) {
       for (let event = events.shift(); event; event = events.shift()) {
-        const before = state.plan;
-        state.plan = await act.applyDeliverableEvent(deliverableId, event);
+        const before = plan;
+        plan = state.plan = await act.applyDeliverableEvent(deliverableId, event);
         // A new stage or a new due date is a new deadline: reminders and ladder start over.
-        if (state.plan.stage !== before.stage || state.plan.dueAt !== before.dueAt) state.escalationLevel = 0;
+        if (plan.stage !== before.stage || plan.dueAt !== before.dueAt) state.escalationLevel = 0;
       }
       continue;
     }
     if (reminder && next === reminder.at) {
       await act.remindDeliverable(deliverableId, stage, dueAt, reminder.daysBefore);
       state.remindersSent++;
-      state.plan = { ...state.plan, reminders: state.plan.reminders.filter((r) => r !== reminder) };
+      plan = state.plan = { ...plan, reminders: plan.reminders.filter((r) => r !== reminder) };
     } else if (step && next === step.at) {
       await act.escalateDeliverable(deliverableId, stage, dueAt, step.level);
       state.escalationLevel = step.level;

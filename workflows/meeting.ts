@@ -28,6 +28,7 @@ export const minutesSubmittedSignal = defineSignal<[]>('minutesSubmitted');
 export const minutesApprovedSignal = defineSignal<[]>('minutesApproved');
 
 export type MeetingPhase =
+  | 'starting'
   | 'awaiting-convocation'
   | 'convened'
   | 'in-session'
@@ -38,7 +39,8 @@ export type MeetingPhase =
 
 export interface MeetingState {
   phase: MeetingPhase;
-  plan: MeetingPlan;
+  /** Null only while the workflow starts. */
+  plan: MeetingPlan | null;
   answers: number;
   quorum: QuorumResult | null;
   minutesEscalationLevel: number;
@@ -62,10 +64,10 @@ type Change =
 
 export async function meetingWorkflow(input: { meetingId: string }): Promise<MeetingState> {
   const { meetingId } = input;
-  const plan = await act.planMeeting(meetingId);
+  // Handlers first: a query or a signal may arrive before the first activity returns.
   const state: MeetingState = {
-    phase: plan.status === 'cancelled' ? 'cancelled' : 'awaiting-convocation',
-    plan,
+    phase: 'starting',
+    plan: null,
     answers: 0,
     quorum: null,
     minutesEscalationLevel: 0,
@@ -75,8 +77,8 @@ export async function meetingWorkflow(input: { meetingId: string }): Promise<Mee
   const attendance: AttendanceRecord[] = [];
   let released = false;
   let addenda = 0;
-  let minutesSubmitted = plan.minutesStatus !== 'none';
-  let minutesApproved = plan.minutesStatus === 'approved' || plan.minutesStatus === 'circulated';
+  let minutesSubmitted = false;
+  let minutesApproved = false;
 
   setHandler(meetingStateQuery, () => state);
   setHandler(releaseConvocationSignal, () => void (released = true));
@@ -91,22 +93,29 @@ export async function meetingWorkflow(input: { meetingId: string }): Promise<Mee
     minutesApproved = true;
   });
 
+  const initial = await act.planMeeting(meetingId);
+  /** The current plan; every change replaces it (and the copy the query shows). */
+  let plan = (state.plan = initial);
+  state.phase = initial.status === 'cancelled' ? 'cancelled' : 'awaiting-convocation';
+  if (initial.minutesStatus !== 'none') minutesSubmitted = true;
+  if (initial.minutesStatus === 'approved' || initial.minutesStatus === 'circulated') minutesApproved = true;
+
   const convened = () => state.phase === 'convened';
 
   /** Applies queued changes in arrival order; returns true when the meeting got cancelled. */
   async function applyChanges(): Promise<boolean> {
     for (let change = changes.shift(); change; change = changes.shift()) {
       if (change.kind === 'cancel') {
-        await act.cancelMeeting(meetingId, state.plan.revision, change.request, convened());
+        await act.cancelMeeting(meetingId, plan.revision, change.request, convened());
         state.phase = 'cancelled';
         return true;
       }
       if (change.kind === 'reschedule') {
-        state.plan = await act.rescheduleMeeting(meetingId, state.plan.revision + 1, change.request);
-        if (convened()) await act.sendRescheduleNotices(meetingId, state.plan.revision);
+        plan = state.plan = await act.rescheduleMeeting(meetingId, plan.revision + 1, change.request);
+        if (convened()) await act.sendRescheduleNotices(meetingId, plan.revision);
         continue;
       }
-      if (convened() && msUntil(state.plan.startsAt) < ADDENDUM_NOTICE_MS) {
+      if (convened() && msUntil(plan.startsAt) < ADDENDUM_NOTICE_MS) {
         await act.rejectAgendaAddendum(meetingId, change.addendum, 'meno di 24 ore alla seduta');
         state.rejectedAddenda++;
         continue;
@@ -131,34 +140,34 @@ export async function meetingWorkflow(input: { meetingId: string }): Promise<Mee
 
   /** The reminder belongs to a revision: a reschedule re-arms it for the new date. */
   const armReminder = () => {
-    const { reminderAt, revision } = state.plan;
+    const { reminderAt, revision } = plan;
     return reminderAt !== null && msUntil(reminderAt) > 0 ? { at: reminderAt, revision } : null;
   };
 
   if (state.phase === 'cancelled') return state;
-  if (plan.status === 'closed') {
+  if (initial.status === 'closed') {
     state.phase = 'closed';
     return state;
   }
 
   // 1. Convocation: at the latest moment the notice rule allows, or earlier if the coordinator releases it.
-  if (plan.status === 'planned') {
+  if (initial.status === 'planned') {
     for (;;) {
-      const outcome = await waitOrChange(state.plan.convocationAt, () => released);
+      const outcome = await waitOrChange(plan.convocationAt, () => released);
       if (outcome === 'cancelled') return state;
       if (outcome === 'due') break;
     }
-    await act.sendConvocations(meetingId, state.plan.revision);
+    await act.sendConvocations(meetingId, plan.revision);
   }
-  state.phase = plan.status === 'held' ? 'awaiting-minutes' : 'convened';
+  state.phase = initial.status === 'held' ? 'awaiting-minutes' : 'convened';
 
   // 2. Until the session starts: remind those who have not answered, two working days before.
   let reminder = state.phase === 'convened' ? armReminder() : null;
   while (state.phase === 'convened') {
-    const outcome = await waitOrChange(reminder?.at ?? state.plan.startsAt);
+    const outcome = await waitOrChange(reminder?.at ?? plan.startsAt);
     if (outcome === 'cancelled') return state;
     if (outcome === 'changed') {
-      if (reminder?.revision !== state.plan.revision) reminder = armReminder();
+      if (reminder?.revision !== plan.revision) reminder = armReminder();
       continue;
     }
     if (!reminder) break;
@@ -169,7 +178,7 @@ export async function meetingWorkflow(input: { meetingId: string }): Promise<Mee
   // 3. The session: attendance may be recorded during it or afterwards.
   if (state.phase === 'convened') {
     state.phase = 'in-session';
-    await waitUntil(state.plan.endsAt, () => false);
+    await waitUntil(plan.endsAt, () => false);
     await applyAttendance();
     await act.markMeetingHeld(meetingId);
     state.phase = 'awaiting-minutes';
@@ -177,7 +186,7 @@ export async function meetingWorkflow(input: { meetingId: string }): Promise<Mee
   changes.length = 0; // reschedule, cancel and addenda make no sense once the meeting took place
 
   // 4. Minutes: request, escalate while late, circulate once approved.
-  if (state.plan.minutesRequired && plan.minutesStatus !== 'circulated') {
+  if (plan.minutesRequired && initial.minutesStatus !== 'circulated') {
     if (!minutesSubmitted) await act.requestMinutes(meetingId);
     for (const step of await act.minutesLadder(meetingId)) {
       while (!minutesSubmitted && msUntil(step.at) > 0) {

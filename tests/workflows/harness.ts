@@ -1,0 +1,67 @@
+/**
+ * The real stack for workflow tests: a fresh migrated Postgres database, the offline Temporal server with
+ * time skipping (through the SDK's own TestWorkflowEnvironment), a real SMTP server on loopback, and the
+ * real worker with the real activities.
+ */
+import { fileURLToPath } from 'node:url';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { CREMA_LOCAL_FEASTS, HolidayCalendar } from '../../domain/index';
+import { startMailCatcher, type MailCatcher } from '../../notifications/catcher/server';
+import { createMailer, type Mailer } from '../../notifications/transport';
+import { createActivities } from '../../activities/index';
+import { createGovernanceWorker } from '../../worker/worker';
+import type { GovernanceClient } from '../../workflows/client';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+
+const TEST_SERVER = fileURLToPath(new URL('../../tools/temporal-server/bin/test-server', import.meta.url));
+
+export interface Stack {
+  env: TestWorkflowEnvironment;
+  db: TestDatabase;
+  catcher: MailCatcher;
+  mailer: Mailer;
+  gc: GovernanceClient;
+  holidays: HolidayCalendar;
+  newWorker(): Promise<Worker>;
+  /** Skips virtual time to just after `iso` (a minute later, so what was due at `iso` has happened). */
+  skipPast(iso: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startStack(taskQueue: string): Promise<Stack> {
+  const [db, catcher, env] = await Promise.all([
+    createTestDatabase(),
+    startMailCatcher(),
+    TestWorkflowEnvironment.createTimeSkipping({
+      server: { executable: { type: 'existing-path', path: TEST_SERVER } },
+    }),
+  ]);
+  const mailer = createMailer({ smtpUrl: catcher.url, maxConnections: 2 });
+  const holidays = new HolidayCalendar(CREMA_LOCAL_FEASTS);
+  const activities = createActivities({
+    prisma: db.prisma,
+    mailer,
+    holidays,
+    mailFrom: 'Ufficio di Piano <ufficio.piano@example.org>',
+    publicBaseUrl: 'http://localhost:3000',
+    answerLinkSecret: 'test-secret-test-secret-test-secret-123',
+  });
+  return {
+    env,
+    db,
+    catcher,
+    mailer,
+    holidays,
+    gc: { client: env.client, taskQueue },
+    newWorker: () => createGovernanceWorker({ connection: env.nativeConnection, activities, taskQueue }),
+    async skipPast(iso) {
+      const ms = Date.parse(iso) + 60_000 - (await env.currentTimeMs());
+      if (ms > 0) await env.sleep(ms);
+    },
+    async close() {
+      mailer.close();
+      await Promise.allSettled([env.teardown(), catcher.close(), db.cleanup()]);
+    },
+  };
+}
