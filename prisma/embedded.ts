@@ -65,7 +65,16 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
 
   if (isEmptyDir(dataDir)) {
     log(`Inizializzazione di PostgreSQL integrato in ${dataDir}…`);
-    await pg.initialise();
+    try {
+      await pg.initialise();
+    } catch (error) {
+      // As root the server runs as the `postgres` system user, which must be able to reach the directory.
+      throw new Error(
+        `Inizializzazione di PostgreSQL integrato fallita in ${dataDir}: ${(error as Error).message}\n` +
+          "Se il servizio gira come root, la cartella e quelle che la contengono devono essere attraversabili dall'utente postgres.",
+        { cause: error },
+      );
+    }
   }
   log(`Avvio di PostgreSQL integrato sulla porta ${port}…`);
   try {
