@@ -1,6 +1,13 @@
 // Activity semantics: completion, retry policy, heartbeat details, the four timeouts, cancellation.
 import { WorkflowFailedError } from '@temporalio/client';
-import { ActivityFailure, ApplicationFailure, TimeoutFailure, type TimeoutType } from '@temporalio/common';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  defaultPayloadConverter,
+  TimeoutFailure,
+  type TimeoutType,
+} from '@temporalio/common';
+import proto from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities, newActivityLog, type ActivityLog } from './activities';
@@ -104,6 +111,7 @@ describe('activities', () => {
       expect(failure.activityType).toBe('alwaysFail');
       expect(failure.cause).toBeInstanceOf(ApplicationFailure);
       expect((failure.cause as ApplicationFailure).type).toBe('Boom');
+      expect(failure.retryState).toBe('MAXIMUM_ATTEMPTS_REACHED');
       expect(log.attempts).toEqual([1, 2, 3]);
     });
   });
@@ -118,6 +126,7 @@ describe('activities', () => {
         }),
       );
       expect((failure.cause as ApplicationFailure).nonRetryable).toBe(true);
+      expect(failure.retryState).toBe('NON_RETRYABLE_FAILURE');
       expect(log.attempts).toEqual([1]);
     });
   });
@@ -164,6 +173,19 @@ describe('activities', () => {
         (n) => n === 1,
         'the activity to start',
       );
+      // While it runs, describe shows the pending activity with the details of its last heartbeat.
+      const pending = await waitUntil(
+        async () => (await handle.describe()).raw.pendingActivities?.[0],
+        (activity) => (activity?.heartbeatDetails?.payloads?.length ?? 0) > 0,
+        'heartbeat details on the pending activity',
+      );
+      expect(pending?.activityType?.name).toBe('waitForCancel');
+      expect(pending?.attempt).toBe(1);
+      expect(pending?.state).toBe(
+        proto.temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED,
+      );
+      const details = defaultPayloadConverter.fromPayload(pending!.heartbeatDetails!.payloads![0]!);
+      expect(typeof details).toBe('number');
       await handle.signal(cancelNow);
       expect(await handle.result()).toBe('cancelled');
       expect(log.cancelled).toEqual(log.started);

@@ -228,6 +228,21 @@ describe('describe, terminate, cancel, result', () => {
   it('reports an unknown workflow with WorkflowNotFoundError', async () => {
     const handle = env.client.workflow.getHandle(uniqueName('missing'));
     await expect(handle.describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
+    await expect(handle.signal(approve, 'nobody')).rejects.toBeInstanceOf(WorkflowNotFoundError);
+  });
+
+  it('refuses to signal or terminate a closed workflow with WorkflowNotFoundError', async () => {
+    await withWorker(async (taskQueue) => {
+      const handle = await env.client.workflow.start(echo, {
+        taskQueue,
+        workflowId: uniqueName('closed'),
+        args: ['x'],
+      });
+      await handle.result();
+      await expect(handle.signal(approve, 'late')).rejects.toBeInstanceOf(WorkflowNotFoundError);
+      await expect(handle.terminate('late')).rejects.toBeInstanceOf(WorkflowNotFoundError);
+      expect((await eventTypes(handle)).at(-1)).toBe('WORKFLOW_EXECUTION_COMPLETED');
+    });
   });
 
   it('terminates a running workflow', async () => {

@@ -58,6 +58,12 @@ describe('visibility', () => {
       expect(await listIds(`WorkflowId = '${runningId}'`)).toEqual([runningId]);
       expect(await listIds(`StartTime >= '${boundary}' AND ExecutionStatus = 'Failed'`)).toEqual([failedId]);
 
+      // Paging: one execution per page must still yield all four, each once.
+      const paged: string[] = [];
+      for await (const info of env.client.workflow.list({ query: '', pageSize: 1 }))
+        paged.push(info.workflowId);
+      expect(paged.sort()).toEqual([...echoIds, runningId, failedId].sort());
+
       const listed = [];
       for await (const info of env.client.workflow.list({ query: `WorkflowId = '${runningId}'` })) {
         listed.push(info);

@@ -8,7 +8,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities, newActivityLog, type ActivityLog } from './activities';
 import { createTestEnv, createWorker, eventTypes, uniqueName, waitUntil } from './env';
 import { approve, signalOrDeadline, sleeper, stageQuery, waitForApproval } from './workflows/basics';
-import { cancelExternal, parentOf, parentWithPolicy, signalExternal } from './workflows/children';
+import {
+  cancelExternal,
+  duplicateChild,
+  parentOf,
+  parentWithPolicy,
+  signalExternal,
+  signalMissing,
+} from './workflows/children';
 import {
   continueEvery10Hours,
   countdown,
@@ -142,6 +149,17 @@ describe('child workflows', () => {
     });
   });
 
+  it('refuses a second child with the id of a running one', async () => {
+    await withWorker(async (taskQueue) => {
+      const workflowId = uniqueName('parent-duplicate');
+      const handle = await env.client.workflow.start(duplicateChild, { taskQueue, workflowId });
+      expect(await handle.result()).toBe(`already started: ${workflowId}-child`);
+      expect(await eventTypes(handle)).toContain('START_CHILD_WORKFLOW_EXECUTION_FAILED');
+      // The parent closed with the default TERMINATE policy: the first child went with it.
+      await waitUntil(describeStatus(`${workflowId}-child`), (s) => s === 'TERMINATED', 'child TERMINATED');
+    });
+  });
+
   const policies: [ParentClosePolicy, string][] = [
     [ParentClosePolicy.TERMINATE, 'TERMINATED'],
     [ParentClosePolicy.REQUEST_CANCEL, 'CANCELLED'],
@@ -191,6 +209,21 @@ describe('external workflows', () => {
           'EXTERNAL_WORKFLOW_EXECUTION_SIGNALED',
         ]),
       );
+    });
+  });
+
+  it('fails a signal to a workflow that does not exist', async () => {
+    await withWorker(async (taskQueue) => {
+      const sender = await env.client.workflow.start(signalMissing, {
+        taskQueue,
+        workflowId: uniqueName('sender-missing'),
+        args: [uniqueName('nobody')],
+      });
+      expect(await sender.result()).toMatch(/not found/i);
+      const history = await sender.fetchHistory();
+      const failed = history.events?.find((e) => e.signalExternalWorkflowExecutionFailedEventAttributes);
+      // SignalExternalWorkflowExecutionFailedCause 1 = EXTERNAL_WORKFLOW_EXECUTION_NOT_FOUND.
+      expect(failed?.signalExternalWorkflowExecutionFailedEventAttributes?.cause).toBe(1);
     });
   });
 

@@ -11,6 +11,7 @@ import {
   startChild,
   workflowInfo,
 } from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { approve, echo, failWith } from './basics';
 
 export async function waitForever(): Promise<void> {
@@ -64,4 +65,27 @@ export async function signalExternal(targetWorkflowId: string): Promise<void> {
 
 export async function cancelExternal(targetWorkflowId: string): Promise<void> {
   await getExternalWorkflowHandle(targetWorkflowId).cancel();
+}
+
+/** Signals a workflow id that does not exist and reports what the SDK raised. */
+export async function signalMissing(targetWorkflowId: string): Promise<string> {
+  try {
+    await getExternalWorkflowHandle(targetWorkflowId).signal(approve, 'nobody');
+    return 'delivered';
+  } catch (err) {
+    return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  }
+}
+
+/** Starts a child, then tries to start a second child with the same workflow id. */
+export async function duplicateChild(): Promise<string> {
+  const workflowId = `${workflowInfo().workflowId}-child`;
+  await startChild(waitForever, { workflowId });
+  try {
+    await startChild(waitForever, { workflowId });
+    return 'second child started';
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return `already started: ${err.workflowId}`;
+    throw err;
+  }
 }
