@@ -9,6 +9,13 @@ import type { Recipient } from './compose';
 
 type Db = PrismaClient;
 
+/** Seat codes that mark the Comitato Ristretto's coordinator (not "coordinatore-udp", also a member). */
+const CR_COORDINATOR_CODES = [
+  'coordinatore',
+  'coordinatore-comitato-ristretto',
+  'referente-comitato-ristretto',
+];
+
 const validOn = (day: Date) => ({
   validFrom: { lte: day },
   OR: [{ validTo: null }, { validTo: { gte: day } }],
@@ -40,17 +47,22 @@ export async function seatRecipients(
   return unique(memberships.map((m) => ({ ...asRecipient(m.delegate ?? m.person), seatId: m.seatId })));
 }
 
-/** Holders of the seats of `bodyKind` bodies in the ambito whose code matches. */
+type CodeFilter = { startsWith: string } | { in: string[] };
+
+/** Holders of the seats of `bodyKind` bodies in the ambito (any body when null) whose code matches. */
 async function holders(
   db: Db,
   ambitoId: string,
-  bodyKind: string,
-  code: { startsWith: string } | undefined,
+  bodyKind: string | null,
+  code: CodeFilter | undefined,
   day: Date,
 ) {
   const memberships = await db.membership.findMany({
     where: {
-      seat: { body: { ambitoId, kind: bodyKind as never }, ...(code ? { code } : {}) },
+      seat: {
+        body: { ambitoId, ...(bodyKind ? { kind: bodyKind as never } : {}) },
+        ...(code ? { code } : {}),
+      },
       ...validOn(day),
     },
     include: { person: true },
@@ -70,11 +82,18 @@ export async function roleRecipients(
     case 'responsabile_udp':
       return holders(db, ambitoId, 'udp_nucleo_operativo', { startsWith: 'responsabile' }, day);
     case 'coordinatore_comitato_ristretto': {
-      const found = await holders(db, ambitoId, 'comitato_ristretto', { startsWith: 'coordinatore' }, day);
+      // The Comitato picks its coordinator among its members (000:L357-361); until a seat says who, the
+      // Responsabile UdP, who supports the Comitato, is told instead.
+      const found = await holders(db, ambitoId, 'comitato_ristretto', { in: CR_COORDINATOR_CODES }, day);
       return found.length > 0 ? found : roleRecipients(db, ambitoId, 'responsabile_udp', day);
     }
-    case 'presidente_assemblea':
-      return holders(db, ambitoId, 'assemblea_sindaci', { startsWith: 'presidente' }, day);
+    case 'presidente_assemblea': {
+      const own = await holders(db, ambitoId, 'assemblea_sindaci', { startsWith: 'presidente' }, day);
+      // The seed names the Presidente (Sindaco di Crema) on the Cabina di Regia's seat "presidente-assemblea".
+      return own.length > 0
+        ? own
+        : unique(await holders(db, ambitoId, null, { in: ['presidente-assemblea'] }, day));
+    }
     case 'sovraintendenza':
       return holders(db, ambitoId, 'sovraintendenza', undefined, day);
   }

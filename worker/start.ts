@@ -1,0 +1,83 @@
+/**
+ * Runs the governance worker (and, when asked, the reconciler) against a Temporal server: used by
+ * `npm run worker`, by `npm start` (through app/runtime.ts) and by the simulator.
+ */
+import { NativeConnection } from '@temporalio/worker';
+import { createActivities, type ActivityDeps } from '../activities/index';
+import { listLiveObjects } from '../activities/live';
+import { CREMA_LOCAL_FEASTS, HolidayCalendar, type LocalFeast } from '../domain/index';
+import type { PrismaClient } from '../prisma/client';
+import { connectGovernanceClient } from '../workflows/client';
+import { DEFAULT_TASK_QUEUE } from '../workflows/contracts';
+import { startReconciler } from './reconciler';
+import { createGovernanceWorker } from './worker';
+
+export interface StartWorkerOptions extends Omit<ActivityDeps, 'holidays'> {
+  address: string;
+  namespace?: string;
+  taskQueue?: string;
+  /** Start the reconciler too (node-cron expression, or true for every five minutes). */
+  reconcile?: boolean | string;
+  log?: (message: string) => void;
+}
+
+export interface RunningWorker {
+  stop(): Promise<void>;
+}
+
+/**
+ * The holiday calendar of the district: national holidays plus the ambito-wide local feasts stored in the
+ * database (the Cremasco's patron saint when none is stored yet).
+ */
+export async function loadHolidayCalendar(prisma: PrismaClient): Promise<HolidayCalendar> {
+  const stored = await prisma.localFeastDay.findMany({
+    where: { comuneId: null },
+    orderBy: [{ month: 'asc' }, { day: 'asc' }],
+  });
+  const feasts: LocalFeast[] = stored.map((f) => ({ month: f.month, day: f.day, name: f.name }));
+  return new HolidayCalendar(feasts.length > 0 ? feasts : CREMA_LOCAL_FEASTS);
+}
+
+export async function startGovernanceWorker(options: StartWorkerOptions): Promise<RunningWorker> {
+  const log = options.log ?? console.log;
+  const taskQueue = options.taskQueue ?? DEFAULT_TASK_QUEUE;
+  const connection = await NativeConnection.connect({ address: options.address });
+  const activities = createActivities({ ...options, holidays: await loadHolidayCalendar(options.prisma) });
+  const worker = await createGovernanceWorker({
+    connection,
+    activities,
+    namespace: options.namespace,
+    taskQueue,
+  });
+  const running = worker.run();
+  log(`Worker Temporal attivo su ${options.address}, coda "${taskQueue}"`);
+
+  let stopReconciler = async () => {};
+  if (options.reconcile) {
+    const gc = await connectGovernanceClient({
+      address: options.address,
+      namespace: options.namespace,
+      taskQueue,
+    });
+    const reconciler = startReconciler({
+      gc,
+      listLive: () => listLiveObjects(options.prisma),
+      schedule: typeof options.reconcile === 'string' ? options.reconcile : undefined,
+      onReport: (r) => r.started.length > 0 && log(`Riconciliatore: avviati ${r.started.join(', ')}`),
+      onError: (e) => console.error('Riconciliatore:', e),
+    });
+    stopReconciler = async () => {
+      await reconciler.stop();
+      await gc.close();
+    };
+  }
+
+  return {
+    async stop() {
+      await stopReconciler();
+      worker.shutdown();
+      await running;
+      await connection.close();
+    },
+  };
+}
