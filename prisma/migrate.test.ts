@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyMigrations, MIGRATIONS_DIR, MigrationError, readMigrations } from './migrate';
+import { deployWithPrisma } from './schema-engine';
 import { createEmptyDatabase } from '../tests/support/database';
 
 async function query<T extends pg.QueryResultRow>(url: string, sql: string): Promise<T[]> {
@@ -70,6 +71,25 @@ describe('applyMigrations', () => {
     expect(rows.map((r) => r.checksum)).toEqual(readMigrations().map((m) => m.checksum));
     expect(rows.every((r) => r.finished_at instanceof Date && r.applied_steps_count === 1)).toBe(true);
     expect(await tables(url)).toContain('Meeting');
+  });
+
+  it("agrees with Prisma's own migrate deploy in both directions", async () => {
+    const migrations = readMigrations();
+    const names = migrations.map((m) => m.name);
+
+    const oursFirst = await database();
+    await applyMigrations(oursFirst);
+    expect(await deployWithPrisma(oursFirst, migrations, MIGRATIONS_DIR)).toEqual([]);
+
+    const prismaFirst = await database();
+    expect(await deployWithPrisma(prismaFirst, migrations, MIGRATIONS_DIR)).toEqual(names);
+    // Prisma's own bookkeeping carries the checksum our runner computes and compares.
+    const recorded = await query<{ checksum: string }>(
+      prismaFirst,
+      'SELECT checksum FROM "_prisma_migrations" ORDER BY migration_name',
+    );
+    expect(recorded.map((r) => r.checksum)).toEqual(migrations.map((m) => m.checksum));
+    expect(await applyMigrations(prismaFirst)).toEqual([]);
   });
 
   it('lets concurrent starters apply each migration exactly once', async () => {

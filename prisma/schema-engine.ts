@@ -2,7 +2,8 @@
  * Prisma's own schema engine, compiled to WebAssembly (`@prisma/schema-engine-wasm`), driven through the
  * pg driver adapter. It replaces the native engine binary that `prisma migrate` would download, so that
  * migrations can be written offline: `diff` renders schema.prisma as SQL, which the schema test compares
- * with the migrated database. (Introspecting a live database through it fails on Postgres 18's NOT NULL
+ * with the migrated database, and `applyMigrations` (Prisma's `migrate deploy`) checks that Prisma and
+ * prisma/migrate.ts keep the same history. (Introspecting a live database through it fails on Postgres 18's NOT NULL
  * constraints and the pg adapter's handling of the internal "char" type, so it is only used on schemas.)
  *
  * Development tooling only: the app applies migrations with prisma/migrate.ts.
@@ -99,3 +100,34 @@ export async function diffScript(
 
 /** The target "what schema.prisma declares". */
 export const declaredSchema = (): DiffTarget => ({ tag: 'schemaDatamodel', files: schemaFiles() });
+
+/** prisma/migrations as the engine's `migrate deploy` reads it. */
+export function migrationsList(migrations: { name: string; sql: string }[], baseDir: string) {
+  return {
+    baseDir,
+    lockfile: {
+      path: 'migration_lock.toml',
+      content: readFileSync(join(baseDir, 'migration_lock.toml'), 'utf8'),
+    },
+    shadowDbInitScript: '',
+    migrationDirectories: migrations.map((m) => ({
+      path: m.name,
+      migrationFile: { path: 'migration.sql', content: { tag: 'ok' as const, value: m.sql } },
+    })),
+  };
+}
+
+/** What `prisma migrate deploy` does: applies the migrations Prisma's engine considers pending. */
+export function deployWithPrisma(
+  connectionString: string,
+  migrations: { name: string; sql: string }[],
+  baseDir: string,
+) {
+  return withSchemaEngine(connectionString, async (engine) => {
+    const output = await engine.applyMigrations({
+      migrationsList: migrationsList(migrations, baseDir),
+      filters: NO_FILTER,
+    });
+    return output.appliedMigrationNames;
+  });
+}
