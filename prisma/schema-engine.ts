@@ -4,7 +4,7 @@
  * migrations can be written offline: `diff` renders schema.prisma as SQL, which the schema test compares
  * with the migrated database, and `applyMigrations` (Prisma's `migrate deploy`) checks that Prisma and
  * prisma/migrate.ts keep the same history. (Introspecting a live database through it fails on Postgres 18's NOT NULL
- * constraints and the pg adapter's handling of the internal "char" type, so it is only used on schemas.)
+ * constraints and the pg adapter's handling of the internal "char" type, so it is never asked to.)
  *
  * Development tooling only: the app applies migrations with prisma/migrate.ts.
  */
