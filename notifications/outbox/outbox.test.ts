@@ -276,7 +276,7 @@ describe('outbox', () => {
     });
     const statuses = Object.fromEntries(before.map((g) => [g.status, g._count]));
     expect(statuses.sent ?? 0).toBeLessThan(count); // it really died in the middle
-    expect(statuses.queued ?? 0).toBeGreaterThan(0);
+    expect(statuses.sending ?? 0).toBeGreaterThan(0); // claimed, not confirmed: the in-doubt rows
 
     // The restart: a new process (here the test's own) drains once the dead process's lease has expired.
     const restartMailer = createMailer({ smtpUrl: slow.url });
@@ -289,7 +289,10 @@ describe('outbox', () => {
       });
       const after = await outbox.deliver();
       expect(after.failed).toBe(0);
-      expect(after.resumed).toBe(statuses.sending ?? 0);
+      // At most the rows seen as `sending` (a "sent" write already received by Postgres when the process
+      // died may still commit after we looked), and at least one: there was something to resume.
+      expect(after.resumed).toBeGreaterThan(0);
+      expect(after.resumed).toBeLessThanOrEqual(statuses.sending ?? 0);
     } finally {
       restartMailer.close();
     }
@@ -307,7 +310,7 @@ describe('outbox', () => {
     // Repeated SMTP deliveries can only come from rows that were in flight at the kill (at most the pool
     // size), and carry the same Message-ID, so the mailbox kept one copy.
     const repeated = caught.filter((m) => m.deliveries > 1).length;
-    expect(repeated).toBeLessThanOrEqual(statuses.sending ?? 0);
+    expect(repeated).toBeLessThanOrEqual(5); // the SMTP pool size: at most one message in flight per connection
     console.log(
       `crash test: ${JSON.stringify(statuses)} at the kill; ${repeated} in-flight message(s) delivered twice, deduplicated by Message-ID`,
     );

@@ -33,7 +33,8 @@ import { renderMessage } from '../templates/render';
 import type { TemplateKind } from '../templates/data';
 import type { Mailer } from '../transport';
 import { classifySendError, describeSendError } from '../transport';
-import type { OutboxDb, OutboxRow } from './db';
+import type { ClaimedRow, OutboxDb } from './db';
+import { claimDue, createSentRecorder, insertRows, type NewRow } from './sql';
 import { domainOf, messageIdFor } from './message-id';
 import {
   MAX_ATTACHMENTS_BYTES,
@@ -169,10 +170,7 @@ export function createOutbox(options: OutboxOptions) {
         ics,
         messageId: messageIdFor(request.key, domain),
         lastError: reason,
-        nextAttemptAt: at,
-        // Also the Date header: frozen here so every attempt sends the same bytes.
-        createdAt: at,
-      },
+      } satisfies NewRow,
     };
   }
 
@@ -191,10 +189,14 @@ export function createOutbox(options: OutboxOptions) {
     );
     const fresh = prepared.filter((p) => !before.has(p.row.idempotencyKey));
     // ON CONFLICT DO NOTHING: a concurrent enqueue of the same key (two activity attempts) loses quietly.
-    const { count } = await db.outboxMessage.createMany({
-      data: fresh.map((p) => p.row),
-      skipDuplicates: true,
-    });
+    const count =
+      fresh.length > 0
+        ? await insertRows(
+            db,
+            fresh.map((p) => p.row),
+            at,
+          )
+        : 0;
     return {
       created: count,
       existing: keys.length - count,
@@ -208,39 +210,24 @@ export function createOutbox(options: OutboxOptions) {
 
   /** Sends every due row (optionally only those with the given keys), `concurrency` at a time. */
   async function deliver(filter: { keys?: string[]; limit?: number } = {}): Promise<DeliveryResult> {
-    const at = now();
-    const keyFilter = filter.keys ? { idempotencyKey: { in: filter.keys } } : {};
-    const due = await db.outboxMessage.findMany({
-      where: { ...keyFilter, status: { in: ['queued', 'sending'] }, nextAttemptAt: { lte: at } },
-      orderBy: { nextAttemptAt: 'asc' },
-      take: filter.limit ?? 1000,
-    });
+    const keys = filter.keys ?? null;
+    const limit = filter.limit ?? 10_000;
     const result: DeliveryResult = { sent: 0, failed: 0, retrying: 0, resumed: 0, nextAttemptAt: null };
     // Set when the server cannot be reached: the rest of the round waits too, instead of hammering it.
     let unreachableUntil: Date | null = null;
+    const sentRecorder = createSentRecorder(db);
+    const marks: Promise<void>[] = [];
 
-    const sendOne = async (row: OutboxRow) => {
+    const sendOne = async (row: ClaimedRow) => {
       if (unreachableUntil) {
-        await db.outboxMessage.updateMany({
-          where: { id: row.id, status: row.status, nextAttemptAt: row.nextAttemptAt },
-          data: { nextAttemptAt: unreachableUntil },
+        await db.outboxMessage.update({
+          where: { id: row.id },
+          data: { status: 'queued', attempts: { decrement: 1 }, nextAttemptAt: unreachableUntil },
         });
         result.retrying += 1;
         return;
       }
-      const resumed = row.status === 'sending';
-      // Compare-and-set: only the drainer that still sees the row as it read it may send it.
-      const claimed = await db.outboxMessage.updateMany({
-        where: { id: row.id, status: row.status, nextAttemptAt: row.nextAttemptAt, attempts: row.attempts },
-        data: {
-          status: 'sending',
-          attempts: { increment: 1 },
-          nextAttemptAt: new Date(at.getTime() + leaseMs),
-          ...(resumed ? { lastError: RESUMED } : {}),
-        },
-      });
-      if (claimed.count !== 1) return;
-      if (resumed) result.resumed += 1;
+      if (row.previous === 'sending') result.resumed += 1;
       try {
         const reply = await mailer.send(row.channel === 'pec' ? 'pec' : 'smtp', {
           from: options.from,
@@ -252,16 +239,17 @@ export function createOutbox(options: OutboxOptions) {
           date: row.createdAt,
           calendar: row.ics ? { method: calendarMethod(row.ics), content: row.ics } : null,
         });
-        // Only this write separates "accepted by the server" from "recorded as sent": see the header comment.
-        await db.outboxMessage.update({
-          where: { id: row.id },
-          data: { status: 'sent', sentAt: now(), providerMessageId: reply.response },
-        });
-        result.sent += 1;
+        // Only this write separates "accepted by the server" from "recorded as sent" (see the header
+        // comment). It is group-committed with the other senders' marks and not awaited here, so the SMTP
+        // connection goes on with the next message; `deliver` returns only once every mark is stored.
+        marks.push(
+          sentRecorder.record({ id: row.id, response: reply.response, sentAt: now() }).then(() => {
+            result.sent += 1;
+          }),
+        );
       } catch (error) {
-        const attempts = row.attempts + 1;
         const reason = describeSendError(error);
-        if (classifySendError(error) === 'permanent' || attempts >= retry.maxAttempts) {
+        if (classifySendError(error) === 'permanent' || row.attempts >= retry.maxAttempts) {
           await db.outboxMessage.update({
             where: { id: row.id },
             data: { status: 'failed', lastError: reason },
@@ -269,7 +257,7 @@ export function createOutbox(options: OutboxOptions) {
           result.failed += 1;
           return;
         }
-        const retryAt = new Date(now().getTime() + backoff(attempts));
+        const retryAt = new Date(now().getTime() + backoff(row.attempts));
         if ((error as { responseCode?: number }).responseCode === undefined) unreachableUntil = retryAt;
         await db.outboxMessage.update({
           where: { id: row.id },
@@ -279,14 +267,42 @@ export function createOutbox(options: OutboxOptions) {
       }
     };
 
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: Math.min(concurrency, due.length) }, async () => {
-        while (next < due.length) await sendOne(due[next++]!);
-      }),
-    );
+    // Claim in slices, the next one while the current one is sent, so the SMTP pool never waits for the
+    // database; slices keep the rows left waiting for their lease after a crash bounded.
+    const slice = Math.min(limit, 500);
+    const claimSlice = (size: number) => {
+      const at = now();
+      return claimDue(db, {
+        keys,
+        at,
+        leaseUntil: new Date(at.getTime() + leaseMs),
+        limit: size,
+        resumedNote: RESUMED,
+      });
+    };
+    let total = 0;
+    let claiming: Promise<ClaimedRow[]> | null = claimSlice(slice);
+    while (claiming) {
+      const rows: ClaimedRow[] = await claiming;
+      total += rows.length;
+      const more = rows.length === slice && total < limit;
+      claiming = more ? claimSlice(Math.min(slice, limit - total)) : null;
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: Math.min(concurrency, rows.length) }, async () => {
+          while (next < rows.length) await sendOne(rows[next++]!);
+        }),
+      );
+      // Server unreachable: the slice already claimed is released by sendOne; claim no more.
+      if (unreachableUntil && claiming) {
+        const prefetched: ClaimedRow[] = await claiming;
+        await Promise.all(prefetched.map(sendOne));
+        claiming = null;
+      }
+    }
+    await Promise.all(marks);
     const pending = await db.outboxMessage.findFirst({
-      where: { ...keyFilter, status: { in: ['queued', 'sending'] } },
+      where: { ...(keys ? { idempotencyKey: { in: keys } } : {}), status: { in: ['queued', 'sending'] } },
       orderBy: { nextAttemptAt: 'asc' },
       select: { nextAttemptAt: true },
     });
