@@ -297,6 +297,16 @@ describe('describe, terminate, cancel, result', () => {
     });
   });
 
+  it('answers an unsupported method with UNIMPLEMENTED naming it', async () => {
+    // Schedules are out of scope for the offline server (and for Temporal's test server).
+    const error = await env.connection.workflowService.listSchedules({ namespace: 'default' }).then(
+      () => new Error('listSchedules unexpectedly succeeded'),
+      (e: unknown) => e,
+    );
+    expect(error).toMatchObject({ code: 12 });
+    expect((error as Error).message).toMatch(/ListSchedules/);
+  });
+
   it('surfaces a workflow failure with its ApplicationFailure cause', async () => {
     await withWorker(async (taskQueue) => {
       const error = await env.client.workflow

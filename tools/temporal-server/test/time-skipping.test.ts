@@ -1,4 +1,5 @@
 // Temporal's TestService: virtual time, env.sleep, skipping only when idle, and the 30-day scenario.
+import { msToTs } from '@temporalio/common/lib/time';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities, newActivityLog } from './activities';
@@ -54,6 +55,34 @@ describe('time skipping', () => {
       );
       expect(await handle.result()).toBeGreaterThanOrEqual(HOUR);
     });
+  });
+
+  it('counts locks, refuses an unbalanced unlock, and serves Sleep/SleepUntil while unlocked', async () => {
+    const testService = env.connection.testService;
+    if (!testService) throw new Error('the environment has no TestService');
+    // The server starts locked with a counter of 1.
+    await testService.unlockTimeSkipping({});
+    let locked = false;
+    try {
+      await expect(testService.unlockTimeSkipping({})).rejects.toThrow();
+      const before = await env.currentTimeMs();
+      const wallStart = performance.now();
+      await testService.sleep({ duration: msToTs(DAY) });
+      const afterSleep = await env.currentTimeMs();
+      expect(afterSleep - before).toBeGreaterThanOrEqual(DAY);
+      const target = afterSleep + 2 * DAY;
+      await testService.sleepUntil({ timestamp: msToTs(target) });
+      expect(await env.currentTimeMs()).toBeGreaterThanOrEqual(target);
+      // A timestamp in the past returns at once and does not move the clock back.
+      const now = await env.currentTimeMs();
+      await testService.sleepUntil({ timestamp: msToTs(before) });
+      expect(await env.currentTimeMs()).toBeGreaterThanOrEqual(now);
+      expect(performance.now() - wallStart).toBeLessThan(5_000);
+      await testService.lockTimeSkipping({});
+      locked = true;
+    } finally {
+      if (!locked) await testService.lockTimeSkipping({});
+    }
   });
 
   it('does not skip time while an activity is running', async () => {
