@@ -8,6 +8,7 @@ import type { Engine, LongPoll } from './engine.js';
 import { invalidArgument, notFound } from './errors.js';
 import { enums, EventType as T, fromMs, optDuration, RetryState, type temporal, toMs } from './proto.js';
 import type { ActivityState, Run } from './run.js';
+import { decideRetry, normalizeRetryPolicy, type RetryDecision } from './retry.js';
 import { queueKey, TaskQueues } from './task-queues.js';
 import { decodeToken, encodeToken } from './tokens.js';
 
@@ -44,15 +45,7 @@ export class Activities {
     if (!startToCloseMs)
       throw invalidArgument('A valid StartToClose or ScheduleToCloseTimeout is not set on command.');
     const scheduleToStartMs = toMs(a.scheduleToStartTimeout) || scheduleToCloseMs;
-    const given = a.retryPolicy ?? {};
-    const initialMs = toMs(given.initialInterval) || 1000;
-    const retryPolicy = {
-      initialInterval: fromMs(initialMs),
-      backoffCoefficient: given.backoffCoefficient || 2,
-      maximumInterval: fromMs(toMs(given.maximumInterval) || initialMs * 100),
-      maximumAttempts: given.maximumAttempts ?? 0,
-      nonRetryableErrorTypes: given.nonRetryableErrorTypes ?? [],
-    };
+    const retryPolicy = normalizeRetryPolicy(a.retryPolicy);
     const taskQueue = a.taskQueue?.name || run.taskQueue;
     const scheduledEventId = run.write(T.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED, {
       activityId: a.activityId,
@@ -137,6 +130,11 @@ export class Activities {
         timeoutMs: Math.max(0, until - Date.now()),
       });
       if (!item) return {};
+      // The poller went away between handing over the task and starting it: keep the task.
+      if (poll.signal.aborted) {
+        this.queues.addFront(key, item);
+        return {};
+      }
       const res = this.start(item, identity);
       if (res) return res;
     }
@@ -265,7 +263,7 @@ export class Activities {
     const { run, act } = target;
     if (details) act.heartbeatDetails = details;
     const f = failure ?? { message: 'activity failed' };
-    const retry = this.retryDecision(act, f, isNonRetryable(act, f));
+    const retry = this.retryDecision(act, f);
     if (retry.delayMs !== null) return this.backoff(run, act, f, retry.delayMs);
     this.close(run, act, T.EVENT_TYPE_ACTIVITY_TASK_FAILED, (startedEventId) => ({
       failure: f,
@@ -291,7 +289,7 @@ export class Activities {
       act.state === 'started' &&
       (type === TT.TIMEOUT_TYPE_START_TO_CLOSE || type === TT.TIMEOUT_TYPE_HEARTBEAT);
     const retry = retryable
-      ? this.retryDecision(act, failure, false)
+      ? this.retryDecision(act, failure)
       : { delayMs: null, state: RetryState.RETRY_STATE_TIMEOUT };
     if (retry.delayMs !== null) return this.backoff(run, act, failure, retry.delayMs);
     this.close(run, act, T.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT, (startedEventId) => ({
@@ -302,23 +300,9 @@ export class Activities {
     }));
   }
 
-  private retryDecision(
-    act: ActivityState,
-    failure: Failure,
-    nonRetryable: boolean,
-  ): { delayMs: number | null; state: temporal.api.enums.v1.RetryState } {
-    if (nonRetryable) return { delayMs: null, state: RetryState.RETRY_STATE_NON_RETRYABLE_FAILURE };
-    const p = act.retryPolicy;
-    if (p.maximumAttempts && act.attempt >= p.maximumAttempts) {
-      return { delayMs: null, state: RetryState.RETRY_STATE_MAXIMUM_ATTEMPTS_REACHED };
-    }
-    const explicit = toMs(failure.applicationFailureInfo?.nextRetryDelay);
-    const computed = toMs(p.initialInterval) * Math.pow(p.backoffCoefficient, act.attempt - 1);
-    const delayMs = explicit || Math.min(computed, toMs(p.maximumInterval));
-    if (act.scheduleToCloseMs && this.clock.now() + delayMs >= act.scheduledTime + act.scheduleToCloseMs) {
-      return { delayMs: null, state: RetryState.RETRY_STATE_TIMEOUT };
-    }
-    return { delayMs, state: RetryState.RETRY_STATE_IN_PROGRESS };
+  private retryDecision(act: ActivityState, failure: Failure, retryable = true): RetryDecision {
+    const deadline = act.scheduleToCloseMs ? act.scheduledTime + act.scheduleToCloseMs : 0;
+    return decideRetry(act.retryPolicy, act.attempt, failure, this.clock.now(), deadline, retryable);
   }
 
   /** Wait out the retry interval (idle: time may skip over it), then offer the next attempt. */
@@ -421,10 +405,4 @@ export class Activities {
       lastWorkerIdentity: act.identity,
     }));
   }
-}
-
-function isNonRetryable(act: ActivityState, f: Failure): boolean {
-  const info = f.applicationFailureInfo;
-  if (!info) return false;
-  return Boolean(info.nonRetryable) || act.retryPolicy.nonRetryableErrorTypes.includes(info.type ?? '');
 }

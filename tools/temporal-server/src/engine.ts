@@ -21,6 +21,7 @@ import { Run, type ParentRef, type PendingQuery } from './run.js';
 import { queueKey, TaskQueues } from './task-queues.js';
 import { decodeToken, encodeToken } from './tokens.js';
 import { Activities } from './activities.js';
+import { decideRetry, normalizeRetryPolicy } from './retry.js';
 
 const T = EventType;
 type StartRequest = temporal.api.workflowservice.v1.IStartWorkflowExecutionRequest;
@@ -56,6 +57,8 @@ interface StartParams {
   header?: temporal.api.common.v1.IHeader | null;
   firstTaskDelayMs: number;
   firstRunId?: string;
+  /** Workflow retry attempt, 1 for a fresh start. */
+  attempt?: number;
   continuedFrom?: { runId: string; initiator: number; failure?: unknown; lastCompletionResult?: unknown };
   parent: ParentRef | null;
   root?: Execution;
@@ -228,7 +231,7 @@ export class Engine {
       identity: p.identity ?? '',
       firstExecutionRunId: firstRunId,
       retryPolicy: p.retryPolicy ?? undefined,
-      attempt: 1,
+      attempt: p.attempt ?? 1,
       workflowExecutionExpirationTime: p.executionExpiration ? fromMs(p.executionExpiration) : undefined,
       firstWorkflowTaskBackoff: optDuration(p.firstTaskDelayMs),
       memo: p.memo ?? undefined,
@@ -329,6 +332,11 @@ export class Engine {
         timeoutMs: Math.max(0, until - Date.now()),
       });
       if (!item) return {};
+      // The poller went away between handing over the task and starting it: keep the task.
+      if (poll.signal.aborted) {
+        this.workflowQueues.addFront(key, item);
+        return {};
+      }
       const res =
         item.kind === 'wft'
           ? this.startWft(item.run, item.scheduledEventId, queueName, identity)
@@ -419,6 +427,14 @@ export class Engine {
       );
     }
     const commands = req.commands ?? [];
+    // Reject unsupported commands before touching any state; the task then times out and retries.
+    for (const cmd of commands) {
+      if (!supportedCommands.has(cmd.commandType ?? 0)) {
+        throw invalidArgument(
+          `command ${enums.CommandType[cmd.commandType ?? 0]} is not supported by the in-memory server`,
+        );
+      }
+    }
     const identity = req.identity ?? '';
     if (run.hasBuffered && commands.some(isCloseCommand)) {
       // New events arrived while the task ran: the close is rejected and the worker gets a
@@ -607,11 +623,11 @@ export class Engine {
         );
         return;
       case C.COMMAND_TYPE_FAIL_WORKFLOW_EXECUTION:
-        this.closeRun(run, Status.WORKFLOW_EXECUTION_STATUS_FAILED, T.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED, {
-          failure: cmd.failWorkflowExecutionCommandAttributes?.failure,
-          retryState: RetryState.RETRY_STATE_RETRY_POLICY_NOT_SET,
-          workflowTaskCompletedEventId: wtc,
-        });
+        this.failOrRetry(
+          run,
+          cmd.failWorkflowExecutionCommandAttributes?.failure ?? { message: 'workflow failed' },
+          wtc,
+        );
         return;
       case C.COMMAND_TYPE_CANCEL_WORKFLOW_EXECUTION:
         this.closeRun(
@@ -636,10 +652,6 @@ export class Engine {
       case C.COMMAND_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION:
         this.initiateExternalCancel(run, cmd.requestCancelExternalWorkflowExecutionCommandAttributes!, ctx);
         return;
-      default:
-        throw invalidArgument(
-          `command ${enums.CommandType[cmd.commandType ?? 0]} is not supported by the in-memory server`,
-        );
     }
   }
 
@@ -674,33 +686,99 @@ export class Engine {
         searchAttributes: a.searchAttributes,
       },
     );
-    this.createRun({
-      namespace: run.namespace,
-      workflowId: run.workflowId,
+    this.createNextRun(run, newRunId, {
       workflowType,
       taskQueue,
       input: a.input,
-      executionTimeoutMs: run.config.executionTimeoutMs,
       runTimeoutMs,
       taskTimeoutMs,
-      executionExpiration: run.config.executionExpiration,
-      identity: run.startedAttrs.identity,
-      requestId: randomUUID(),
       retryPolicy: a.retryPolicy ?? run.startedAttrs.retryPolicy,
       memo: a.memo ?? run.memo,
       searchAttributes: a.searchAttributes ?? run.searchAttributes,
       header: a.header,
       firstTaskDelayMs: toMs(a.backoffStartInterval),
-      firstRunId: run.firstRunId,
       continuedFrom: {
         runId: run.runId,
         initiator: a.initiator ?? enums.ContinueAsNewInitiator.CONTINUE_AS_NEW_INITIATOR_WORKFLOW,
         failure: a.failure ?? undefined,
         lastCompletionResult: a.lastCompletionResult ?? undefined,
       },
+    });
+  }
+
+  /** FailWorkflowExecution: close for good, or start the next attempt if the workflow's retry policy allows. */
+  private failOrRetry(run: Run, failure: temporal.api.failure.v1.IFailure, wtc: number): void {
+    const started = run.startedAttrs;
+    const decision = started.retryPolicy
+      ? decideRetry(
+          normalizeRetryPolicy(started.retryPolicy),
+          started.attempt ?? 1,
+          failure,
+          this.clock.now(),
+          run.config.executionExpiration,
+        )
+      : { delayMs: null, state: RetryState.RETRY_STATE_RETRY_POLICY_NOT_SET };
+    const newRunId = decision.delayMs === null ? undefined : randomUUID();
+    this.closeRun(
+      run,
+      Status.WORKFLOW_EXECUTION_STATUS_FAILED,
+      T.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED,
+      { failure, retryState: decision.state, workflowTaskCompletedEventId: wtc, newExecutionRunId: newRunId },
+      newRunId !== undefined,
+    );
+    if (newRunId === undefined || decision.delayMs === null) return;
+    this.createNextRun(run, newRunId, {
+      workflowType: run.workflowType,
+      taskQueue: run.taskQueue,
+      input: started.input,
+      runTimeoutMs: run.config.runTimeoutMs,
+      taskTimeoutMs: run.config.taskTimeoutMs,
+      retryPolicy: started.retryPolicy,
+      memo: run.memo,
+      searchAttributes: run.searchAttributes,
+      header: started.header,
+      firstTaskDelayMs: decision.delayMs,
+      attempt: (started.attempt ?? 1) + 1,
+      continuedFrom: {
+        runId: run.runId,
+        initiator: enums.ContinueAsNewInitiator.CONTINUE_AS_NEW_INITIATOR_RETRY,
+        failure,
+      },
+    });
+  }
+
+  /** The next run of the same chain (continue-as-new or retry): same id, parent, root and expiration. */
+  private createNextRun(
+    run: Run,
+    runId: string,
+    p: Pick<
+      StartParams,
+      | 'workflowType'
+      | 'taskQueue'
+      | 'input'
+      | 'runTimeoutMs'
+      | 'taskTimeoutMs'
+      | 'retryPolicy'
+      | 'memo'
+      | 'searchAttributes'
+      | 'header'
+      | 'firstTaskDelayMs'
+      | 'attempt'
+      | 'continuedFrom'
+    >,
+  ): void {
+    this.createRun({
+      ...p,
+      namespace: run.namespace,
+      workflowId: run.workflowId,
+      executionTimeoutMs: run.config.executionTimeoutMs,
+      executionExpiration: run.config.executionExpiration,
+      identity: run.startedAttrs.identity,
+      requestId: randomUUID(),
+      firstRunId: run.firstRunId,
       parent: run.config.parent,
       root: run.config.root,
-      runId: newRunId,
+      runId,
     });
   }
 
@@ -1015,11 +1093,13 @@ export class Engine {
     run.flushBuffered();
   }
 
+  /** @param chainContinues another run follows (continue-as-new, retry): the parent is not told. */
   private closeRun(
     run: Run,
     status: temporal.api.enums.v1.WorkflowExecutionStatus,
     type: number,
     attrs: Record<string, unknown>,
+    chainContinues = status === Status.WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW,
   ): void {
     const pendingQueries = [...(run.wft?.queries ?? []), ...run.queuedQueries];
     if (run.wft) this.endWft(run);
@@ -1035,7 +1115,7 @@ export class Engine {
     this.activities.dropAll(run);
     for (const l of run.listeners) l();
     for (const q of pendingQueries) this.dispatchLegacyQuery(run, q);
-    if (status !== Status.WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW) this.notifyParent(run, type, attrs);
+    if (!chainContinues) this.notifyParent(run, type, attrs);
     this.applyParentClosePolicy(run);
     this.clock.poke();
   }
@@ -1210,6 +1290,23 @@ interface CommandContext {
   /** Effects on other executions, run once the task's own events are written. */
   after: Array<() => void>;
 }
+
+const supportedCommands = new Set<number>([
+  enums.CommandType.COMMAND_TYPE_SCHEDULE_ACTIVITY_TASK,
+  enums.CommandType.COMMAND_TYPE_REQUEST_CANCEL_ACTIVITY_TASK,
+  enums.CommandType.COMMAND_TYPE_START_TIMER,
+  enums.CommandType.COMMAND_TYPE_CANCEL_TIMER,
+  enums.CommandType.COMMAND_TYPE_RECORD_MARKER,
+  enums.CommandType.COMMAND_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES,
+  enums.CommandType.COMMAND_TYPE_MODIFY_WORKFLOW_PROPERTIES,
+  enums.CommandType.COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION,
+  enums.CommandType.COMMAND_TYPE_FAIL_WORKFLOW_EXECUTION,
+  enums.CommandType.COMMAND_TYPE_CANCEL_WORKFLOW_EXECUTION,
+  enums.CommandType.COMMAND_TYPE_CONTINUE_AS_NEW_WORKFLOW_EXECUTION,
+  enums.CommandType.COMMAND_TYPE_START_CHILD_WORKFLOW_EXECUTION,
+  enums.CommandType.COMMAND_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION,
+  enums.CommandType.COMMAND_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION,
+]);
 
 function isCloseCommand(cmd: Command): boolean {
   const C = enums.CommandType;

@@ -5,15 +5,8 @@
 // task's WorkflowTaskCompleted event, as Temporal does, so the worker never sees events
 // inserted between WorkflowTaskStarted and WorkflowTaskCompleted.
 import type { TimerHandle } from './clock.js';
-import {
-  EventType,
-  hist,
-  Status,
-  type Duration,
-  type temporal,
-  type Execution,
-  type HistoryEvent,
-} from './proto.js';
+import type { NormalizedRetryPolicy } from './retry.js';
+import { EventType, hist, Status, type temporal, type Execution, type HistoryEvent } from './proto.js';
 
 type EventTypeValue = temporal.api.enums.v1.EventType;
 type StatusValue = temporal.api.enums.v1.WorkflowExecutionStatus;
@@ -31,13 +24,7 @@ export interface ActivityState {
   startToCloseMs: number;
   heartbeatMs: number;
   /** Retry policy with Temporal's defaults filled in. */
-  retryPolicy: {
-    initialInterval: Duration;
-    backoffCoefficient: number;
-    maximumInterval: Duration;
-    maximumAttempts: number;
-    nonRetryableErrorTypes: string[];
-  };
+  retryPolicy: NormalizedRetryPolicy;
   attempt: number;
   state: 'scheduled' | 'started' | 'backoff';
   scheduledTime: number;

@@ -55,6 +55,15 @@ export class TaskQueues<T> {
     else q.tasks.push(task);
   }
 
+  /** Put back a task whose poller went away before it could be delivered. */
+  addFront(name: string, task: T): void {
+    const q = this.queue(name);
+    const waiter = q.waiters.shift();
+    if (waiter) return waiter.resolve(task);
+    if (q.head > 0) q.tasks[--q.head] = task;
+    else q.tasks.unshift(task);
+  }
+
   backlog(name: string): number {
     return this.queues.get(name)?.backlog ?? 0;
   }
