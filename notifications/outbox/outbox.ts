@@ -2,31 +2,34 @@
  * The outbox: every e-mail the service sends is first a row in Postgres, then an SMTP transaction.
  *
  * Life of a row: queued -> sending -> sent | failed.
- *  - `enqueue` renders the message once and stores it whole (subject, bodies, invite, Message-ID, Date).
- *    It is idempotent on `idempotencyKey` (INSERT ... ON CONFLICT DO NOTHING): a workflow activity retried
- *    any number of times creates one row per recipient and purpose.
- *  - `deliver` claims due rows with a compare-and-set update (status and nextAttemptAt must still be what
- *    it read), so two drainers never send the same row at once; the claim sets a lease (nextAttemptAt =
- *    now + lease) longer than any SMTP transaction can last (bounded by the transport's timeouts).
- *  - The SMTP reply decides: 2xx -> sent (reply and queue id stored); 4xx or no connection -> back to
- *    queued with exponential backoff; 5xx, invalid address, no PEC transport, oversize -> failed with the
- *    reason, never retried, listed by `listFailed` for the coordinator.
+ *  - `enqueue` renders the message once and stores it whole (subject, bodies, invite, Message-ID, and
+ *    createdAt, which is the Date header). It is idempotent on `idempotencyKey` (INSERT ... ON CONFLICT DO
+ *    NOTHING): a workflow activity retried any number of times leaves one row per recipient and purpose.
+ *  - `deliver` claims due rows in one UPDATE over SELECT ... FOR UPDATE SKIP LOCKED, which sets `sending`
+ *    and a lease (nextAttemptAt = now + lease, longer than the transport's timeouts allow an SMTP
+ *    transaction to last), so two drainers never hold the same row.
+ *  - The SMTP reply decides: 2xx -> sent (with the reply); 4xx or no connection -> back to queued with
+ *    exponential backoff (and the rest of the round waits too); 5xx (503 excepted), an invalid address, a
+ *    missing PEC transport, an oversize attachment, too many temporary failures -> failed with the reason,
+ *    never retried, listed by `listFailed` for the coordinator.
+ *  - A row still `sending` after its lease belonged to a process that died: it is claimed again.
  *
- * Why a crash cannot make a well-behaved server keep a second copy:
- *  1. Before the SMTP DATA is sent the row is `sending` with a lease. If the process dies before the
- *     server's final reply, the server has not accepted the message (SMTP accepts only with that reply),
- *     so the resend after the lease expires is the first real delivery.
- *  2. The only window left is after the server's 250 reply and before the `sent` write reaches Postgres
- *     (one round trip, about a millisecond, for at most `concurrency` messages in flight). A resend from
- *     this state is byte-identical: same Message-ID (a hash of the key), same Date header, same bodies
- *     and the same invite UID/SEQUENCE, all frozen in the row at enqueue. Receivers that suppress
- *     duplicate deliveries by Message-ID (Gmail, Exchange duplicate detection, Cyrus duplicate delivery
- *     suppression, and our own mail catcher) store one copy; calendar clients update the same event
- *     (same UID and SEQUENCE) instead of adding one.
- *  3. Residual risk, stated honestly: a server that neither dedupes by Message-ID nor by anything else
- *     may show a second identical copy for a message in that window. SMTP offers no way to ask a server
- *     "did you already take Message-ID X?", so no client can close it; the row records the resend
- *     (attempts > 1 and lastError "ripresa dopo interruzione") so it can be audited.
+ * Why a crash does not leave a second copy in the mailbox of a well-behaved server:
+ *  1. SMTP hands responsibility to the server only with its final reply to DATA. If the process dies
+ *     before that reply was sent, the server has not accepted the message and the resend after the lease
+ *     is its first real delivery. Rows claimed but not yet attempted are in the same position.
+ *  2. What remains is the window between the server's 250 and the `sent` mark reaching Postgres: one
+ *     group-committed UPDATE, a few milliseconds, for at most the messages in flight (one per pool
+ *     connection) plus the marks waiting in that UPDATE. A resend from there is byte-identical: the same
+ *     Message-ID (a hash of the key), Date header, bodies and invite UID/SEQUENCE, all frozen at enqueue.
+ *     Stores that suppress duplicate deliveries by Message-ID (Gmail, Cyrus IMAP's duplicate suppression,
+ *     our own mail catcher) keep one copy, and calendar clients update the same event (same UID and
+ *     SEQUENCE) instead of adding one. The crash test in outbox.test.ts kills a sender with SIGKILL mid
+ *     fan-out against a relay that stores before replying, the worst case, and checks exactly that.
+ *  3. Residual risk, stated plainly: a server that does not deduplicate by Message-ID may show a second
+ *     identical copy of a message caught in that window. SMTP has no way to ask a server whether it already
+ *     took a Message-ID, so no client can close it; the resend is recorded on the row (attempts > 1 and
+ *     lastError "ripresa dopo interruzione") for audit.
  */
 import { buildInvite, icsLines } from '../calendar';
 import { renderMessage } from '../templates/render';
@@ -178,29 +181,19 @@ export function createOutbox(options: OutboxOptions) {
   async function enqueue(input: NotificationRequest[]): Promise<EnqueueResult> {
     const at = now();
     const prepared = input.map((raw) => toRow(NotificationRequest.parse(raw), at));
-    const keys = prepared.map((p) => p.row.idempotencyKey);
-    const before = new Set(
-      (
-        await db.outboxMessage.findMany({
-          where: { idempotencyKey: { in: keys } },
-          select: { idempotencyKey: true },
-        })
-      ).map((r) => r.idempotencyKey),
+    // ON CONFLICT DO NOTHING: a key that already has a row (a retried activity, a concurrent enqueue of
+    // the same fan-out) keeps its first row untouched.
+    const created = await insertRows(
+      db,
+      prepared.map((p) => p.row),
+      at,
     );
-    const fresh = prepared.filter((p) => !before.has(p.row.idempotencyKey));
-    // ON CONFLICT DO NOTHING: a concurrent enqueue of the same key (two activity attempts) loses quietly.
-    const count =
-      fresh.length > 0
-        ? await insertRows(
-            db,
-            fresh.map((p) => p.row),
-            at,
-          )
-        : 0;
     return {
-      created: count,
-      existing: keys.length - count,
-      refused: fresh.filter((p) => p.reason).map((p) => ({ key: p.row.idempotencyKey, reason: p.reason! })),
+      created: created.size,
+      existing: prepared.length - created.size,
+      refused: prepared
+        .filter((p) => p.reason && created.has(p.row.idempotencyKey))
+        .map((p) => ({ key: p.row.idempotencyKey, reason: p.reason! })),
     };
   }
 

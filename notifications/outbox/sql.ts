@@ -21,10 +21,10 @@ export interface NewRow {
   lastError: string | null;
 }
 
-/** INSERT ... ON CONFLICT DO NOTHING: returns the number of rows created (existing keys are left untouched). */
-export function insertRows(db: OutboxDb, rows: NewRow[], at: Date): Promise<number> {
+/** INSERT ... ON CONFLICT DO NOTHING: returns the keys of the rows created (existing keys are left untouched). */
+export async function insertRows(db: OutboxDb, rows: NewRow[], at: Date): Promise<Set<string>> {
   const column = <K extends keyof NewRow>(key: K) => rows.map((r) => r[key]);
-  return db.$executeRaw`
+  const created = await db.$queryRaw<{ idempotencyKey: string }[]>`
     INSERT INTO "OutboxMessage" ("idempotencyKey", kind, channel, status, "recipientEmail", "recipientName",
       "personId", subject, "htmlBody", "textBody", ics, "messageId", "lastError", "nextAttemptAt", "createdAt", "updatedAt")
     SELECT k, kind, ch::"MessageChannel", st::"OutboxStatus", email, name, pid::uuid, subj, html, txt, ics, mid, err,
@@ -34,7 +34,9 @@ export function insertRows(db: OutboxDb, rows: NewRow[], at: Date): Promise<numb
       ${column('personId')}::text[], ${column('subject')}::text[], ${column('htmlBody')}::text[],
       ${column('textBody')}::text[], ${column('ics')}::text[], ${column('messageId')}::text[], ${column('lastError')}::text[])
       AS t(k, kind, ch, st, email, name, pid, subj, html, txt, ics, mid, err)
-    ON CONFLICT ("idempotencyKey") DO NOTHING`;
+    ON CONFLICT ("idempotencyKey") DO NOTHING
+    RETURNING "idempotencyKey"`;
+  return new Set(created.map((r) => r.idempotencyKey));
 }
 
 /**
