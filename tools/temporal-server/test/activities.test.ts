@@ -9,6 +9,7 @@ import {
 } from '@temporalio/common';
 import proto from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { WorkerOptions } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities, newActivityLog, type ActivityLog } from './activities';
 import { createTestEnv, createWorker, eventTypes, uniqueName, waitUntil } from './env';
@@ -33,10 +34,13 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-async function withWorker<T>(body: (taskQueue: string, log: ActivityLog) => Promise<T>): Promise<T> {
+async function withWorker<T>(
+  body: (taskQueue: string, log: ActivityLog) => Promise<T>,
+  options: Omit<WorkerOptions, 'connection' | 'taskQueue' | 'activities'> = {},
+): Promise<T> {
   const taskQueue = uniqueName('activities');
   const log = newActivityLog();
-  const worker = await createWorker(env, { taskQueue, activities: createActivities(log) });
+  const worker = await createWorker(env, { taskQueue, activities: createActivities(log), ...options });
   return worker.runUntil(body(taskQueue, log));
 }
 
@@ -163,35 +167,38 @@ describe('activities', () => {
   });
 
   it('delivers a cancellation to a heartbeating activity and waits for it', async () => {
-    await withWorker(async (taskQueue, log) => {
-      const handle = await env.client.workflow.start(cancelRunningActivity, {
-        taskQueue,
-        workflowId: uniqueName('cancel-activity'),
-      });
-      await waitUntil(
-        () => log.started.length,
-        (n) => n === 1,
-        'the activity to start',
-      );
-      // While it runs, describe shows the pending activity with the details of its last heartbeat.
-      const pending = await waitUntil(
-        async () => (await handle.describe()).raw.pendingActivities?.[0],
-        (activity) => (activity?.heartbeatDetails?.payloads?.length ?? 0) > 0,
-        'heartbeat details on the pending activity',
-      );
-      expect(pending?.activityType?.name).toBe('waitForCancel');
-      expect(pending?.attempt).toBe(1);
-      expect(pending?.state).toBe(
-        proto.temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED,
-      );
-      const details = defaultPayloadConverter.fromPayload(pending!.heartbeatDetails!.payloads![0]!);
-      expect(typeof details).toBe('number');
-      await handle.signal(cancelNow);
-      expect(await handle.result()).toBe('cancelled');
-      expect(log.cancelled).toEqual(log.started);
-      const types = await eventTypes(handle);
-      expect(types).toContain('ACTIVITY_TASK_CANCEL_REQUESTED');
-      expect(types).toContain('ACTIVITY_TASK_CANCELED');
-    });
+    await withWorker(
+      async (taskQueue, log) => {
+        const handle = await env.client.workflow.start(cancelRunningActivity, {
+          taskQueue,
+          workflowId: uniqueName('cancel-activity'),
+        });
+        await waitUntil(
+          () => log.started.length,
+          (n) => n === 1,
+          'the activity to start',
+        );
+        // While it runs, describe shows the pending activity with the details of its last heartbeat.
+        const pending = await waitUntil(
+          async () => (await handle.describe()).raw.pendingActivities?.[0],
+          (activity) => (activity?.heartbeatDetails?.payloads?.length ?? 0) > 0,
+          'heartbeat details on the pending activity',
+        );
+        expect(pending?.activityType?.name).toBe('waitForCancel');
+        expect(pending?.attempt).toBe(1);
+        expect(pending?.state).toBe(
+          proto.temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED,
+        );
+        const details = defaultPayloadConverter.fromPayload(pending!.heartbeatDetails!.payloads![0]!);
+        expect(typeof details).toBe('number');
+        await handle.signal(cancelNow);
+        expect(await handle.result()).toBe('cancelled');
+        expect(log.cancelled).toEqual(log.started);
+        const types = await eventTypes(handle);
+        expect(types).toContain('ACTIVITY_TASK_CANCEL_REQUESTED');
+        expect(types).toContain('ACTIVITY_TASK_CANCELED');
+      },
+      { maxHeartbeatThrottleInterval: '200 ms' },
+    );
   });
 });

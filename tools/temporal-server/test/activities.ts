@@ -64,7 +64,7 @@ export function createActivities(log: ActivityLog) {
       if (previous === undefined) {
         ctx.heartbeat(41);
         // The first heartbeat is sent at once; give it time to reach the server before failing.
-        await ctx.sleep(500);
+        await ctx.sleep(1_000);
         throw ApplicationFailure.create({ type: 'Interrupted', message: 'crashed after heartbeat' });
       }
       return previous + 1;
