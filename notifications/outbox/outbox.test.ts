@@ -65,7 +65,7 @@ describe('outbox', () => {
     expect(await outbox.enqueue(requests)).toEqual({ created: 0, existing: 3, refused: [] });
     const first = await outbox.deliver({ keys: requests.map((r) => r.key) });
     const second = await outbox.deliver({ keys: requests.map((r) => r.key) });
-    expect(first).toMatchObject({ sent: 3, failed: 0, retrying: 0, nextAttemptAt: null });
+    expect(first).toMatchObject({ sent: 3, failed: 0, retrying: 0, pending: 0, nextAttemptAt: null });
     expect(second.sent).toBe(0);
 
     const rows = await db.prisma.outboxMessage.findMany({
@@ -156,7 +156,7 @@ describe('outbox', () => {
     const keys = requests.map((r) => r.key);
 
     const whileDown = await outbox.deliver({ keys });
-    expect(whileDown).toMatchObject({ sent: 0, failed: 0, retrying: 8 });
+    expect(whileDown).toMatchObject({ sent: 0, failed: 0, retrying: 8, pending: 8 });
     const waiting = await db.prisma.outboxMessage.findMany({ where: { idempotencyKey: { in: keys } } });
     expect(waiting.every((r) => r.status === 'queued' && r.nextAttemptAt > time.now())).toBe(true);
     // At most one connection attempt per parallel sender: the rest of the round waited instead of hammering.
@@ -165,12 +165,15 @@ describe('outbox', () => {
     expect(attempted.length).toBeLessThanOrEqual(2);
     expect(waiting.filter((r) => r.attempts === 0)).toHaveLength(8 - attempted.length);
     expect(attempted[0]!.lastError).toMatch(/ECONNECTION|ECONNREFUSED|ESOCKET/);
-    expect((await outbox.deliver({ keys })).sent).toBe(0); // not due yet
+    // Not due yet: nothing attempted, but all 8 still reported pending with their retry time.
+    const early = await outbox.deliver({ keys });
+    expect(early).toMatchObject({ sent: 0, retrying: 0, pending: 8 });
+    expect(new Date(early.nextAttemptAt!).getTime()).toBeGreaterThan(time.now().getTime());
 
     const back = await startMailCatcher({ port });
     try {
       time.advance(31_000);
-      expect(await outbox.deliver({ keys })).toMatchObject({ sent: 8, nextAttemptAt: null });
+      expect(await outbox.deliver({ keys })).toMatchObject({ sent: 8, pending: 0, nextAttemptAt: null });
       expect(back.mailbox.list()).toHaveLength(8);
     } finally {
       localMailer.close();

@@ -77,7 +77,12 @@ export interface DeliveryResult {
   retrying: number;
   /** Rows sent again after an interrupted attempt (see the header comment). */
   resumed: number;
-  /** Earliest retry among the still-pending rows considered, so a workflow can sleep until then. */
+  /**
+   * Rows (among `keys`, or all) still queued or sending after this round, whether attempted now or not
+   * yet due: a caller that must not report success while messages wait checks this, not `retrying`.
+   */
+  pending: number;
+  /** Earliest retry among the pending rows, so a workflow can sleep until then. */
   nextAttemptAt: string | null;
 }
 
@@ -205,7 +210,14 @@ export function createOutbox(options: OutboxOptions) {
   async function deliver(filter: { keys?: string[]; limit?: number } = {}): Promise<DeliveryResult> {
     const keys = filter.keys ?? null;
     const limit = filter.limit ?? 10_000;
-    const result: DeliveryResult = { sent: 0, failed: 0, retrying: 0, resumed: 0, nextAttemptAt: null };
+    const result: DeliveryResult = {
+      sent: 0,
+      failed: 0,
+      retrying: 0,
+      resumed: 0,
+      pending: 0,
+      nextAttemptAt: null,
+    };
     // Set when the server cannot be reached: the rest of the round waits too, instead of hammering it.
     let unreachableUntil: Date | null = null;
     const sentRecorder = createSentRecorder(db);
@@ -294,12 +306,13 @@ export function createOutbox(options: OutboxOptions) {
       }
     }
     await Promise.all(marks);
-    const pending = await db.outboxMessage.findFirst({
+    const pending = await db.outboxMessage.aggregate({
       where: { ...(keys ? { idempotencyKey: { in: keys } } : {}), status: { in: ['queued', 'sending'] } },
-      orderBy: { nextAttemptAt: 'asc' },
-      select: { nextAttemptAt: true },
+      _count: true,
+      _min: { nextAttemptAt: true },
     });
-    result.nextAttemptAt = pending?.nextAttemptAt.toISOString() ?? null;
+    result.pending = pending._count;
+    result.nextAttemptAt = pending._min.nextAttemptAt?.toISOString() ?? null;
     return result;
   }
 
