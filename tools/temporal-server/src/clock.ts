@@ -131,9 +131,18 @@ export class VirtualClock {
     this.poke();
   }
 
-  /** Resolves once virtual time reaches `at`. Sleeping does not count as pending work. */
-  sleepUntil(at: number): Promise<void> {
-    return new Promise((resolve) => this.schedule(at, resolve));
+  /**
+   * Resolves once virtual time reaches `at`. Sleeping does not count as pending work.
+   * @param relock take the time-skipping lock at that instant, synchronously, so the clock cannot
+   * skip past `at` before the caller's continuation runs (UnlockTimeSkippingWithSleep).
+   */
+  sleepUntil(at: number, relock = false): Promise<void> {
+    return new Promise((resolve) =>
+      this.schedule(at, () => {
+        if (relock) this.lock();
+        resolve();
+      }),
+    );
   }
 
   /** Re-evaluate due timers and the skip condition soon (coalesced per macrotask). */

@@ -33,7 +33,13 @@ it('serves TestWorkflowEnvironment.createTimeSkipping through bin/test-server', 
     });
     // Locked time: the 30-day sleep does not elapse while the test is not waiting on a result.
     expect(await handle.query(stateQuery)).toBe('sleeping');
-    await env.sleep('31 days');
+    // env.sleep stops at its target even though a later timer is due and nothing else is pending.
+    await env.sleep('1 day');
+    const afterOneDay = (await env.currentTimeMs()) - before;
+    expect(afterOneDay).toBeGreaterThanOrEqual(24 * 3600 * 1000);
+    expect(afterOneDay).toBeLessThan(25 * 3600 * 1000);
+    expect(await handle.query(stateQuery)).toBe('sleeping');
+    await env.sleep('30 days');
     await handle.signal(approve, 'sindaco');
     expect(await handle.result()).toBe('hello Crema after 3 attempts, approved by sindaco');
   });

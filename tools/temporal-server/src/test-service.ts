@@ -36,11 +36,7 @@ export function testServiceHandlers(clock: VirtualClock): Record<string, Handler
     UnlockTimeSkippingWithSleep: async (req: { duration?: DurationLike | null }) => {
       const until = clock.now() + toMs(req.duration);
       unlock();
-      try {
-        await clock.sleepUntil(until);
-      } finally {
-        clock.lock();
-      }
+      await clock.sleepUntil(until, true);
       return {};
     },
   };
