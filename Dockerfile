@@ -1,10 +1,11 @@
 # The application image: the same code runs the API (`npm run api`) and the worker (`npm run worker`).
 FROM node:20-bookworm-slim
 WORKDIR /app
-ENV NODE_ENV=production
 COPY package.json package-lock.json ./
 COPY prisma ./prisma
-RUN npm ci
+# Dev dependencies included: the Prisma CLI generates the client at install, and tsx runs the TypeScript.
+RUN npm ci --include=dev
+ENV NODE_ENV=production
 COPY . .
 USER node
 EXPOSE 3000
