@@ -245,6 +245,34 @@ describe('outbox', () => {
     ).toBe(0);
   });
 
+  it('PEC recipients leave through the PEC transport; without one the message is refused, visibly', async () => {
+    const pec = await startMailCatcher();
+    const withPec = createMailer({ smtpUrl: catcher.url, pecSmtpUrl: pec.url });
+    try {
+      const outbox = createOutbox({ db: db.prisma, mailer: withPec, from: FROM });
+      const requests = [
+        convocation('convocation:m-6:pec:0', 'protocollo@pec.comune.example.org', { channel: 'pec' }),
+        convocation('convocation:m-6:mail:0', 'sindaco@mail.comune.example.org'),
+      ];
+      await outbox.enqueue(requests);
+      expect(await outbox.deliver({ keys: requests.map((r) => r.key) })).toMatchObject({ sent: 2 });
+      expect(pec.mailbox.list().map((m) => m.to)).toEqual([['protocollo@pec.comune.example.org']]);
+      expect(received('protocollo@pec.comune.example.org')).toHaveLength(0);
+      expect(received('sindaco@mail.comune.example.org')).toHaveLength(1);
+
+      const noPec = createOutbox({ db: db.prisma, mailer, from: FROM });
+      const refused = await noPec.enqueue([
+        convocation('convocation:m-6:nopec:0', 'altro@pec.comune.example.org', { channel: 'pec' }),
+      ]);
+      expect(refused.refused).toEqual([
+        { key: 'convocation:m-6:nopec:0', reason: expect.stringMatching(/^PEC non configurata/) },
+      ]);
+    } finally {
+      withPec.close();
+      await pec.close();
+    }
+  });
+
   it('a process killed with SIGKILL mid fan-out: after the restart every recipient has exactly one copy', async () => {
     const count = 60;
     // A relay that takes 15 ms to answer, so the kill lands while messages are in flight.
