@@ -105,6 +105,8 @@ export class Run {
   /** Queries waiting for the running workflow task to finish. */
   queuedQueries: PendingQuery[] = [];
   cancelRequested = false;
+  /** Request ids of delivered signals, so a retried SignalWorkflowExecution is not applied twice. */
+  readonly signalRequestIds = new Set<string>();
   /** Timers of the run itself (run timeout, execution timeout, start delay). */
   runTimers: TimerHandle[] = [];
   /** Notified on every new event and on close (history long polls). */

@@ -2,7 +2,8 @@
 // UNIMPLEMENTED (see server.ts).
 import { randomUUID } from 'node:crypto';
 import type { Engine, LongPoll } from './engine.js';
-import { invalidArgument } from './errors.js';
+import { status } from '@grpc/grpc-js';
+import { invalidArgument, RpcError } from './errors.js';
 import { enums, fromMs, optDuration, pb, type temporal } from './proto.js';
 import { countRuns, executionInfo, listRuns } from './visibility.js';
 
@@ -70,6 +71,9 @@ export function workflowServiceHandlers(engine: Engine): Record<string, Handler>
     },
     SignalWorkflowExecution: (req: I<'SignalWorkflowExecutionRequest'>) => {
       const run = engine.findOpenRun(ns(req.namespace), req.workflowExecution);
+      // A retried call carries the same request id: deliver the signal once.
+      if (req.requestId && run.signalRequestIds.has(req.requestId)) return {};
+      if (req.requestId) run.signalRequestIds.add(req.requestId);
       engine.signal(run, req.signalName ?? '', req.input, req.header, req.identity ?? '');
       return {};
     },
@@ -83,10 +87,22 @@ export function workflowServiceHandlers(engine: Engine): Record<string, Handler>
       engine.terminate(run, req.reason ?? '', req.details, req.identity ?? '');
       return {};
     },
-    QueryWorkflow: async (req: I<'QueryWorkflowRequest'>) => {
+    QueryWorkflow: async (req: I<'QueryWorkflowRequest'>, ctx: CallContext) => {
       const run = engine.findRun(ns(req.namespace), req.execution);
       if (!req.query?.queryType) throw invalidArgument('query type is required');
-      return { queryResult: await engine.queryResult(run, req.query) };
+      // Without a worker nobody answers: give up like a long poll does instead of hanging forever.
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new RpcError(status.DEADLINE_EXCEEDED, 'query timed out: no worker answered it')),
+          ctx.poll.timeoutMs,
+        );
+      });
+      try {
+        return { queryResult: await Promise.race([engine.queryResult(run, req.query), timeout]) };
+      } finally {
+        clearTimeout(timer);
+      }
     },
     DescribeWorkflowExecution: (req: I<'DescribeWorkflowExecutionRequest'>) => {
       const run = engine.findRun(ns(req.namespace), req.execution);
