@@ -105,7 +105,11 @@ export function createPlanningActivities(deps: ActivityDeps): PlanningActivities
       return bodies.filter((b) => BodyRules.parse(b.rules).cadence !== null).map((b) => b.id);
     },
 
-    async checkCompliance(ambitoId, at) {
+    async nextComplianceCheck(after) {
+      return nextComplianceCheck(after, deps.holidays);
+    },
+
+    async checkCompliance(ambitoId, at, since) {
       const bodies = (
         await db.body.findMany({ where: { ambitoId, active: true }, orderBy: { code: 'asc' } })
       ).filter((b) => {
@@ -114,11 +118,14 @@ export function createPlanningActivities(deps: ActivityDeps): PlanningActivities
       });
       const year = Number(dateOf(at).slice(0, 4));
       const findings: ComplianceFinding[] = [];
+      const sinceDay = dateOf(since);
       for (const y of [year - 1, year]) {
+        if (y < Number(sinceDay.slice(0, 4))) continue;
         const records = await meetingRecords(bodies, y);
         for (const f of checkCompliance(bodies.map(planBody), records, { year: y, now: at })) {
-          // Last year's findings matter only as breaches, reported once in January.
-          if (y < year && f.severity !== 'breach') continue;
+          // Last year's findings matter only as breaches (reported once, in January); nothing is judged
+          // for periods that ended before monitoring began.
+          if ((y < year && f.severity !== 'breach') || f.to < sinceDay) continue;
           findings.push({
             bodyId: f.bodyId,
             rule: f.rule,

@@ -1,5 +1,5 @@
 /**
- * The compliance monitor of an ambito: on the first working day of each month it evaluates the pace rules
+ * The compliance monitor of an ambito: twice a month, on a working day, it evaluates the pace rules
  * (a Comitato Ristretto meeting every month, at least 4 a year per sub-ambito, no Cabina di Regia gap over
  * 4 months). The activity warns the convener ahead of a breach and reports breaches, each finding once
  * (its outbox keys carry the rule and the period).
@@ -15,23 +15,31 @@ const act = proxyActivities<PlanningActivities>({
 
 export const complianceFindingsQuery = defineQuery<ComplianceFinding[]>('findings');
 
-/** A year of monthly checks per run keeps the history small. */
-const CHECKS_PER_RUN = 12;
+/** A year of checks (twice a month) per run keeps the history small. */
+const CHECKS_PER_RUN = 24;
 
 export interface ComplianceInput {
   ambitoId: string;
   /** Stop after this instant (simulations end; production runs forever). */
   until?: string;
+  /** When monitoring began: earlier periods are not judged (no breach for before the service existed). */
+  since?: string;
+  /** The next check, carried across continue-as-new. */
+  nextCheckAt?: string;
 }
 
 export async function complianceMonitorWorkflow(input: ComplianceInput): Promise<void> {
   let findings: ComplianceFinding[] = [];
   setHandler(complianceFindingsQuery, () => findings);
+  const now = () => new Date(Date.now()).toISOString();
+  const since = input.since ?? now();
+  let next = input.nextCheckAt ?? (await act.nextComplianceCheck(now()));
   for (let check = 0; check < CHECKS_PER_RUN; check++) {
-    const result = await act.checkCompliance(input.ambitoId, new Date(Date.now()).toISOString());
+    if (input.until && Date.parse(next) > Date.parse(input.until)) return;
+    await waitUntil(next, () => false);
+    const result = await act.checkCompliance(input.ambitoId, next, since);
     findings = result.findings;
-    if (input.until && Date.parse(result.nextCheckAt) > Date.parse(input.until)) return;
-    await waitUntil(result.nextCheckAt, () => false);
+    next = result.nextCheckAt;
   }
-  return continueAsNew<typeof complianceMonitorWorkflow>(input);
+  return continueAsNew<typeof complianceMonitorWorkflow>({ ...input, since, nextCheckAt: next });
 }

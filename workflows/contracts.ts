@@ -186,9 +186,15 @@ export interface PlanningActivities {
   ensureYearDeliverables(ambitoId: string, year: number): Promise<string[]>;
   /** Bodies of the ambito whose rules carry a cadence. */
   bodiesWithSeries(ambitoId: string): Promise<string[]>;
-  /** Evaluates the compliance rules at `at`, reports new findings (idempotent), says when to look again. */
+  /** When the monitor looks first after `after` (a working day, at the office's send hour). */
+  nextComplianceCheck(after: string): Promise<string>;
+  /**
+   * Evaluates the compliance rules at `at`, reports new findings once (idempotent), says when to look
+   * again. Periods that ended before `since` (when monitoring began) are not judged.
+   */
   checkCompliance(
     ambitoId: string,
     at: string,
+    since: string,
   ): Promise<{ findings: ComplianceFinding[]; nextCheckAt: string }>;
 }

@@ -1,0 +1,370 @@
+/**
+ * Simulates a period on the real stack: a fresh embedded Postgres seeded with the Cremasco district, the
+ * offline Temporal server with time skipping, the real worker and activities, real SMTP (the given server
+ * or an embedded catcher). Virtual time advances a day at a time; each morning the simulated people act
+ * (see scenario.ts), then the day's automatic messages go out at their hour.
+ */
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DateTime } from 'luxon';
+import { createActivities } from '../../activities/index';
+import { iso } from '../../activities/meetings';
+import {
+  BodyRules,
+  addDays,
+  checkNotice,
+  atRome,
+  dateOf,
+  formatInstant,
+  type CivilDate,
+  type HolidayCalendar,
+} from '../../domain/index';
+import { startMailCatcher } from '../../notifications/catcher/server';
+import { createMailer } from '../../notifications/transport';
+import { createPrismaClient, type PrismaClient } from '../../prisma/client';
+import { startEmbeddedPostgres } from '../../prisma/embedded';
+import { freePort } from '../../prisma/free-port';
+import { applyMigrations } from '../../prisma/migrate';
+import { seedCremasco } from '../../prisma/seed';
+import {
+  queryDeliverable,
+  signalDeliverable,
+  signalMeeting,
+  signalRulesChanged,
+  startAnnualCycle,
+  startComplianceMonitor,
+  type GovernanceClient,
+} from '../../workflows/client';
+import { loadHolidayCalendar } from '../start';
+import { createGovernanceWorker } from '../worker';
+import type { Scenario, ScenarioEvent } from './scenario';
+
+const TEST_SERVER = fileURLToPath(new URL('../../tools/temporal-server/bin/test-server', import.meta.url));
+const TASK_QUEUE = 'simulation';
+
+export interface SimulationOptions {
+  from: CivilDate;
+  to: CivilDate;
+  /** Real SMTP server to send to; an embedded catcher when absent. */
+  smtpUrl?: string;
+  scenario?: Scenario;
+  log?: (message: string) => void;
+}
+
+export interface SimulationSummary {
+  from: CivilDate;
+  to: CivilDate;
+  meetingsHeld: { total: number; byBody: Record<string, number> };
+  meetingsCancelled: number;
+  messages: { total: number; byKind: Record<string, number>; onNonWorkingDays: number; failed: number };
+  /** Meetings whose convocation left after the notice deadline (body and day). */
+  convocationsAfterDeadline: string[];
+  escalations: { total: number; minutes: number; deliverables: number; byLevel: Record<string, number> };
+  complianceBreaches: { body: string; rule: string; period: string; message: string }[];
+  complianceWarnings: number;
+  deliverables: { kind: string; year: number; status: string; stage: string; escalationLevel: number }[];
+  wallSeconds: number;
+}
+
+export async function runSimulation(options: SimulationOptions): Promise<SimulationSummary> {
+  const started = Date.now();
+  const log = options.log ?? (() => undefined);
+  if (options.to < options.from) throw new Error(`--to ${options.to} precede --from ${options.from}`);
+  const cleanups: (() => Promise<unknown>)[] = [];
+  const cleanup = async () => {
+    for (const fn of cleanups.reverse()) await fn().catch(() => undefined);
+  };
+  try {
+    const dir = mkdtempSync(join(tmpdir(), 'governance-sim-'));
+    // Postgres runs as its own user when we are root: it must be able to enter the folder.
+    chmodSync(dir, 0o755);
+    cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
+    log('Avvio di PostgreSQL integrato (database nuovo)…');
+    const pg = await startEmbeddedPostgres({
+      dataDir: join(dir, 'postgres'),
+      port: await freePort(),
+      log: () => {},
+    });
+    cleanups.push(() => pg.stop());
+    await applyMigrations(pg.url(), { log: () => {} });
+    const prisma = createPrismaClient(pg.url());
+    cleanups.push(() => prisma.$disconnect());
+    await seedCremasco(prisma);
+
+    let smtpUrl = options.smtpUrl;
+    if (!smtpUrl) {
+      const catcher = await startMailCatcher();
+      cleanups.push(() => catcher.close());
+      smtpUrl = catcher.url;
+    }
+    const mailer = createMailer({ smtpUrl, maxConnections: 2 });
+    cleanups.push(async () => mailer.close());
+
+    const env = await TestWorkflowEnvironment.createTimeSkipping({
+      server: { executable: { type: 'existing-path', path: TEST_SERVER } },
+    });
+    cleanups.push(() => env.teardown());
+    const start = atRome(options.from, '00:00').toMillis();
+    if (start < (await env.currentTimeMs())) {
+      throw new Error(`Il periodo simulato deve iniziare dopo oggi: --from ${options.from}`);
+    }
+    const holidays = await loadHolidayCalendar(prisma);
+    const activities = createActivities({
+      prisma,
+      mailer,
+      holidays,
+      mailFrom: 'Ufficio di Piano <ufficio.piano@example.org>',
+      publicBaseUrl: 'http://localhost:3000',
+      answerLinkSecret: 'simulation-only-secret-simulation-only-secret',
+    });
+    const worker = await createGovernanceWorker({
+      connection: env.nativeConnection,
+      activities,
+      taskQueue: TASK_QUEUE,
+    });
+    const running = worker.run();
+    cleanups.push(async () => {
+      worker.shutdown();
+      await running;
+    });
+    const gc: GovernanceClient = { client: env.client, taskQueue: TASK_QUEUE };
+    const sleepUntil = async (ms: number) => {
+      const delta = ms - (await env.currentTimeMs());
+      if (delta > 0) await env.sleep(delta);
+    };
+
+    await sleepUntil(start);
+    const ambito = await prisma.ambito.findUniqueOrThrow({ where: { code: 'cremasco' } });
+    const fromInstant = formatInstant(atRome(options.from, '00:00'));
+    const toInstant = formatInstant(atRome(options.to, '23:59'));
+    await startAnnualCycle(gc, ambito.id, Number(options.from.slice(0, 4)), {
+      seriesFrom: fromInstant,
+      lastYear: Number(options.to.slice(0, 4)),
+    });
+    await startComplianceMonitor(gc, ambito.id, toInstant);
+
+    const people = createPeople(prisma, gc, options.scenario ?? { events: [] });
+    for (let day = options.from; day <= options.to; day = addDays(day, 1)) {
+      // People act at 07:00, before the office's automatic messages of 09:00.
+      await sleepUntil(atRome(day, '07:00').toMillis());
+      await people.act(day, new Date(await env.currentTimeMs()));
+      if (day.endsWith('-01')) log(`Simulazione: ${day}`);
+    }
+    await sleepUntil(atRome(options.to, '23:59').toMillis());
+    const summary = await summarise(prisma, holidays, options.from, options.to);
+    return { ...summary, wallSeconds: Math.round((Date.now() - started) / 100) / 10 };
+  } finally {
+    await cleanup();
+  }
+}
+
+/** The simulated people: on time unless the scenario says otherwise, and the scenario's dated changes. */
+function createPeople(prisma: PrismaClient, gc: GovernanceClient, scenario: Scenario) {
+  const events = scenario.events;
+  const meetingKey = (body: string, day: string) => `${body}@${day}`;
+  const noAnswers = new Set(
+    events.flatMap((e) => (e.type === 'noAnswers' ? [meetingKey(e.body, e.meeting)] : [])),
+  );
+  const lateMinutes = new Map(
+    events.flatMap((e) =>
+      e.type === 'lateMinutes' ? [[meetingKey(e.body, e.meeting), e.days] as const] : [],
+    ),
+  );
+  const lateDeliverables = new Map(
+    events.flatMap((e) =>
+      e.type === 'lateDeliverable' ? [[`${e.deliverable}@${e.year}`, e.days] as const] : [],
+    ),
+  );
+
+  async function meetingOf(e: { body: string; meeting: string }) {
+    const m = await prisma.meeting.findFirst({
+      where: { body: { code: e.body }, plannedDateKey: e.meeting },
+    });
+    if (!m) throw new Error(`Scenario: nessuna seduta ${e.body} del ${e.meeting} pianificata a questa data`);
+    return m;
+  }
+  async function deliverableOf(e: { deliverable: string; year: number }) {
+    return prisma.deliverable.findFirstOrThrow({
+      where: { kind: e.deliverable as never, referenceYear: e.year },
+    });
+  }
+
+  async function apply(e: ScenarioEvent) {
+    switch (e.type) {
+      case 'reschedule':
+        return signalMeeting(gc, (await meetingOf(e)).id, 'reschedule', {
+          startsAt: e.startsAt,
+          endsAt: e.endsAt,
+          ...(e.reason ? { reason: e.reason } : {}),
+        });
+      case 'cancel':
+        return signalMeeting(gc, (await meetingOf(e)).id, 'cancel', { reason: e.reason });
+      case 'addendum':
+        return signalMeeting(gc, (await meetingOf(e)).id, 'agendaAddendum', { items: e.items });
+      case 'waive':
+        return signalDeliverable(gc, (await deliverableOf(e)).id, 'waived', {
+          reason: e.reason,
+          by: 'scenario',
+        });
+      case 'extend':
+        return signalDeliverable(gc, (await deliverableOf(e)).id, 'extended', {
+          dueAt: e.dueAt,
+          reason: e.reason,
+          by: 'scenario',
+        });
+      case 'changeRules': {
+        const body = await prisma.body.findFirstOrThrow({ where: { code: e.body } });
+        const rules = BodyRules.parse({ ...(body.rules as object), ...e.rules });
+        await prisma.body.update({ where: { id: body.id }, data: { rules } });
+        return signalRulesChanged(gc, body.id);
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  return {
+    async act(day: CivilDate, now: Date) {
+      for (const e of events) if ('at' in e && e.at === day) await apply(e);
+
+      // Invitees answer the day after the convocation.
+      const open = await prisma.invitation.findMany({
+        where: { answer: null, createdAt: { lt: now }, meeting: { status: 'convened' } },
+        include: { meeting: { include: { body: true } } },
+      });
+      for (const i of open) {
+        if (noAnswers.has(meetingKey(i.meeting.body.code, i.meeting.plannedDateKey))) continue;
+        await prisma.invitation.update({ where: { id: i.id }, data: { answer: 'present', answeredAt: now } });
+        await signalMeeting(gc, i.meetingId, 'answer', { personId: i.personId, answer: 'present' });
+      }
+
+      // Secretaries send the verbale the day after the meeting (or as late as the scenario says).
+      const waiting = await prisma.verbale.findMany({
+        where: { submittedAt: null, meeting: { status: 'held' } },
+        include: { meeting: { include: { body: true } } },
+      });
+      for (const v of waiting) {
+        const delay = lateMinutes.get(meetingKey(v.meeting.body.code, v.meeting.plannedDateKey)) ?? 1;
+        if (now.getTime() < v.meeting.endsAt.getTime() + delay * 86_400_000) continue;
+        await prisma.verbale.update({
+          where: { id: v.id },
+          data: { submittedAt: now, approvedAt: now, status: 'approved' },
+        });
+        await signalMeeting(gc, v.meetingId, 'minutesSubmitted');
+        await signalMeeting(gc, v.meetingId, 'minutesApproved');
+      }
+
+      // Each deliverable stage is completed ten days before it is due (or late, per the scenario).
+      const deliverables = await prisma.deliverable.findMany({
+        where: { status: { in: ['open', 'submitted'] } },
+      });
+      for (const d of deliverables) {
+        const plan = await queryDeliverable(gc, d.id)
+          .then((s) => s.plan)
+          .catch(() => null);
+        if (!plan || plan.closed) continue;
+        const late = lateDeliverables.get(`${d.kind}@${d.referenceYear}`);
+        const actAt = Date.parse(plan.dueAt) + (late ? late * 86_400_000 : -10 * 86_400_000);
+        if (now.getTime() >= actAt)
+          await signalDeliverable(gc, d.id, 'submitted', { stage: plan.stage, by: 'scenario' });
+      }
+    },
+  };
+}
+
+async function summarise(
+  prisma: PrismaClient,
+  holidays: HolidayCalendar,
+  from: CivilDate,
+  to: CivilDate,
+): Promise<Omit<SimulationSummary, 'wallSeconds'>> {
+  const range = { gte: atRome(from, '00:00').toJSDate(), lte: atRome(to, '23:59').toJSDate() };
+  const meetings = await prisma.meeting.findMany({ where: { startsAt: range }, include: { body: true } });
+  const held = meetings.filter((m) => m.status === 'held' || m.status === 'closed');
+  const byBody: Record<string, number> = {};
+  for (const m of held) byBody[m.body.name] = (byBody[m.body.name] ?? 0) + 1;
+
+  const messages = await prisma.outboxMessage.findMany({ where: { createdAt: range } });
+  const byKind: Record<string, number> = {};
+  for (const m of messages) byKind[m.kind] = (byKind[m.kind] ?? 0) + 1;
+  const onNonWorkingDays = messages.filter(
+    (m) => !holidays.isWorkingDay(dateOf(formatInstant(DateTime.fromJSDate(m.createdAt)))),
+  ).length;
+
+  // A convocation is late when its first copy left with fewer giorni liberi (or hours, when urgent) than the rule.
+  const convocationsAfterDeadline: string[] = [];
+  for (const m of meetings.filter((x) => x.convenedAt)) {
+    const first = messages
+      .filter((x) => x.idempotencyKey.startsWith(`convocation:${m.id}:`))
+      .reduce<Date | null>((min, x) => (!min || x.createdAt < min ? x.createdAt : min), null);
+    if (!first) continue;
+    const notice = BodyRules.parse(m.body.rules).notice;
+    const check = checkNotice(iso(first), iso(m.startsAt), notice, m.urgent);
+    if (!check.ok) {
+      convocationsAfterDeadline.push(
+        `${m.body.name} ${m.plannedDateKey} (${check.given} < ${check.required})`,
+      );
+    }
+  }
+
+  const escalationRows = messages.filter(
+    (m) => m.kind === 'escalation' && !m.idempotencyKey.startsWith('compliance:'),
+  );
+  const byLevel: Record<string, number> = {};
+  const levelOf = (key: string) => {
+    const parts = key.split(':');
+    return key.startsWith('escalation:') ? parts[4]! : 'verbale';
+  };
+  for (const m of escalationRows)
+    byLevel[levelOf(m.idempotencyKey)] = (byLevel[levelOf(m.idempotencyKey)] ?? 0) + 1;
+
+  const audits = await prisma.auditEvent.findMany({
+    where: { action: { startsWith: 'compliance.' } },
+    orderBy: { at: 'asc' },
+  });
+  const bodies = new Map((await prisma.body.findMany()).map((b) => [b.id, b.name]));
+  const breaches = audits
+    .filter((a) => a.action === 'compliance.breach')
+    .map((a) => {
+      const f = a.data as { rule: string; period: string; message: string };
+      return {
+        body: bodies.get(a.entityId) ?? a.entityId,
+        rule: f.rule,
+        period: f.period,
+        message: f.message,
+      };
+    });
+
+  const deliverables = await prisma.deliverable.findMany({ orderBy: [{ dueDate: 'asc' }] });
+  return {
+    from,
+    to,
+    meetingsHeld: { total: held.length, byBody },
+    meetingsCancelled: meetings.filter((m) => m.status === 'cancelled').length,
+    messages: {
+      total: messages.length,
+      byKind,
+      onNonWorkingDays,
+      failed: messages.filter((m) => m.status === 'failed').length,
+    },
+    convocationsAfterDeadline,
+    escalations: {
+      total: escalationRows.length,
+      minutes: escalationRows.filter((m) => m.idempotencyKey.startsWith('minutes-step:')).length,
+      deliverables: escalationRows.filter((m) => m.idempotencyKey.startsWith('escalation:')).length,
+      byLevel,
+    },
+    complianceBreaches: breaches,
+    complianceWarnings: audits.filter((a) => a.action === 'compliance.warning').length,
+    deliverables: deliverables.map((d) => ({
+      kind: d.kind,
+      year: d.referenceYear,
+      status: d.status,
+      stage: d.stage,
+      escalationLevel: d.escalationLevel,
+    })),
+  };
+}
