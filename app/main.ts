@@ -1,6 +1,8 @@
 /**
  * `npm start`: the whole service in one process, with embedded defaults for whatever is not configured.
+ * `npm run api` (`--role api`): the HTTP half only, with the worker run apart by `npm run worker`.
  */
+import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config';
 import { startRuntime } from './runtime';
 
@@ -15,7 +17,12 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const runtime = await startRuntime({ config });
+  const { values } = parseArgs({ options: { role: { type: 'string', default: 'all' } } });
+  if (values.role !== 'all' && values.role !== 'api') {
+    console.error(`--role=${JSON.stringify(values.role)}: atteso all o api`);
+    process.exit(1);
+  }
+  const runtime = await startRuntime({ config, role: values.role });
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;

@@ -6,13 +6,18 @@
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../api/server';
 import { startNotifications } from '../notifications';
+import { loadAnswerLinkSecret } from '../notifications/answers/tokens';
 import { seedCremasco } from '../prisma/seed';
+import { startGovernanceWorker } from '../worker/start';
+import { connectGovernanceClient, type GovernanceClient } from '../workflows/client';
 import type { Config } from './config';
 import { openDatabase } from './database';
 import { resolveTemporal } from './temporal';
 
 export interface RuntimeOptions {
   config: Config;
+  /** `all` (npm start) runs the worker and the reconciler in this process; `api` leaves them to `npm run worker`. */
+  role?: 'all' | 'api';
   log?: (message: string) => void;
 }
 
@@ -22,7 +27,11 @@ export interface Runtime {
   stop(): Promise<void>;
 }
 
-export async function startRuntime({ config, log = console.log }: RuntimeOptions): Promise<Runtime> {
+export async function startRuntime({
+  config,
+  role = 'all',
+  log = console.log,
+}: RuntimeOptions): Promise<Runtime> {
   const stops: (() => Promise<void>)[] = [];
   const stop = async () => {
     for (const fn of stops.reverse()) await fn().catch((error) => console.error(error));
@@ -45,6 +54,28 @@ export async function startRuntime({ config, log = console.log }: RuntimeOptions
 
     const temporal = await resolveTemporal(config, log);
     stops.push(() => temporal.stop());
+
+    if (role === 'all') {
+      const worker = await startGovernanceWorker({
+        address: temporal.address,
+        namespace: config.TEMPORAL_NAMESPACE,
+        taskQueue: config.TEMPORAL_TASK_QUEUE,
+        prisma: database.db,
+        mailer: notifications.mailer,
+        mailFrom: config.MAIL_FROM,
+        publicBaseUrl: config.PUBLIC_BASE_URL,
+        answerLinkSecret: loadAnswerLinkSecret(process.env, config.DATA_DIR),
+        reconcile: true,
+        log,
+      });
+      stops.push(() => worker.stop());
+    }
+    const governance: GovernanceClient & { close(): Promise<void> } = await connectGovernanceClient({
+      address: temporal.address,
+      namespace: config.TEMPORAL_NAMESPACE,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+    });
+    stops.push(() => governance.close());
 
     const app = await buildServer({
       db: database.db,
