@@ -273,25 +273,28 @@ export function createOutbox(options: OutboxOptions) {
     };
 
     // Claim in slices, the next one while the current one is sent, so the SMTP pool never waits for the
-    // database; slices keep the rows left waiting for their lease after a crash bounded.
-    const slice = Math.min(limit, 500);
+    // database: a small first slice to start sending at once, then larger ones. Slices also bound the rows
+    // left waiting for their lease after a crash.
     const claimSlice = (size: number) => {
       const at = now();
-      return claimDue(db, {
-        keys,
-        at,
-        leaseUntil: new Date(at.getTime() + leaseMs),
-        limit: size,
-        resumedNote: RESUMED,
-      });
+      return {
+        size,
+        rows: claimDue(db, {
+          keys,
+          at,
+          leaseUntil: new Date(at.getTime() + leaseMs),
+          limit: size,
+          resumedNote: RESUMED,
+        }),
+      };
     };
     let total = 0;
-    let claiming: Promise<ClaimedRow[]> | null = claimSlice(slice);
+    let claiming: ReturnType<typeof claimSlice> | null = claimSlice(Math.min(limit, concurrency * 4));
     while (claiming) {
-      const rows: ClaimedRow[] = await claiming;
+      const rows: ClaimedRow[] = await claiming.rows;
       total += rows.length;
-      const more = rows.length === slice && total < limit;
-      claiming = more ? claimSlice(Math.min(slice, limit - total)) : null;
+      const more: boolean = rows.length === claiming.size && total < limit;
+      claiming = more ? claimSlice(Math.min(500, limit - total)) : null;
       let next = 0;
       await Promise.all(
         Array.from({ length: Math.min(concurrency, rows.length) }, async () => {
@@ -300,7 +303,7 @@ export function createOutbox(options: OutboxOptions) {
       );
       // Server unreachable: the slice already claimed is released by sendOne; claim no more.
       if (unreachableUntil && claiming) {
-        const prefetched: ClaimedRow[] = await claiming;
+        const prefetched: ClaimedRow[] = await claiming.rows;
         await Promise.all(prefetched.map(sendOne));
         claiming = null;
       }
