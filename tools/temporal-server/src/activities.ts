@@ -42,8 +42,6 @@ export class Activities {
     // Temporal's defaulting: start-to-close and schedule-to-start fall back to schedule-to-close.
     const scheduleToCloseMs = toMs(a.scheduleToCloseTimeout);
     const startToCloseMs = toMs(a.startToCloseTimeout) || scheduleToCloseMs;
-    if (!startToCloseMs)
-      throw invalidArgument('A valid StartToClose or ScheduleToCloseTimeout is not set on command.');
     const scheduleToStartMs = toMs(a.scheduleToStartTimeout) || scheduleToCloseMs;
     const retryPolicy = normalizeRetryPolicy(a.retryPolicy);
     const taskQueue = a.taskQueue?.name || run.taskQueue;

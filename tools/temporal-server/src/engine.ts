@@ -415,6 +415,12 @@ export class Engine {
 
   completeWorkflowTask(req: temporal.api.workflowservice.v1.IRespondWorkflowTaskCompletedRequest): void {
     const { run } = this.runningWft(req.taskToken);
+    const commands = req.commands ?? [];
+    // Reject unsupported commands before touching any state; the task then times out and retries.
+    for (const cmd of commands) {
+      const problem = commandProblem(cmd);
+      if (problem) throw invalidArgument(problem);
+    }
     const wft = run.wft!;
     wft.timer?.cancel();
     for (const q of wft.queries) {
@@ -425,15 +431,6 @@ export class Engine {
           errorMessage: 'query was not answered',
         },
       );
-    }
-    const commands = req.commands ?? [];
-    // Reject unsupported commands before touching any state; the task then times out and retries.
-    for (const cmd of commands) {
-      if (!supportedCommands.has(cmd.commandType ?? 0)) {
-        throw invalidArgument(
-          `command ${enums.CommandType[cmd.commandType ?? 0]} is not supported by the in-memory server`,
-        );
-      }
     }
     const identity = req.identity ?? '';
     if (run.hasBuffered && commands.some(isCloseCommand)) {
@@ -1102,7 +1099,7 @@ export class Engine {
     chainContinues = status === Status.WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW,
   ): void {
     const pendingQueries = [...(run.wft?.queries ?? []), ...run.queuedQueries];
-    if (run.wft) this.endWft(run);
+    this.endWft(run); // also clears the busy mark of a workflow task waiting out its retry backoff
     run.queuedQueries = [];
     run.status = status;
     run.closeTime = this.clock.now();
@@ -1133,6 +1130,18 @@ export class Engine {
       }
     }
     run.children.clear();
+  }
+
+  /** DeleteWorkflowExecution: terminate if still open, then forget the run. */
+  deleteRun(run: Run, identity: string): void {
+    if (run.isOpen) this.terminate(run, 'Delete workflow execution', null, identity);
+    this.runsById.delete(run.runId);
+    const key = `${run.namespace}\u0000${run.workflowId}`;
+    const runs = (this.executions.get(key) ?? []).filter((r) => r !== run);
+    if (runs.length > 0) this.executions.set(key, runs);
+    else this.executions.delete(key);
+    const i = this.allRuns.indexOf(run);
+    if (i >= 0) this.allRuns.splice(i, 1);
   }
 
   // ---------------------------------------------------------------- queries
@@ -1307,6 +1316,22 @@ const supportedCommands = new Set<number>([
   enums.CommandType.COMMAND_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION,
   enums.CommandType.COMMAND_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION,
 ]);
+
+/** Why a command cannot be applied, or null. */
+function commandProblem(cmd: Command): string | null {
+  if (!supportedCommands.has(cmd.commandType ?? 0)) {
+    return `command ${enums.CommandType[cmd.commandType ?? 0]} is not supported by the in-memory server`;
+  }
+  const a = cmd.scheduleActivityTaskCommandAttributes;
+  if (
+    cmd.commandType === enums.CommandType.COMMAND_TYPE_SCHEDULE_ACTIVITY_TASK &&
+    !toMs(a?.startToCloseTimeout) &&
+    !toMs(a?.scheduleToCloseTimeout)
+  ) {
+    return 'A valid StartToClose or ScheduleToCloseTimeout is not set on ScheduleActivityTask command.';
+  }
+  return null;
+}
 
 function isCloseCommand(cmd: Command): boolean {
   const C = enums.CommandType;

@@ -87,6 +87,22 @@ export function workflowServiceHandlers(engine: Engine): Record<string, Handler>
       engine.terminate(run, req.reason ?? '', req.details, req.identity ?? '');
       return {};
     },
+    DeleteWorkflowExecution: (req: I<'DeleteWorkflowExecutionRequest'>) => {
+      engine.deleteRun(engine.findRun(ns(req.namespace), req.workflowExecution), 'delete');
+      return {};
+    },
+    ListNamespaces: () => ({
+      namespaces: [
+        {
+          namespaceInfo: {
+            name: 'default',
+            id: 'default',
+            state: enums.NamespaceState.NAMESPACE_STATE_REGISTERED,
+          },
+          config: { workflowExecutionRetentionTtl: fromMs(24 * 3600 * 1000) },
+        },
+      ],
+    }),
     QueryWorkflow: async (req: I<'QueryWorkflowRequest'>, ctx: CallContext) => {
       const run = engine.findRun(ns(req.namespace), req.execution);
       if (!req.query?.queryType) throw invalidArgument('query type is required');
