@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { simpleParser } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../tests/support/database';
@@ -178,6 +179,55 @@ describe('outbox', () => {
     } finally {
       localMailer.close();
       await back.close();
+    }
+  });
+
+  it('a 4xx for one recipient is retried with backoff while the rest of the round goes out', async () => {
+    let refusals = 0;
+    const greylisting = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
+      onRcptTo(address, _session, callback) {
+        if (address.address.startsWith('grey@') && refusals++ === 0) {
+          return callback(Object.assign(new Error('Greylisted, try again later'), { responseCode: 451 }));
+        }
+        callback();
+      },
+      onData(stream, _session, callback) {
+        stream.resume();
+        stream.on('end', () => callback(null, 'Ok'));
+      },
+    });
+    await new Promise<void>((resolve) => greylisting.listen(0, '127.0.0.1', resolve));
+    const port = (greylisting.server.address() as { port: number }).port;
+    const greyMailer = createMailer({ smtpUrl: `smtp://127.0.0.1:${port}` });
+    try {
+      const time = clock();
+      const outbox = createOutbox({
+        db: db.prisma,
+        mailer: greyMailer,
+        from: FROM,
+        now: time.now,
+        concurrency: 1,
+      });
+      const requests = ['grey', 'a', 'b'].map((name) =>
+        convocation(`convocation:m-7:${name}:0`, `${name}@grey.example.org`),
+      );
+      await outbox.enqueue(requests);
+      const keys = requests.map((r) => r.key);
+      expect(await outbox.deliver({ keys })).toMatchObject({ sent: 2, retrying: 1, failed: 0, pending: 1 });
+      const grey = await db.prisma.outboxMessage.findUniqueOrThrow({
+        where: { idempotencyKey: 'convocation:m-7:grey:0' },
+      });
+      expect(grey).toMatchObject({ status: 'queued', attempts: 1 });
+      expect(grey.lastError).toMatch(/451/);
+      expect(grey.nextAttemptAt.getTime() - time.now().getTime()).toBe(30_000);
+      time.advance(30_000);
+      expect(await outbox.deliver({ keys })).toMatchObject({ sent: 1, pending: 0 });
+    } finally {
+      greyMailer.close();
+      await new Promise<void>((resolve) => greylisting.close(() => resolve()));
     }
   });
 
