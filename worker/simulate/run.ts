@@ -2,7 +2,7 @@
  * Simulates a period on the real stack: a fresh embedded Postgres seeded with the Cremasco district, the
  * offline Temporal server with time skipping, the real worker and activities, real SMTP (the given server
  * or an embedded catcher). Virtual time advances a day at a time; each morning the simulated people act
- * (see scenario.ts), then the day's automatic messages go out at their hour.
+ * (see scenario.ts; routine work only on working days), then the day's automatic messages go out.
  */
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -146,7 +146,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     });
     await startComplianceMonitor(gc, ambito.id, toInstant);
 
-    const people = createPeople(prisma, gc, options.scenario ?? { events: [] });
+    const people = createPeople(prisma, gc, holidays, options.scenario ?? { events: [] });
     for (let day = options.from; day <= options.to; day = addDays(day, 1)) {
       // People act at 07:00, before the office's automatic messages of 09:00.
       await sleepUntil(atRome(day, '07:00').toMillis());
@@ -162,7 +162,12 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
 }
 
 /** The simulated people: on time unless the scenario says otherwise, and the scenario's dated changes. */
-function createPeople(prisma: PrismaClient, gc: GovernanceClient, scenario: Scenario) {
+function createPeople(
+  prisma: PrismaClient,
+  gc: GovernanceClient,
+  holidays: HolidayCalendar,
+  scenario: Scenario,
+) {
   const events = scenario.events;
   const meetingKey = (body: string, day: string) => `${body}@${day}`;
   const noAnswers = new Set(
@@ -229,6 +234,8 @@ function createPeople(prisma: PrismaClient, gc: GovernanceClient, scenario: Scen
   return {
     async act(day: CivilDate, now: Date) {
       for (const e of events) if ('at' in e && e.at === day) await apply(e);
+      // Offices work on working days: what people do by routine waits for the next one.
+      if (!holidays.isWorkingDay(day)) return;
 
       // Invitees answer the day after the convocation.
       const open = await prisma.invitation.findMany({

@@ -1,0 +1,42 @@
+/**
+ * A whole Cremasco year with everybody on time, simulated on the real stack (fresh embedded Postgres
+ * seeded with the district, offline Temporal with time skipping, real worker, real SMTP catcher).
+ * The expected messages follow from the seed: one convocation per seat and meeting, one minutes request
+ * per meeting that keeps minutes, the circulation to members (and for the Comitato Ristretto to the lead
+ * comuni), a reminder at 30 and 14 days for deliverable stages completed ten days early.
+ */
+import { expect, it } from 'vitest';
+import { runSimulation } from '../../worker/simulate/run';
+
+it('simulates 2027 for the Cremasco: every meeting, no late convocation, no holiday, no escalation', async () => {
+  const s = await runSimulation({ from: '2027-01-01', to: '2027-12-31' });
+
+  expect(s.meetingsHeld.byBody).toEqual({
+    'Comitato Ristretto': 12,
+    'Assemblea dei Sindaci': 3,
+    'Cabina di Regia Integrata': 4,
+    ...Object.fromEntries([1, 2, 3, 4, 5, 6].map((n) => [`Assemblea del Sub-ambito ${n}`, 4])),
+  });
+  expect(s.meetingsCancelled).toBe(0);
+
+  // Seats in the seed: Comitato Ristretto 16, Assemblea 48 mayors, the six sub-ambiti 48 mayors in all,
+  // Cabina di Regia 10 (invited on behalf of ATS). Lead comuni: 6 mayors and 6 technical coordinators,
+  // of whom the Comitato's circulation adds the 12 not already among its members.
+  expect(s.messages.byKind).toEqual({
+    convocation: 12 * 16 + 3 * 48 + 4 * 48,
+    cabinaInvitation: 4 * 10,
+    minutesRequest: 12 + 3,
+    minutesCirculation: 12 * (16 + 12) + 3 * 48,
+    deliverableReminder: 9,
+  });
+  expect(s.messages.failed).toBe(0);
+  expect(s.messages.onNonWorkingDays).toBe(0);
+  expect(s.convocationsAfterDeadline).toEqual([]);
+  expect(s.escalations.total).toBe(0);
+  expect(s.complianceBreaches).toEqual([]);
+  expect(s.deliverables.map((d) => [d.kind, d.year, d.status])).toEqual([
+    ['report_annuale', 2026, 'approved'],
+    ['aggiornamento_semestrale', 2027, 'approved'],
+    ['piano_operativo', 2028, 'approved'],
+  ]);
+}, 240_000);
