@@ -345,7 +345,7 @@ describe('outbox', () => {
       child.on('exit', (code, signal) => resolve(signal ?? code)),
     );
     const deadline = Date.now() + 30_000;
-    while (slow.mailbox.list().length < count / 3 && Date.now() < deadline)
+    while (slow.mailbox.list().length < count / 2 && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 5));
     child.kill('SIGKILL');
     expect(await exited, stderr).toBe('SIGKILL');
