@@ -4,7 +4,7 @@
  */
 import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import { z } from 'zod';
+import '../app/zod-italian';
 import type { Config } from '../app/config';
 import type { Database } from '../prisma/client';
 import { registerErrorHandling } from './errors';
@@ -18,9 +18,6 @@ declare module 'fastify' {
     config: Config;
   }
 }
-
-// Validation messages reach people: zod's generic ones in Italian, like every message we write ourselves.
-z.config(z.locales.it());
 
 export interface ServerOptions {
   db: Database;

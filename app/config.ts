@@ -6,6 +6,7 @@
  * service with nothing installed: embedded Postgres, the offline Temporal server, the local mail catcher.
  */
 import { z } from 'zod';
+import './zod-italian';
 
 const optionalUrl = (protocols: string[], example: string) =>
   z
@@ -20,32 +21,43 @@ const optionalUrl = (protocols: string[], example: string) =>
           return false;
         }
       },
-      `un URL ${protocols.join(' o ')} (es. ${example})`,
+      `atteso un URL ${protocols.join(' o ')} (es. ${example})`,
     )
     .optional();
 
 const booleanFlag = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'true o false' })
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'atteso true o false' })
   .transform((value) => ['true', '1', 'yes'].includes(value));
 
-const port = z.coerce.number({ message: 'un numero di porta' }).int().min(1).max(65535);
+/** Blank after trimming is a mistake, not a default: say what is expected. */
+const text = (expected: string) =>
+  z
+    .string()
+    .trim()
+    .min(1, { message: `atteso ${expected}` });
+
+const port = z.coerce
+  .number({ message: 'atteso un numero di porta' })
+  .int({ message: 'atteso un numero di porta' })
+  .min(1, { message: 'atteso un numero di porta tra 1 e 65535' })
+  .max(65535, { message: 'atteso un numero di porta tra 1 e 65535' });
 
 export const ConfigSchema = z.object({
   PORT: port.default(3000),
-  HOST: z.string().trim().min(1).default('127.0.0.1'),
+  HOST: text("un indirizzo d'ascolto (es. 127.0.0.1 o 0.0.0.0)").default('127.0.0.1'),
   /** Absolute URL that links in e-mails point to (answer pages, documents). */
   PUBLIC_BASE_URL: optionalUrl(['http:', 'https:'], 'https://governance.example.org'),
   DATABASE_URL: optionalUrl(['postgres:', 'postgresql:'], 'postgresql://user:pass@localhost:5432/db'),
   /** Where the embedded Postgres keeps its data when DATABASE_URL is not set. */
-  DATA_DIR: z.string().trim().min(1).default('./.data'),
+  DATA_DIR: text('un percorso di cartella').default('./.data'),
   EMBEDDED_POSTGRES_PORT: port.default(54329),
   TEMPORAL_ADDRESS: z
     .string()
     .trim()
-    .regex(/^[\w.-]+:\d{1,5}$/, 'host:porta (es. localhost:7233)')
+    .regex(/^[\w.-]+:\d{1,5}$/, 'atteso host:porta (es. localhost:7233)')
     .optional(),
-  TEMPORAL_NAMESPACE: z.string().trim().min(1).default('default'),
-  TEMPORAL_TASK_QUEUE: z.string().trim().min(1).default('governance'),
+  TEMPORAL_NAMESPACE: text('il nome di un namespace Temporal').default('default'),
+  TEMPORAL_TASK_QUEUE: text('il nome di una coda Temporal').default('governance'),
   /** Port of the offline Temporal server started when TEMPORAL_ADDRESS is not set. */
   EMBEDDED_TEMPORAL_PORT: port.default(7233),
   SMTP_URL: optionalUrl(['smtp:', 'smtps:'], 'smtp://user:pass@mail.example.org:587'),
@@ -55,7 +67,7 @@ export const ConfigSchema = z.object({
     .trim()
     .regex(
       /^(.+<)?[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+>?$/,
-      'un indirizzo e-mail (es. "Ufficio di Piano <udp@example.org>")',
+      'atteso un indirizzo e-mail (es. "Ufficio di Piano <udp@example.org>")',
     )
     .default('Ufficio di Piano <ufficio.piano@example.org>'),
   /** Port of the embedded SMTP mail catcher started when SMTP_URL is not set. */
@@ -86,7 +98,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(
       parsed.error.issues.map((issue) => {
         const name = issue.path.join('.');
-        return `${name}=${JSON.stringify(present[name] ?? '')}: atteso ${issue.message}`;
+        return `${name}=${JSON.stringify(present[name] ?? '')}: ${issue.message}`;
       }),
     );
   }
