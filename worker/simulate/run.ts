@@ -52,6 +52,8 @@ export interface SimulationOptions {
   smtpUrl?: string;
   scenario?: Scenario;
   log?: (message: string) => void;
+  /** Looks at the database before it is thrown away (tests). */
+  inspect?: (prisma: PrismaClient) => Promise<void>;
 }
 
 export interface SimulationSummary {
@@ -155,6 +157,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     }
     await sleepUntil(atRome(options.to, '23:59').toMillis());
     const summary = await summarise(prisma, holidays, options.from, options.to);
+    await options.inspect?.(prisma);
     return { ...summary, wallSeconds: Math.round((Date.now() - started) / 100) / 10 };
   } finally {
     await cleanup();
