@@ -3,7 +3,7 @@
 // Activities live in activities.ts; the gRPC mapping in service.ts.
 import { randomUUID } from 'node:crypto';
 import type { VirtualClock } from './clock.js';
-import { alreadyStarted, invalidArgument, notFound, queryFailed, workflowNotFound } from './errors.js';
+import { alreadyStarted, invalidArgument, notFound, workflowNotFound } from './errors.js';
 import {
   enums,
   EventType,
@@ -17,17 +17,17 @@ import {
   type Execution,
   type HistoryEvent,
 } from './proto.js';
-import { Run, type ParentRef, type PendingQuery } from './run.js';
+import { DEFAULT_TASK_TIMEOUT_MS, Run, type ParentRef, type PendingQuery } from './run.js';
 import { queueKey, TaskQueues } from './task-queues.js';
 import { decodeToken, encodeToken } from './tokens.js';
 import { Activities } from './activities.js';
+import { Queries } from './queries.js';
+import { Relations } from './relations.js';
 import { decideRetry, normalizeRetryPolicy } from './retry.js';
 
 const T = EventType;
 type StartRequest = temporal.api.workflowservice.v1.IStartWorkflowExecutionRequest;
 type PollWftResponse = Record<string, unknown>;
-
-export const DEFAULT_TASK_TIMEOUT_MS = 10_000;
 
 /** What sits on a workflow task queue: a workflow task or a legacy query task. */
 export type WorkflowQueueItem =
@@ -39,7 +39,7 @@ export interface LongPoll {
   timeoutMs: number;
 }
 
-interface StartParams {
+export interface StartParams {
   namespace: string;
   workflowId: string;
   workflowType: string;
@@ -70,18 +70,21 @@ interface StartParams {
 export class Engine {
   readonly workflowQueues = new TaskQueues<WorkflowQueueItem>();
   readonly activities: Activities;
+  readonly relations: Relations;
+  readonly queries: Queries;
   /** namespace/workflowId -> runs, oldest first; the last one is the current run. */
   private readonly executions = new Map<string, Run[]>();
   private readonly runsById = new Map<string, Run>();
   /** Every run in creation order, for visibility. */
   readonly allRuns: Run[] = [];
-  private readonly legacyQueries = new Map<string, WorkflowQueueItem & { kind: 'query' }>();
   /** Keys of workflow/activity tasks pending or running; empty means time may skip. */
   private readonly busy = new Set<string>();
 
   constructor(readonly clock: VirtualClock) {
     clock.isIdle = () => this.busy.size === 0;
     this.activities = new Activities(this);
+    this.relations = new Relations(this);
+    this.queries = new Queries(this);
   }
 
   markBusy(key: string): void {
@@ -185,7 +188,7 @@ export class Engine {
     return { run, started: true };
   }
 
-  private createRun(p: StartParams): Run {
+  createRun(p: StartParams): Run {
     const now = this.clock.now();
     const runId = p.runId ?? randomUUID();
     const firstRunId = p.firstRunId ?? runId;
@@ -340,7 +343,7 @@ export class Engine {
       const res =
         item.kind === 'wft'
           ? this.startWft(item.run, item.scheduledEventId, queueName, identity)
-          : this.takeQuery(item, queueName);
+          : this.queries.take(item, queueName);
       if (res) return res;
     }
   }
@@ -472,7 +475,7 @@ export class Engine {
     run.flushBuffered();
     if (hadBuffered || ctx.needWft || req.forceCreateNewWorkflowTask) this.scheduleWft(run);
     for (const f of ctx.after) f();
-    this.routeQueuedQueries(run);
+    this.queries.routeQueued(run);
   }
 
   failWorkflowTask(req: temporal.api.workflowservice.v1.IRespondWorkflowTaskFailedRequest): void {
@@ -641,13 +644,13 @@ export class Engine {
         this.continueAsNew(run, cmd.continueAsNewWorkflowExecutionCommandAttributes!, wtc);
         return;
       case C.COMMAND_TYPE_START_CHILD_WORKFLOW_EXECUTION:
-        this.initiateChild(run, cmd.startChildWorkflowExecutionCommandAttributes!, ctx);
+        this.relations.initiateChild(run, cmd.startChildWorkflowExecutionCommandAttributes!, ctx);
         return;
       case C.COMMAND_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION:
-        this.initiateExternalSignal(run, cmd.signalExternalWorkflowExecutionCommandAttributes!, ctx);
+        this.relations.initiateSignal(run, cmd.signalExternalWorkflowExecutionCommandAttributes!, ctx);
         return;
       case C.COMMAND_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION:
-        this.initiateExternalCancel(run, cmd.requestCancelExternalWorkflowExecutionCommandAttributes!, ctx);
+        this.relations.initiateCancel(run, cmd.requestCancelExternalWorkflowExecutionCommandAttributes!, ctx);
         return;
     }
   }
@@ -779,232 +782,6 @@ export class Engine {
     });
   }
 
-  // ---------------------------------------------------------------- child and external workflows
-
-  private initiateChild(
-    run: Run,
-    a: temporal.api.command.v1.IStartChildWorkflowExecutionCommandAttributes,
-    ctx: CommandContext,
-  ): void {
-    const namespace = a.namespace || run.namespace;
-    const initiatedEventId = run.write(T.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED, {
-      namespace,
-      workflowId: a.workflowId,
-      workflowType: a.workflowType,
-      taskQueue: a.taskQueue,
-      input: a.input,
-      workflowExecutionTimeout: a.workflowExecutionTimeout,
-      workflowRunTimeout: a.workflowRunTimeout,
-      workflowTaskTimeout: a.workflowTaskTimeout,
-      parentClosePolicy: a.parentClosePolicy,
-      control: a.control,
-      workflowTaskCompletedEventId: ctx.completedId,
-      workflowIdReusePolicy: a.workflowIdReusePolicy,
-      retryPolicy: a.retryPolicy,
-      cronSchedule: a.cronSchedule,
-      header: a.header,
-      memo: a.memo,
-      searchAttributes: a.searchAttributes,
-    });
-    const workflowType = a.workflowType?.name ?? '';
-    const workflowId = a.workflowId ?? '';
-    ctx.after.push(() => {
-      if (!run.isOpen) return;
-      const existing = this.currentRun(namespace, workflowId);
-      if (existing?.isOpen) {
-        run.writeExternal(T.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_FAILED, () => ({
-          namespace,
-          workflowId,
-          workflowType: { name: workflowType },
-          cause:
-            enums.StartChildWorkflowExecutionFailedCause
-              .START_CHILD_WORKFLOW_EXECUTION_FAILED_CAUSE_WORKFLOW_ALREADY_EXISTS,
-          control: a.control,
-          initiatedEventId,
-          workflowTaskCompletedEventId: ctx.completedId,
-        }));
-        this.scheduleWft(run);
-        return;
-      }
-      const executionTimeoutMs = toMs(a.workflowExecutionTimeout);
-      const child = {
-        initiatedEventId,
-        startedEventId: 0,
-        namespace,
-        workflowId,
-        runId: '',
-        workflowType,
-        parentClosePolicy: a.parentClosePolicy ?? enums.ParentClosePolicy.PARENT_CLOSE_POLICY_TERMINATE,
-      };
-      run.children.set(initiatedEventId, child);
-      const childRun = this.createRun({
-        namespace,
-        workflowId,
-        workflowType,
-        taskQueue: a.taskQueue?.name || run.taskQueue,
-        input: a.input,
-        executionTimeoutMs,
-        runTimeoutMs: toMs(a.workflowRunTimeout) || executionTimeoutMs,
-        taskTimeoutMs: toMs(a.workflowTaskTimeout) || DEFAULT_TASK_TIMEOUT_MS,
-        executionExpiration: executionTimeoutMs ? this.clock.now() + executionTimeoutMs : 0,
-        identity: ctx.identity,
-        requestId: randomUUID(),
-        retryPolicy: a.retryPolicy,
-        memo: a.memo,
-        searchAttributes: a.searchAttributes,
-        header: a.header,
-        firstTaskDelayMs: 0,
-        parent: { namespace: run.namespace, workflowId: run.workflowId, runId: run.runId, initiatedEventId },
-        root: run.config.root,
-      });
-      child.runId = childRun.runId;
-      run.writeExternal(
-        T.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_STARTED,
-        () => ({
-          namespace,
-          initiatedEventId,
-          workflowExecution: { workflowId, runId: childRun.runId },
-          workflowType: { name: workflowType },
-          header: a.header,
-        }),
-        (id) => {
-          child.startedEventId = id;
-        },
-      );
-      this.scheduleWft(run);
-    });
-  }
-
-  /** Tell the parent that its child's chain of runs has closed. */
-  private notifyParent(child: Run, closeType: number, attrs: Record<string, unknown>): void {
-    const ref = child.config.parent;
-    if (!ref) return;
-    const parent = this.runsById.get(ref.runId);
-    const state = parent?.children.get(ref.initiatedEventId);
-    if (!parent || !parent.isOpen || !state) return;
-    parent.children.delete(ref.initiatedEventId);
-    const map: Record<number, number> = {
-      [T.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED]: T.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_COMPLETED,
-      [T.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED]: T.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_FAILED,
-      [T.EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED]: T.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_CANCELED,
-      [T.EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT]: T.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_TIMED_OUT,
-      [T.EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED]: T.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_TERMINATED,
-    };
-    const type = map[closeType];
-    if (type === undefined) return;
-    parent.writeExternal(type, () => ({
-      namespace: state.namespace,
-      workflowExecution: { workflowId: state.workflowId, runId: state.runId },
-      workflowType: { name: state.workflowType },
-      initiatedEventId: state.initiatedEventId,
-      startedEventId: state.startedEventId,
-      result: attrs.result,
-      failure: attrs.failure,
-      details: attrs.details,
-      retryState: attrs.retryState,
-    }));
-    this.scheduleWft(parent);
-  }
-
-  private initiateExternalSignal(
-    run: Run,
-    a: temporal.api.command.v1.ISignalExternalWorkflowExecutionCommandAttributes,
-    ctx: CommandContext,
-  ): void {
-    const namespace = a.namespace || run.namespace;
-    const initiatedEventId = run.write(T.EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED, {
-      workflowTaskCompletedEventId: ctx.completedId,
-      namespace,
-      workflowExecution: a.execution,
-      signalName: a.signalName,
-      input: a.input,
-      control: a.control,
-      childWorkflowOnly: a.childWorkflowOnly,
-      header: a.header,
-    });
-    ctx.after.push(() => {
-      if (!run.isOpen) return;
-      const target = this.tryOpenRun(namespace, a.execution);
-      if (target) {
-        this.signal(target, a.signalName ?? '', a.input, a.header, `workflow:${run.workflowId}`, {
-          workflowId: run.workflowId,
-          runId: run.runId,
-        });
-        run.writeExternal(T.EVENT_TYPE_EXTERNAL_WORKFLOW_EXECUTION_SIGNALED, () => ({
-          initiatedEventId,
-          namespace,
-          workflowExecution: target.execution,
-          control: a.control,
-        }));
-      } else {
-        run.writeExternal(T.EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_FAILED, () => ({
-          cause:
-            enums.SignalExternalWorkflowExecutionFailedCause
-              .SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_FAILED_CAUSE_EXTERNAL_WORKFLOW_EXECUTION_NOT_FOUND,
-          workflowTaskCompletedEventId: ctx.completedId,
-          namespace,
-          workflowExecution: a.execution,
-          initiatedEventId,
-          control: a.control,
-        }));
-      }
-      this.scheduleWft(run);
-    });
-  }
-
-  private initiateExternalCancel(
-    run: Run,
-    a: temporal.api.command.v1.IRequestCancelExternalWorkflowExecutionCommandAttributes,
-    ctx: CommandContext,
-  ): void {
-    const namespace = a.namespace || run.namespace;
-    const execution = { workflowId: a.workflowId, runId: a.runId };
-    const initiatedEventId = run.write(T.EVENT_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED, {
-      workflowTaskCompletedEventId: ctx.completedId,
-      namespace,
-      workflowExecution: execution,
-      control: a.control,
-      childWorkflowOnly: a.childWorkflowOnly,
-      reason: a.reason,
-    });
-    ctx.after.push(() => {
-      if (!run.isOpen) return;
-      const target = this.tryOpenRun(namespace, execution);
-      if (target) {
-        this.requestCancel(target, `workflow:${run.workflowId}`, a.reason ?? '', {
-          initiatedEventId,
-          execution: run.execution,
-        });
-        run.writeExternal(T.EVENT_TYPE_EXTERNAL_WORKFLOW_EXECUTION_CANCEL_REQUESTED, () => ({
-          initiatedEventId,
-          namespace,
-          workflowExecution: target.execution,
-        }));
-      } else {
-        run.writeExternal(T.EVENT_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_FAILED, () => ({
-          cause:
-            enums.CancelExternalWorkflowExecutionFailedCause
-              .CANCEL_EXTERNAL_WORKFLOW_EXECUTION_FAILED_CAUSE_EXTERNAL_WORKFLOW_EXECUTION_NOT_FOUND,
-          workflowTaskCompletedEventId: ctx.completedId,
-          namespace,
-          workflowExecution: execution,
-          initiatedEventId,
-          control: a.control,
-        }));
-      }
-      this.scheduleWft(run);
-    });
-  }
-
-  private tryOpenRun(namespace: string, exec: Execution | null | undefined): Run | undefined {
-    try {
-      const run = this.findRun(namespace, exec);
-      return run.isOpen ? run : undefined;
-    } catch {
-      return undefined;
-    }
-  }
-
   // ---------------------------------------------------------------- external operations on a run
 
   signal(
@@ -1111,25 +888,10 @@ export class Engine {
     run.runTimers = [];
     this.activities.dropAll(run);
     for (const l of run.listeners) l();
-    for (const q of pendingQueries) this.dispatchLegacyQuery(run, q);
-    if (!chainContinues) this.notifyParent(run, type, attrs);
-    this.applyParentClosePolicy(run);
+    for (const q of pendingQueries) this.queries.dispatchLegacy(run, q);
+    if (!chainContinues) this.relations.notifyParent(run, type, attrs);
+    this.relations.applyParentClosePolicy(run);
     this.clock.poke();
-  }
-
-  private applyParentClosePolicy(run: Run): void {
-    const P = enums.ParentClosePolicy;
-    for (const child of run.children.values()) {
-      const target = this.currentRun(child.namespace, child.workflowId);
-      if (!target?.isOpen || target.config.parent?.runId !== run.runId) continue;
-      if (child.parentClosePolicy === P.PARENT_CLOSE_POLICY_ABANDON) continue;
-      if (child.parentClosePolicy === P.PARENT_CLOSE_POLICY_REQUEST_CANCEL) {
-        this.requestCancel(target, 'parent close policy', 'parent closed');
-      } else {
-        this.terminate(target, 'by parent close policy', null, 'parent close policy');
-      }
-    }
-    run.children.clear();
   }
 
   /** DeleteWorkflowExecution: terminate if still open, then forget the run. */
@@ -1142,87 +904,6 @@ export class Engine {
     else this.executions.delete(key);
     const i = this.allRuns.indexOf(run);
     if (i >= 0) this.allRuns.splice(i, 1);
-  }
-
-  // ---------------------------------------------------------------- queries
-
-  query(
-    run: Run,
-    query: temporal.api.query.v1.IWorkflowQuery,
-  ): Promise<temporal.api.query.v1.IWorkflowQueryResult> {
-    return new Promise((resolve) => {
-      const q: PendingQuery = { id: randomUUID(), query, resolve };
-      if (run.isOpen && run.wft?.state === 'scheduled') run.wft.queries.push(q);
-      else if (run.isOpen && run.wft?.state === 'started') run.queuedQueries.push(q);
-      else this.dispatchLegacyQuery(run, q);
-    });
-  }
-
-  async queryResult(
-    run: Run,
-    query: temporal.api.query.v1.IWorkflowQuery,
-  ): Promise<temporal.api.common.v1.IPayloads | null> {
-    const r = await this.query(run, query);
-    if (r.resultType === enums.QueryResultType.QUERY_RESULT_TYPE_ANSWERED) return r.answer ?? null;
-    throw queryFailed(r.errorMessage || r.failure?.message || 'query failed', r.failure);
-  }
-
-  private routeQueuedQueries(run: Run): void {
-    if (run.queuedQueries.length === 0 || (run.isOpen && run.wft)) return;
-    const qs = run.queuedQueries;
-    run.queuedQueries = [];
-    for (const q of qs) this.dispatchLegacyQuery(run, q);
-  }
-
-  /** A query task outside any workflow task: to the sticky worker if any, else the normal queue. */
-  private dispatchLegacyQuery(run: Run, query: PendingQuery): void {
-    const item: WorkflowQueueItem & { kind: 'query' } = { kind: 'query', run, query, taken: false };
-    this.legacyQueries.set(query.id, item);
-    const sticky = run.isOpen ? run.sticky : null;
-    this.workflowQueues.add(queueKey(run.namespace, sticky?.queue ?? run.taskQueue), item);
-    if (sticky) {
-      this.clock.after(sticky.scheduleToStartMs || 5000, () => {
-        if (item.taken || !this.legacyQueries.has(query.id)) return;
-        run.sticky = null;
-        this.workflowQueues.add(queueKey(run.namespace, run.taskQueue), item);
-      });
-    }
-  }
-
-  private takeQuery(item: WorkflowQueueItem & { kind: 'query' }, queueName: string): PollWftResponse | null {
-    if (item.taken || !this.legacyQueries.has(item.query.id)) return null;
-    item.taken = true;
-    const run = item.run;
-    const onSticky = queueName !== run.taskQueue;
-    return {
-      taskToken: encodeToken({ k: 'query', queryId: item.query.id }),
-      workflowExecution: run.execution,
-      workflowType: { name: run.workflowType },
-      previousStartedEventId: run.previousStartedEventId,
-      startedEventId: 0,
-      attempt: 1,
-      // A sticky worker answers from its cache; anyone else replays the full history.
-      history: { events: onSticky ? [] : run.history.slice() },
-      query: item.query.query,
-      workflowExecutionTaskQueue: { name: run.taskQueue, kind: enums.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
-    };
-  }
-
-  respondQueryTask(req: temporal.api.workflowservice.v1.IRespondQueryTaskCompletedRequest): void {
-    const t = decodeToken(req.taskToken);
-    if (t.k !== 'query') throw invalidArgument('not a query task token');
-    const item = this.legacyQueries.get(t.queryId);
-    if (!item) throw notFound('query task not found');
-    this.legacyQueries.delete(t.queryId);
-    const answered = req.completedType === enums.QueryResultType.QUERY_RESULT_TYPE_ANSWERED;
-    item.query.resolve({
-      resultType: answered
-        ? enums.QueryResultType.QUERY_RESULT_TYPE_ANSWERED
-        : enums.QueryResultType.QUERY_RESULT_TYPE_FAILED,
-      answer: req.queryResult,
-      errorMessage: req.errorMessage,
-      failure: req.failure,
-    });
   }
 
   // ---------------------------------------------------------------- stickiness
@@ -1292,7 +973,7 @@ export class Engine {
   }
 }
 
-interface CommandContext {
+export interface CommandContext {
   completedId: number;
   identity: string;
   needWft: boolean;

@@ -8,6 +8,9 @@ import type { TimerHandle } from './clock.js';
 import type { NormalizedRetryPolicy } from './retry.js';
 import { EventType, hist, Status, type temporal, type Execution, type HistoryEvent } from './proto.js';
 
+/** Temporal's default workflow task start-to-close timeout. */
+export const DEFAULT_TASK_TIMEOUT_MS = 10_000;
+
 type EventTypeValue = temporal.api.enums.v1.EventType;
 type StatusValue = temporal.api.enums.v1.WorkflowExecutionStatus;
 type Attrs = Record<string, unknown>;

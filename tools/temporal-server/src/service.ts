@@ -115,7 +115,7 @@ export function workflowServiceHandlers(engine: Engine): Record<string, Handler>
         );
       });
       try {
-        return { queryResult: await Promise.race([engine.queryResult(run, req.query), timeout]) };
+        return { queryResult: await Promise.race([engine.queries.result(run, req.query), timeout]) };
       } finally {
         clearTimeout(timer);
       }
@@ -180,7 +180,7 @@ export function workflowServiceHandlers(engine: Engine): Record<string, Handler>
       return {};
     },
     RespondQueryTaskCompleted: (req: I<'RespondQueryTaskCompletedRequest'>) => {
-      engine.respondQueryTask(req);
+      engine.queries.respond(req);
       return {};
     },
     ResetStickyTaskQueue: (req: I<'ResetStickyTaskQueueRequest'>) => {
