@@ -38,6 +38,8 @@ import {
   startComplianceMonitor,
   type GovernanceClient,
 } from '../../workflows/client';
+import { listLiveObjects } from '../../activities/live';
+import { reconcileOnce } from '../reconciler';
 import { loadHolidayCalendar } from '../start';
 import { createGovernanceWorker } from '../worker';
 import type { Scenario, ScenarioEvent } from './scenario';
@@ -51,6 +53,8 @@ export interface SimulationOptions {
   /** Real SMTP server to send to; an embedded catcher when absent. */
   smtpUrl?: string;
   scenario?: Scenario;
+  /** Days on which Temporal's state is wiped (before people act) and rebuilt by the reconciler. */
+  wipeTemporalOn?: CivilDate[];
   log?: (message: string) => void;
   /** Looks at the database before it is thrown away (tests). */
   inspect?: (prisma: PrismaClient) => Promise<void>;
@@ -68,6 +72,8 @@ export interface SimulationSummary {
   complianceBreaches: { body: string; rule: string; period: string; message: string }[];
   complianceWarnings: number;
   deliverables: { kind: string; year: number; status: string; stage: string; escalationLevel: number }[];
+  /** Each wipe of Temporal's state and how many workflows the reconciler started again. */
+  temporalWipes: { day: CivilDate; restarted: number }[];
   wallSeconds: number;
 }
 
@@ -105,14 +111,6 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     const mailer = createMailer({ smtpUrl, maxConnections: 2 });
     cleanups.push(async () => mailer.close());
 
-    const env = await TestWorkflowEnvironment.createTimeSkipping({
-      server: { executable: { type: 'existing-path', path: TEST_SERVER } },
-    });
-    cleanups.push(() => env.teardown());
-    const start = atRome(options.from, '00:00').toMillis();
-    if (start < (await env.currentTimeMs())) {
-      throw new Error(`Il periodo simulato deve iniziare dopo oggi: --from ${options.from}`);
-    }
     const holidays = await loadHolidayCalendar(prisma);
     const activities = createActivities({
       prisma,
@@ -122,52 +120,83 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
       publicBaseUrl: 'http://localhost:3000',
       answerLinkSecret: 'simulation-only-secret-simulation-only-secret',
     });
-    const worker = await createGovernanceWorker({
-      connection: env.nativeConnection,
-      activities,
-      taskQueue: TASK_QUEUE,
-    });
-    const running = worker.run();
-    cleanups.push(async () => {
-      worker.shutdown();
-      await running;
-    });
-    const gc: GovernanceClient = { client: env.client, taskQueue: TASK_QUEUE };
-    const sleepUntil = async (ms: number) => {
-      const delta = ms - (await env.currentTimeMs());
-      if (delta > 0) await env.sleep(delta);
-    };
+    const start = atRome(options.from, '00:00').toMillis();
+    let temporal = await startTemporal(activities, start);
+    cleanups.push(() => temporal.stop());
+    const sleepUntil = (ms: number) => sleepTo(temporal.env, ms);
+    const gc = () => temporal.gc;
 
-    await sleepUntil(start);
     const ambito = await prisma.ambito.findUniqueOrThrow({ where: { code: 'cremasco' } });
     const fromInstant = formatInstant(atRome(options.from, '00:00'));
     const toInstant = formatInstant(atRome(options.to, '23:59'));
-    await startAnnualCycle(gc, ambito.id, Number(options.from.slice(0, 4)), {
+    await startAnnualCycle(gc(), ambito.id, Number(options.from.slice(0, 4)), {
       seriesFrom: fromInstant,
       lastYear: Number(options.to.slice(0, 4)),
     });
-    await startComplianceMonitor(gc, ambito.id, toInstant);
+    await startComplianceMonitor(gc(), ambito.id, toInstant);
 
+    const wipes: SimulationSummary['temporalWipes'] = [];
     const people = createPeople(prisma, gc, holidays, options.scenario ?? { events: [] });
     for (let day = options.from; day <= options.to; day = addDays(day, 1)) {
       // People act at 07:00, before the office's automatic messages of 09:00.
       await sleepUntil(atRome(day, '07:00').toMillis());
-      await people.act(day, new Date(await env.currentTimeMs()));
+      const now = new Date(await temporal.env.currentTimeMs());
+      if (options.wipeTemporalOn?.includes(day)) {
+        // Temporal loses everything; the reconciler rebuilds every workflow from the database.
+        await temporal.stop();
+        temporal = await startTemporal(activities, now.getTime());
+        const report = await reconcileOnce(temporal.gc, await listLiveObjects(prisma), now);
+        wipes.push({ day, restarted: report.started.length });
+        log(`Stato di Temporal cancellato il ${day}: riavviati ${report.started.length} processi`);
+      }
+      await people.act(day, now);
       if (day.endsWith('-01')) log(`Simulazione: ${day}`);
     }
     await sleepUntil(atRome(options.to, '23:59').toMillis());
     const summary = await summarise(prisma, holidays, options.from, options.to);
     await options.inspect?.(prisma);
-    return { ...summary, wallSeconds: Math.round((Date.now() - started) / 100) / 10 };
+    return { ...summary, temporalWipes: wipes, wallSeconds: Math.round((Date.now() - started) / 100) / 10 };
   } finally {
     await cleanup();
   }
 }
 
 /** The simulated people: on time unless the scenario says otherwise, and the scenario's dated changes. */
+/** A fresh offline Temporal server (time skipping) at virtual time `atMs`, with the worker running. */
+async function startTemporal(activities: ReturnType<typeof createActivities>, atMs: number) {
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: TEST_SERVER } },
+  });
+  if (atMs < (await env.currentTimeMs())) {
+    await env.teardown();
+    throw new Error(`Il periodo simulato deve iniziare dopo oggi (${new Date(atMs).toISOString()})`);
+  }
+  await sleepTo(env, atMs);
+  const worker = await createGovernanceWorker({
+    connection: env.nativeConnection,
+    activities,
+    taskQueue: TASK_QUEUE,
+  });
+  const running = worker.run();
+  return {
+    env,
+    gc: { client: env.client, taskQueue: TASK_QUEUE } satisfies GovernanceClient,
+    async stop() {
+      worker.shutdown();
+      await running;
+      await env.teardown();
+    },
+  };
+}
+
+async function sleepTo(env: TestWorkflowEnvironment, ms: number): Promise<void> {
+  const delta = ms - (await env.currentTimeMs());
+  if (delta > 0) await env.sleep(delta);
+}
+
 function createPeople(
   prisma: PrismaClient,
-  gc: GovernanceClient,
+  gcOf: () => GovernanceClient,
   holidays: HolidayCalendar,
   scenario: Scenario,
 ) {
@@ -203,22 +232,22 @@ function createPeople(
   async function apply(e: ScenarioEvent) {
     switch (e.type) {
       case 'reschedule':
-        return signalMeeting(gc, (await meetingOf(e)).id, 'reschedule', {
+        return signalMeeting(gcOf(), (await meetingOf(e)).id, 'reschedule', {
           startsAt: e.startsAt,
           endsAt: e.endsAt,
           ...(e.reason ? { reason: e.reason } : {}),
         });
       case 'cancel':
-        return signalMeeting(gc, (await meetingOf(e)).id, 'cancel', { reason: e.reason });
+        return signalMeeting(gcOf(), (await meetingOf(e)).id, 'cancel', { reason: e.reason });
       case 'addendum':
-        return signalMeeting(gc, (await meetingOf(e)).id, 'agendaAddendum', { items: e.items });
+        return signalMeeting(gcOf(), (await meetingOf(e)).id, 'agendaAddendum', { items: e.items });
       case 'waive':
-        return signalDeliverable(gc, (await deliverableOf(e)).id, 'waived', {
+        return signalDeliverable(gcOf(), (await deliverableOf(e)).id, 'waived', {
           reason: e.reason,
           by: 'scenario',
         });
       case 'extend':
-        return signalDeliverable(gc, (await deliverableOf(e)).id, 'extended', {
+        return signalDeliverable(gcOf(), (await deliverableOf(e)).id, 'extended', {
           dueAt: e.dueAt,
           reason: e.reason,
           by: 'scenario',
@@ -227,7 +256,7 @@ function createPeople(
         const body = await prisma.body.findFirstOrThrow({ where: { code: e.body } });
         const rules = BodyRules.parse({ ...(body.rules as object), ...e.rules });
         await prisma.body.update({ where: { id: body.id }, data: { rules } });
-        return signalRulesChanged(gc, body.id);
+        return signalRulesChanged(gcOf(), body.id);
       }
       default:
         return undefined;
@@ -248,7 +277,7 @@ function createPeople(
       for (const i of open) {
         if (noAnswers.has(meetingKey(i.meeting.body.code, i.meeting.plannedDateKey))) continue;
         await prisma.invitation.update({ where: { id: i.id }, data: { answer: 'present', answeredAt: now } });
-        await signalMeeting(gc, i.meetingId, 'answer', { personId: i.personId, answer: 'present' });
+        await signalMeeting(gcOf(), i.meetingId, 'answer', { personId: i.personId, answer: 'present' });
       }
 
       // Secretaries send the verbale the day after the meeting (or as late as the scenario says).
@@ -263,8 +292,8 @@ function createPeople(
           where: { id: v.id },
           data: { submittedAt: now, approvedAt: now, status: 'approved' },
         });
-        await signalMeeting(gc, v.meetingId, 'minutesSubmitted');
-        await signalMeeting(gc, v.meetingId, 'minutesApproved');
+        await signalMeeting(gcOf(), v.meetingId, 'minutesSubmitted');
+        await signalMeeting(gcOf(), v.meetingId, 'minutesApproved');
       }
 
       // Each deliverable stage is completed ten days before it is due (or late, per the scenario).
@@ -272,14 +301,14 @@ function createPeople(
         where: { status: { in: ['open', 'submitted'] } },
       });
       for (const d of deliverables) {
-        const plan = await queryDeliverable(gc, d.id)
+        const plan = await queryDeliverable(gcOf(), d.id)
           .then((s) => s.plan)
           .catch(() => null);
         if (!plan || plan.closed) continue;
         const late = lateDeliverables.get(`${d.kind}@${d.referenceYear}`);
         const actAt = Date.parse(plan.dueAt) + (late ? late * 86_400_000 : -10 * 86_400_000);
         if (now.getTime() >= actAt)
-          await signalDeliverable(gc, d.id, 'submitted', { stage: plan.stage, by: 'scenario' });
+          await signalDeliverable(gcOf(), d.id, 'submitted', { stage: plan.stage, by: 'scenario' });
       }
     },
   };
@@ -290,7 +319,7 @@ async function summarise(
   holidays: HolidayCalendar,
   from: CivilDate,
   to: CivilDate,
-): Promise<Omit<SimulationSummary, 'wallSeconds'>> {
+): Promise<Omit<SimulationSummary, 'wallSeconds' | 'temporalWipes'>> {
   const range = { gte: atRome(from, '00:00').toJSDate(), lte: atRome(to, '23:59').toJSDate() };
   const meetings = await prisma.meeting.findMany({ where: { startsAt: range }, include: { body: true } });
   const held = meetings.filter((m) => m.status === 'held' || m.status === 'closed');
