@@ -2,8 +2,10 @@
 // language (a subset of Temporal's SQL-like visibility queries).
 //
 // Supported: WorkflowId, WorkflowType, RunId, TaskQueue, ExecutionStatus, StartTime, CloseTime
-// compared with = != > >= < <= (and STARTS_WITH for strings), combined with AND / OR and
-// parentheses; a trailing ORDER BY is ignored (results are newest first).
+// and any search attribute set on the run (JSON payloads, as the SDKs write them), compared with
+// = != > >= < <= (and STARTS_WITH for strings), combined with AND / OR and parentheses; a
+// trailing ORDER BY is ignored (results are newest first). A list-valued attribute (KeywordList)
+// matches when any element does.
 import { invalidArgument } from './errors.js';
 import { fromMs, Status } from './proto.js';
 import type { Run } from './run.js';
@@ -40,7 +42,10 @@ const statusNames: Record<string, number> = {
   timedout: Status.WORKFLOW_EXECUTION_STATUS_TIMED_OUT,
 };
 
-const fields: Record<string, (run: Run) => string | number | undefined> = {
+type Value = string | number;
+type Getter = (run: Run) => Value | undefined;
+
+const fields: Record<string, Getter> = {
   workflowid: (r) => r.workflowId,
   workflowtype: (r) => r.workflowType,
   runid: (r) => r.runId,
@@ -105,13 +110,14 @@ export function parseQuery(query: string | null | undefined): Predicate {
       return inner;
     }
     const field = next();
-    const getter = fields[field.toLowerCase()];
-    if (!getter)
-      throw invalidArgument(
-        `unsupported visibility field "${field}"; supported: ${Object.keys(fields).join(', ')}`,
-      );
+    const builtIn = fields[field.toLowerCase()];
     const op = next().toUpperCase();
     const raw = unquote(next());
+    if (!builtIn) return comparison(searchAttribute(field), op, raw, query ?? '');
+    const getter = (run: Run) => {
+      const v = builtIn(run);
+      return v === undefined ? [] : [v];
+    };
     const value = literal(field.toLowerCase(), raw);
     return comparison(getter, op, value, query ?? '');
   };
@@ -140,31 +146,46 @@ function literal(field: string, raw: string): string | number {
   return raw;
 }
 
-function comparison(
-  get: (run: Run) => string | number | undefined,
-  op: string,
-  value: string | number,
-  query: string,
-): Predicate {
-  const cmp = (run: Run) => {
-    const v = get(run);
-    return v === undefined ? undefined : v < value ? -1 : v > value ? 1 : 0;
+/** Values of a custom search attribute: JSON payloads, a list for KeywordList attributes. */
+function searchAttribute(name: string): (run: Run) => Value[] {
+  return (run) => {
+    const payload = run.searchAttributes?.indexedFields?.[name];
+    if (!payload?.data) return [];
+    try {
+      const decoded: unknown = JSON.parse(Buffer.from(payload.data).toString('utf8'));
+      const list = Array.isArray(decoded) ? decoded : [decoded];
+      return list.filter((v): v is Value => typeof v === 'string' || typeof v === 'number');
+    } catch {
+      return [];
+    }
   };
+}
+
+function comparison(get: (run: Run) => Value[], op: string, literalValue: Value, query: string): Predicate {
+  const test = (test: (v: Value, value: Value) => boolean) => (run: Run) =>
+    get(run).some((v) => {
+      // Numbers compare as numbers when both sides are numeric.
+      const value =
+        typeof v === 'number' && typeof literalValue === 'string' ? Number(literalValue) : literalValue;
+      return test(v, value);
+    });
   switch (op) {
     case '=':
-      return (r) => cmp(r) === 0;
-    case '!=':
-      return (r) => cmp(r) !== 0;
+      return test((v, value) => v === value);
+    case '!=': {
+      const eq = test((v, value) => v === value);
+      return (r) => !eq(r);
+    }
     case '>':
-      return (r) => (cmp(r) ?? -2) > 0;
+      return test((v, value) => v > value);
     case '>=':
-      return (r) => (cmp(r) ?? -2) >= 0;
+      return test((v, value) => v >= value);
     case '<':
-      return (r) => (cmp(r) ?? 2) < 0;
+      return test((v, value) => v < value);
     case '<=':
-      return (r) => (cmp(r) ?? 2) <= 0;
+      return test((v, value) => v <= value);
     case 'STARTS_WITH':
-      return (r) => String(get(r) ?? '').startsWith(String(value));
+      return test((v, value) => String(v).startsWith(String(value)));
     default:
       throw invalidArgument(`unsupported operator "${op}" in visibility query: ${query}`);
   }
