@@ -1,4 +1,4 @@
-// Thin layer over @temporalio/proto: message namespaces, enum aliases and
+// Thin layer over @temporalio/proto: the reflection root, enum aliases and
 // conversions between protobuf Timestamp/Duration and milliseconds.
 import protoRoot from '@temporalio/proto';
 import type { temporal } from '@temporalio/proto';
@@ -9,7 +9,7 @@ export type { temporal };
 export const pb = protoRoot;
 
 /** Minimal view of the protobufjs reflection root, used to build gRPC service definitions. */
-export interface ReflectedMethod {
+interface ReflectedMethod {
   name: string;
   requestStream?: boolean;
   responseStream?: boolean;
@@ -27,27 +27,16 @@ export const reflectionRoot = protoRoot as unknown as {
 };
 
 export const api = protoRoot.temporal.api;
-export const ws = api.workflowservice.v1;
 export const hist = api.history.v1;
-export const common = api.common.v1;
 export const enums = api.enums.v1;
-export const failure = api.failure.v1;
-export const testservice = api.testservice.v1;
 
 export type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
-export type Payloads = temporal.api.common.v1.IPayloads;
-export type Failure = temporal.api.failure.v1.IFailure;
-export type RetryPolicy = temporal.api.common.v1.IRetryPolicy;
-export type Memo = temporal.api.common.v1.IMemo;
-export type SearchAttributes = temporal.api.common.v1.ISearchAttributes;
-export type Header = temporal.api.common.v1.IHeader;
 export type Execution = temporal.api.common.v1.IWorkflowExecution;
 export type Command = temporal.api.command.v1.ICommand;
 
 export const EventType = enums.EventType;
 export const Status = enums.WorkflowExecutionStatus;
 export const RetryState = enums.RetryState;
-export const TimeoutType = enums.TimeoutType;
 
 export interface DurationLike {
   seconds?: { toString(): string } | number | string | null;
