@@ -75,7 +75,8 @@ export async function startGovernanceWorker(options: StartWorkerOptions): Promis
   return {
     async stop() {
       await stopReconciler();
-      worker.shutdown();
+      // The SDK also reacts to SIGINT/SIGTERM by itself: shut down only if it has not begun already.
+      if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
       await connection.close();
     },
