@@ -11,6 +11,9 @@ import { registerErrorHandling } from './errors';
 import { healthRoutes } from './health/routes';
 import { bodiesRoutes } from './bodies/routes';
 import { calendarRoutes } from './calendar/routes';
+import { deliverablesRoutes } from './deliverables/routes';
+import { meetingsRoutes } from './meetings/routes';
+import type { GovernanceOptions } from './temporal';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -19,7 +22,7 @@ declare module 'fastify' {
   }
 }
 
-export interface ServerOptions {
+export interface ServerOptions extends Partial<GovernanceOptions> {
   db: Database;
   config: Config;
   /** Capabilities that live outside api/ (mailbox, answer pages...), registered after the core routes. */
@@ -31,7 +34,13 @@ export function redactTokens(url: string): string {
   return url.replace(/[A-Za-z0-9_-]{24,}/g, '[token]');
 }
 
-export async function buildServer({ db, config, plugins = [] }: ServerOptions): Promise<FastifyInstance> {
+export async function buildServer({
+  db,
+  config,
+  governance = null,
+  now,
+  plugins = [],
+}: ServerOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger:
       config.LOG_LEVEL === 'silent'
@@ -53,6 +62,9 @@ export async function buildServer({ db, config, plugins = [] }: ServerOptions): 
   await app.register(healthRoutes);
   await app.register(bodiesRoutes, { prefix: '/api/v1' });
   await app.register(calendarRoutes, { prefix: '/api/v1' });
+  // Meeting and deliverable changes are forwarded to Temporal; with governance null they answer 503/202.
+  await app.register(meetingsRoutes, { prefix: '/api/v1', governance, now });
+  await app.register(deliverablesRoutes, { prefix: '/api/v1', governance, now });
   for (const plugin of plugins) await app.register(plugin);
   return app;
 }

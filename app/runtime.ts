@@ -9,7 +9,7 @@ import { startNotifications } from '../notifications';
 import { loadAnswerLinkSecret } from '../notifications/answers/tokens';
 import { seedCremasco } from '../prisma/seed';
 import { startGovernanceWorker } from '../worker/start';
-import { connectGovernanceClient, type GovernanceClient } from '../workflows/client';
+import { connectGovernanceClient } from '../workflows/client';
 import type { Config } from './config';
 import { openDatabase } from './database';
 import { resolveTemporal } from './temporal';
@@ -70,7 +70,7 @@ export async function startRuntime({
       });
       stops.push(() => worker.stop());
     }
-    const governance: GovernanceClient & { close(): Promise<void> } = await connectGovernanceClient({
+    const governance = await connectGovernanceClient({
       address: temporal.address,
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
@@ -80,6 +80,7 @@ export async function startRuntime({
     const app = await buildServer({
       db: database.db,
       config,
+      governance,
       plugins: [async (scope) => notifications.registerRoutes(scope)],
     });
     stops.push(() => app.close());

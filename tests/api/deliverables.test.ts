@@ -4,9 +4,8 @@
  * event. Rejected requests leave rows, history and audit untouched.
  */
 import type { Worker } from '@temporalio/worker';
-import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deliverablesRoutes } from '../../api/deliverables/routes';
 import { buildServer } from '../../api/server';
 import type { GovernanceOptions } from '../../api/temporal';
 import { loadConfig } from '../../app/config';
@@ -26,12 +25,8 @@ const ids: Record<'report' | 'piano' | 'semestrale' | 'later', string> = {
   later: '',
 };
 
-const serve = (options: GovernanceOptions) => {
-  const plugin: FastifyPluginAsync = async (instance) => {
-    await instance.register(deliverablesRoutes, { prefix: '/api/v1', ...options });
-  };
-  return buildServer({ db: stack.db.prisma, config: loadConfig({ LOG_LEVEL: 'silent' }), plugins: [plugin] });
-};
+const serve = (options: GovernanceOptions) =>
+  buildServer({ db: stack.db.prisma, config: loadConfig({ LOG_LEVEL: 'silent' }), ...options });
 
 beforeAll(async () => {
   stack = await startStack('api-deliverables');

@@ -4,10 +4,9 @@
  * activities store), and every rejected request must leave rows and audit untouched.
  */
 import type { Worker } from '@temporalio/worker';
-import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { detectMinutesFormat } from '../../api/meetings/filetype';
-import { meetingsRoutes } from '../../api/meetings/routes';
 import { buildServer } from '../../api/server';
 import type { GovernanceOptions } from '../../api/temporal';
 import { loadConfig } from '../../app/config';
@@ -25,16 +24,8 @@ let app: FastifyInstance;
 /** Without Temporal, as when the API runs alone. */
 let alone: FastifyInstance;
 
-const serve = (options: GovernanceOptions) => {
-  const plugin: FastifyPluginAsync = async (instance) => {
-    await instance.register(meetingsRoutes, { prefix: '/api/v1', ...options });
-  };
-  return buildServer({
-    db: stack.db.prisma,
-    config: loadConfig({ LOG_LEVEL: 'silent' }),
-    plugins: [plugin],
-  });
-};
+const serve = (options: GovernanceOptions) =>
+  buildServer({ db: stack.db.prisma, config: loadConfig({ LOG_LEVEL: 'silent' }), ...options });
 
 beforeAll(async () => {
   stack = await startStack('api-meetings');
