@@ -137,7 +137,14 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
 
     const wipes: SimulationSummary['temporalWipes'] = [];
     const people = createPeople(prisma, gc, holidays, options.scenario ?? { events: [] });
+    const eventful = new Set<string>([
+      ...(options.wipeTemporalOn ?? []),
+      ...(options.scenario?.events ?? []).flatMap((e) => ('at' in e ? [e.at] : [])),
+    ]);
+    let lastLogged = '';
     for (let day = options.from; day <= options.to; day = addDays(day, 1)) {
+      // Nothing for people to do on a holiday without scripted events: let time run through it.
+      if (!holidays.isWorkingDay(day) && !eventful.has(day)) continue;
       // People act at 07:00, before the office's automatic messages of 09:00.
       await sleepUntil(atRome(day, '07:00').toMillis());
       const now = new Date(await temporal.env.currentTimeMs());
@@ -150,7 +157,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
         log(`Stato di Temporal cancellato il ${day}: riavviati ${report.started.length} processi`);
       }
       await people.act(day, now);
-      if (day.endsWith('-01')) log(`Simulazione: ${day}`);
+      if (day.slice(0, 7) !== lastLogged) log(`Simulazione: ${(lastLogged = day.slice(0, 7))}`);
     }
     await sleepUntil(atRome(options.to, '23:59').toMillis());
     const summary = await summarise(prisma, holidays, options.from, options.to);
