@@ -13,6 +13,7 @@ import {
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
 } from '@temporalio/client';
+import { WorkflowIdReusePolicy } from '@temporalio/common';
 import { annualCycleWorkflow } from './annual';
 import { complianceMonitorWorkflow } from './compliance';
 import {
@@ -48,14 +49,28 @@ export async function connectGovernanceClient(options: {
   };
 }
 
-/** Starts unless a workflow with that id is already running; returns true when it started one. */
+interface StartOptions {
+  workflowId: string;
+  taskQueue: string;
+  workflowIdReusePolicy: WorkflowIdReusePolicy;
+}
+
+/**
+ * Starts unless that id is running or has completed; returns true when it started one. A run that failed,
+ * timed out or was terminated may be started again (that is what the reconciler is for); one that
+ * completed did its job and is not repeated.
+ */
 async function startOnce(
   gc: GovernanceClient,
   id: string,
-  start: (options: { workflowId: string; taskQueue: string }) => Promise<unknown>,
+  start: (options: StartOptions) => Promise<unknown>,
 ): Promise<boolean> {
   try {
-    await start({ workflowId: id, taskQueue: gc.taskQueue });
+    await start({
+      workflowId: id,
+      taskQueue: gc.taskQueue,
+      workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
+    });
     return true;
   } catch (err) {
     if (err instanceof WorkflowExecutionAlreadyStartedError) return false;

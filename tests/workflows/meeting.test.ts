@@ -135,6 +135,8 @@ it('runs a Comitato Ristretto meeting from convocation to circulated minutes', a
   await signalMeeting(stack.gc, id, 'minutesApproved');
   const final = await stack.gc.client.workflow.getHandle(workflowId.meeting(id)).result();
   expect(final.phase).toBe('closed');
+  // A completed meeting is not run again by a later start (the reconciler's safety).
+  expect(await startMeetingWorkflow(stack.gc, id)).toBe(false);
   expect((await db.meeting.findUniqueOrThrow({ where: { id } })).status).toBe('closed');
 
   expect(await sent(id)).toEqual([
