@@ -29,11 +29,7 @@ export function createNotificationActivities(deps: NotificationDeps) {
      * and delivery skips what is already sent. Temporary failures stay queued; when `delivery.nextAttemptAt`
      * is set the workflow can sleep until then and call `deliverNotifications` with the same keys.
      */
-    async sendNotifications(requests: NotificationRequest[]) {
-      const enqueued = await deps.outbox.enqueue(requests);
-      const delivery = await deps.outbox.deliver({ keys: requests.map((r) => r.key) });
-      return { enqueued, delivery };
-    },
+    sendNotifications: (requests: NotificationRequest[]) => deps.outbox.send(requests),
 
     /** Answer links for one person and meeting (same links on every call for the same pair). */
     issueAnswerLinks: (input: Omit<IssueLinksInput, 'baseUrl'>) =>

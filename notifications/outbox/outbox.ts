@@ -19,8 +19,8 @@
  *     before that reply was sent, the server has not accepted the message and the resend after the lease
  *     is its first real delivery. Rows claimed but not yet attempted are in the same position.
  *  2. What remains is the window between the server's 250 and the `sent` mark reaching Postgres: one
- *     group-committed UPDATE, a few milliseconds, for at most the messages in flight (one per pool
- *     connection) plus the marks waiting in that UPDATE. A resend from there is byte-identical: the same
+ *     group-committed UPDATE, a few milliseconds, for at most two messages per pool connection (the one
+ *     in flight and the previous one, whose mark is being written). A resend from there is byte-identical: the same
  *     Message-ID (a hash of the key), Date header, bodies and invite UID/SEQUENCE, all frozen at enqueue.
  *     Stores that suppress duplicate deliveries by Message-ID (Gmail, Cyrus IMAP's duplicate suppression,
  *     our own mail catcher) keep one copy, and calendar clients update the same event (same UID and
@@ -33,7 +33,7 @@
  */
 import { buildInvite, icsLines } from '../calendar';
 import { renderMessage } from '../templates/render';
-import type { TemplateKind } from '../templates/data';
+import { TemplateData, type TemplateKind } from '../templates/data';
 import type { Mailer } from '../transport';
 import { classifySendError, describeSendError } from '../transport';
 import type { ClaimedRow, OutboxDb } from './db';
@@ -126,25 +126,25 @@ export function createOutbox(options: OutboxOptions) {
     return null;
   }
 
-  function toRow(request: ParsedNotificationRequest, at: Date) {
-    let rendered;
-    try {
-      rendered = renderMessage(request.kind as TemplateKind, request.data as never);
-    } catch (error) {
+  function validateData(request: ParsedNotificationRequest): void {
+    const checked = TemplateData[request.kind as TemplateKind].safeParse(request.data);
+    if (!checked.success) {
       throw new Error(
-        `Dati del messaggio ${request.key} non validi / invalid message data: ${String(error)}`,
-        {
-          cause: error,
-        },
+        `Dati del messaggio ${request.key} non validi / invalid message data: ${checked.error.message}`,
       );
     }
-    const reason = refusal(request);
-    const meeting = request.data.meeting as MeetingData | undefined;
-    if (request.invite && !meeting) {
+    if (request.invite && !request.data.meeting) {
       throw new Error(
         `${request.key}: il tipo ${request.kind} non ha una seduta per l'invito / no meeting to invite to`,
       );
     }
+  }
+
+  function toRow(request: ParsedNotificationRequest, at: Date) {
+    // Data already checked by validateData, so rendering cannot fail on it.
+    const rendered = renderMessage(request.kind as TemplateKind, request.data as never);
+    const reason = refusal(request);
+    const meeting = request.data.meeting as MeetingData | undefined;
     const ics =
       request.invite && meeting && !reason
         ? buildInvite({
@@ -185,21 +185,34 @@ export function createOutbox(options: OutboxOptions) {
   /** Renders and stores messages; one row per key, whatever the number of calls. */
   async function enqueue(input: NotificationRequest[]): Promise<EnqueueResult> {
     const at = now();
-    const prepared = input.map((raw) => toRow(NotificationRequest.parse(raw), at));
-    // ON CONFLICT DO NOTHING: a key that already has a row (a retried activity, a concurrent enqueue of
-    // the same fan-out) keeps its first row untouched.
-    const created = await insertRows(
-      db,
-      prepared.map((p) => p.row),
-      at,
-    );
-    return {
-      created: created.size,
-      existing: prepared.length - created.size,
-      refused: prepared
-        .filter((p) => p.reason && created.has(p.row.idempotencyKey))
-        .map((p) => ({ key: p.row.idempotencyKey, reason: p.reason! })),
-    };
+    // Everything is validated before anything is stored: malformed data is a bug, and half a fan-out
+    // stored would hide it.
+    const requests = input.map((raw) => NotificationRequest.parse(raw));
+    for (const request of requests) validateData(request);
+    // Rendered and inserted in chunks, each INSERT running while the next chunk renders. ON CONFLICT DO
+    // NOTHING: a key that already has a row (a retried activity, a concurrent enqueue) keeps it untouched.
+    const chunks: Promise<{ prepared: ReturnType<typeof toRow>[]; created: Set<string> }>[] = [];
+    for (let start = 0; start < requests.length; start += 100) {
+      const prepared = requests.slice(start, start + 100).map((request) => toRow(request, at));
+      const inserting = insertRows(
+        db,
+        prepared.map((p) => p.row),
+        at,
+      ).then((created) => ({ prepared, created }));
+      inserting.catch(() => {}); // awaited below; handled now so a failure while rendering is not "unhandled"
+      chunks.push(inserting);
+      await new Promise((resolve) => setImmediate(resolve)); // let the INSERT go out before rendering on
+    }
+    const result: EnqueueResult = { created: 0, existing: 0, refused: [] };
+    for (const { prepared, created } of await Promise.all(chunks)) {
+      result.created += created.size;
+      result.existing += prepared.length - created.size;
+      for (const p of prepared) {
+        if (p.reason && created.has(p.row.idempotencyKey))
+          result.refused.push({ key: p.row.idempotencyKey, reason: p.reason });
+      }
+    }
+    return result;
   }
 
   function backoff(attempts: number): number {
@@ -221,16 +234,16 @@ export function createOutbox(options: OutboxOptions) {
     // Set when the server cannot be reached: the rest of the round waits too, instead of hammering it.
     let unreachableUntil: Date | null = null;
     const sentRecorder = createSentRecorder(db);
-    const marks: Promise<void>[] = [];
 
-    const sendOne = async (row: ClaimedRow) => {
+    /** Sends one row; on success returns the pending write of its "sent" mark (wrapped: not awaited here). */
+    const sendOne = async (row: ClaimedRow): Promise<{ mark: Promise<void> } | null> => {
       if (unreachableUntil) {
         await db.outboxMessage.update({
           where: { id: row.id },
           data: { status: 'queued', attempts: { decrement: 1 }, nextAttemptAt: unreachableUntil },
         });
         result.retrying += 1;
-        return;
+        return null;
       }
       if (row.previous === 'sending') result.resumed += 1;
       try {
@@ -245,13 +258,12 @@ export function createOutbox(options: OutboxOptions) {
           calendar: row.ics ? { method: calendarMethod(row.ics), content: row.ics } : null,
         });
         // Only this write separates "accepted by the server" from "recorded as sent" (see the header
-        // comment). It is group-committed with the other senders' marks and not awaited here, so the SMTP
-        // connection goes on with the next message; `deliver` returns only once every mark is stored.
-        marks.push(
-          sentRecorder.record({ id: row.id, response: reply.response, sentAt: now() }).then(() => {
-            result.sent += 1;
-          }),
-        );
+        // comment). It is group-committed with the other senders' marks; the caller lets the connection
+        // send one more message while it is written, never two.
+        const mark = sentRecorder.record({ id: row.id, response: reply.response, sentAt: now() }).then(() => {
+          result.sent += 1;
+        });
+        return { mark };
       } catch (error) {
         const reason = describeSendError(error);
         if (classifySendError(error) === 'permanent' || row.attempts >= retry.maxAttempts) {
@@ -260,7 +272,7 @@ export function createOutbox(options: OutboxOptions) {
             data: { status: 'failed', lastError: reason },
           });
           result.failed += 1;
-          return;
+          return null;
         }
         const retryAt = new Date(now().getTime() + backoff(row.attempts));
         if ((error as { responseCode?: number }).responseCode === undefined) unreachableUntil = retryAt;
@@ -269,6 +281,7 @@ export function createOutbox(options: OutboxOptions) {
           data: { status: 'queued', lastError: reason, nextAttemptAt: retryAt },
         });
         result.retrying += 1;
+        return null;
       }
     };
 
@@ -298,7 +311,15 @@ export function createOutbox(options: OutboxOptions) {
       let next = 0;
       await Promise.all(
         Array.from({ length: Math.min(concurrency, rows.length) }, async () => {
-          while (next < rows.length) await sendOne(rows[next++]!);
+          // At most two unconfirmed messages per connection: the one in flight and the previous one,
+          // whose "sent" mark is being written. That bounds what a crash can leave in doubt.
+          let previousMark: Promise<void> | null = null;
+          while (next < rows.length) {
+            const sent = await sendOne(rows[next++]!);
+            await previousMark;
+            previousMark = sent?.mark ?? null;
+          }
+          await previousMark;
         }),
       );
       // Server unreachable: the slice already claimed is released by sendOne; claim no more.
@@ -308,15 +329,29 @@ export function createOutbox(options: OutboxOptions) {
         claiming = null;
       }
     }
-    await Promise.all(marks);
+    Object.assign(result, await pendingAmong(keys));
+    return result;
+  }
+
+  /**
+   * The fan-out: enqueue every message, then deliver those keys. (Chunking the two to overlap them was
+   * measured slower: more round trips, smaller claims.) Safe to repeat as a whole.
+   */
+  async function send(requests: NotificationRequest[]) {
+    const enqueued = await enqueue(requests);
+    const delivery = await deliver({ keys: requests.map((r) => r.key) });
+    return { enqueued, delivery };
+  }
+
+  async function pendingAmong(
+    keys: string[] | null,
+  ): Promise<Pick<DeliveryResult, 'pending' | 'nextAttemptAt'>> {
     const pending = await db.outboxMessage.aggregate({
       where: { ...(keys ? { idempotencyKey: { in: keys } } : {}), status: { in: ['queued', 'sending'] } },
       _count: true,
       _min: { nextAttemptAt: true },
     });
-    result.pending = pending._count;
-    result.nextAttemptAt = pending._min.nextAttemptAt?.toISOString() ?? null;
-    return result;
+    return { pending: pending._count, nextAttemptAt: pending._min.nextAttemptAt?.toISOString() ?? null };
   }
 
   /**
@@ -345,7 +380,7 @@ export function createOutbox(options: OutboxOptions) {
     });
   }
 
-  return { enqueue, deliver, listFailed };
+  return { enqueue, deliver, send, listFailed };
 }
 
 export type Outbox = ReturnType<typeof createOutbox>;
