@@ -17,7 +17,13 @@ import {
   type Execution,
   type HistoryEvent,
 } from './proto.js';
-import { DEFAULT_TASK_TIMEOUT_MS, Run, type ParentRef, type PendingQuery } from './run.js';
+import {
+  DEFAULT_TASK_TIMEOUT_MS,
+  Run,
+  type ParentRef,
+  type PendingQuery,
+  type WorkflowTaskState,
+} from './run.js';
 import { queueKey, TaskQueues } from './task-queues.js';
 import { decodeToken, encodeToken } from './tokens.js';
 import { Activities } from './activities.js';
@@ -31,7 +37,7 @@ type PollWftResponse = Record<string, unknown>;
 
 /** What sits on a workflow task queue: a workflow task or a legacy query task. */
 export type WorkflowQueueItem =
-  | { kind: 'wft'; run: Run; scheduledEventId: number }
+  | { kind: 'wft'; run: Run; wft: WorkflowTaskState }
   | { kind: 'query'; run: Run; query: PendingQuery; taken: boolean };
 
 export interface LongPoll {
@@ -275,13 +281,10 @@ export class Engine {
     run.wftNeeded = false;
     const onSticky = run.sticky !== null;
     const queueName = run.sticky ? run.sticky.queue : run.taskQueue;
-    const scheduledEventId = run.write(T.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED, {
-      taskQueue: onSticky
-        ? { name: queueName, kind: enums.TaskQueueKind.TASK_QUEUE_KIND_STICKY, normalName: run.taskQueue }
-        : { name: queueName, kind: enums.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
-      startToCloseTimeout: fromMs(run.config.taskTimeoutMs),
-      attempt,
-    });
+    const transient = attempt > 1;
+    const scheduledEventId = transient
+      ? 0
+      : run.write(T.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED, this.scheduledAttrs(run, attempt));
     run.wft = {
       state: 'scheduled',
       scheduledEventId,
@@ -293,10 +296,12 @@ export class Engine {
       startedTime: 0,
       timer: null,
       queries: run.queuedQueries,
+      transient,
+      transientEvents: [],
     };
     run.queuedQueries = [];
     this.markBusy(`w:${run.runId}`);
-    this.workflowQueues.add(queueKey(run.namespace, queueName), { kind: 'wft', run, scheduledEventId });
+    this.workflowQueues.add(queueKey(run.namespace, queueName), { kind: 'wft', run, wft: run.wft });
     if (run.sticky) {
       // A sticky worker that does not pick the task up in time is presumed gone.
       const wft = run.wft;
@@ -304,6 +309,17 @@ export class Engine {
         if (run.wft === wft && wft.state === 'scheduled') this.moveToNormalQueue(run);
       });
     }
+  }
+
+  private scheduledAttrs(run: Run, attempt: number): Record<string, unknown> {
+    const q = run.sticky
+      ? {
+          name: run.sticky.queue,
+          kind: enums.TaskQueueKind.TASK_QUEUE_KIND_STICKY,
+          normalName: run.taskQueue,
+        }
+      : { name: run.taskQueue, kind: enums.TaskQueueKind.TASK_QUEUE_KIND_NORMAL };
+    return { taskQueue: q, startToCloseTimeout: fromMs(run.config.taskTimeoutMs), attempt };
   }
 
   private moveToNormalQueue(run: Run): void {
@@ -314,11 +330,7 @@ export class Engine {
     wft.timer = null;
     wft.onSticky = false;
     wft.queue = run.taskQueue;
-    this.workflowQueues.add(queueKey(run.namespace, run.taskQueue), {
-      kind: 'wft',
-      run,
-      scheduledEventId: wft.scheduledEventId,
-    });
+    this.workflowQueues.add(queueKey(run.namespace, run.taskQueue), { kind: 'wft', run, wft });
   }
 
   async pollWorkflowTask(
@@ -342,7 +354,7 @@ export class Engine {
       }
       const res =
         item.kind === 'wft'
-          ? this.startWft(item.run, item.scheduledEventId, queueName, identity)
+          ? this.startWft(item.run, item.wft, queueName, identity)
           : this.queries.take(item, queueName);
       if (res) return res;
     }
@@ -350,26 +362,36 @@ export class Engine {
 
   private startWft(
     run: Run,
-    scheduledEventId: number,
+    wft: WorkflowTaskState,
     queueName: string,
     identity: string,
   ): PollWftResponse | null {
-    const wft = run.wft;
-    if (
-      !run.isOpen ||
-      !wft ||
-      wft.state !== 'scheduled' ||
-      wft.scheduledEventId !== scheduledEventId ||
-      wft.queue !== queueName
-    ) {
-      return null;
-    }
+    if (!run.isOpen || run.wft !== wft || wft.state !== 'scheduled' || wft.queue !== queueName) return null;
     wft.timer?.cancel();
-    const startedEventId = run.write(T.EVENT_TYPE_WORKFLOW_TASK_STARTED, {
-      scheduledEventId,
-      identity,
-      requestId: randomUUID(),
-    });
+    const startedAttrs = { identity, requestId: randomUUID() };
+    let startedEventId: number;
+    if (wft.transient) {
+      wft.scheduledEventId = run.nextEventId;
+      startedEventId = wft.scheduledEventId + 1;
+      wft.transientEvents = [
+        run.buildEvent(
+          wft.scheduledEventId,
+          wft.scheduledTime,
+          T.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED,
+          this.scheduledAttrs(run, wft.attempt),
+        ),
+        run.buildEvent(startedEventId, this.clock.now(), T.EVENT_TYPE_WORKFLOW_TASK_STARTED, {
+          scheduledEventId: wft.scheduledEventId,
+          ...startedAttrs,
+        }),
+      ];
+    } else {
+      startedEventId = run.write(T.EVENT_TYPE_WORKFLOW_TASK_STARTED, {
+        scheduledEventId: wft.scheduledEventId,
+        ...startedAttrs,
+      });
+    }
+    const scheduledEventId = wft.scheduledEventId;
     wft.state = 'started';
     wft.startedEventId = startedEventId;
     wft.startedTime = this.clock.now();
@@ -381,6 +403,7 @@ export class Engine {
       wft.onSticky && run.previousStartedEventId > 0
         ? run.history.slice(run.previousStartedEventId)
         : run.history.slice();
+    events.push(...wft.transientEvents);
     const queries: Record<string, temporal.api.query.v1.IWorkflowQuery> = {};
     for (const q of wft.queries) queries[q.id] = q.query;
     return {
@@ -426,6 +449,9 @@ export class Engine {
     }
     const wft = run.wft!;
     wft.timer?.cancel();
+    // The attempt succeeded (or at least answered): its transient events become history.
+    for (const e of wft.transientEvents) run.append(e);
+    wft.transientEvents = [];
     for (const q of wft.queries) {
       const result = req.queryResults?.[q.id];
       q.resolve(
@@ -481,24 +507,28 @@ export class Engine {
   failWorkflowTask(req: temporal.api.workflowservice.v1.IRespondWorkflowTaskFailedRequest): void {
     const { run } = this.runningWft(req.taskToken);
     const wft = run.wft!;
-    run.write(T.EVENT_TYPE_WORKFLOW_TASK_FAILED, {
-      scheduledEventId: wft.scheduledEventId,
-      startedEventId: wft.startedEventId,
-      cause: req.cause ?? 0,
-      failure: req.failure ?? undefined,
-      identity: req.identity ?? '',
-      binaryChecksum: req.binaryChecksum ?? '',
-    });
+    if (!wft.transient) {
+      run.write(T.EVENT_TYPE_WORKFLOW_TASK_FAILED, {
+        scheduledEventId: wft.scheduledEventId,
+        startedEventId: wft.startedEventId,
+        cause: req.cause ?? 0,
+        failure: req.failure ?? undefined,
+        identity: req.identity ?? '',
+        binaryChecksum: req.binaryChecksum ?? '',
+      });
+    }
     this.retryWft(run, wft.attempt + 1);
   }
 
   private timeOutWft(run: Run): void {
     const wft = run.wft!;
-    run.write(T.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT, {
-      scheduledEventId: wft.scheduledEventId,
-      startedEventId: wft.startedEventId,
-      timeoutType: enums.TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE,
-    });
+    if (!wft.transient) {
+      run.write(T.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT, {
+        scheduledEventId: wft.scheduledEventId,
+        startedEventId: wft.startedEventId,
+        timeoutType: enums.TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE,
+      });
+    }
     this.retryWft(run, wft.attempt + 1);
   }
 
@@ -855,11 +885,13 @@ export class Engine {
   private forceClose(run: Run): void {
     const wft = run.wft;
     if (wft?.state === 'started') {
-      run.write(T.EVENT_TYPE_WORKFLOW_TASK_FAILED, {
-        scheduledEventId: wft.scheduledEventId,
-        startedEventId: wft.startedEventId,
-        cause: enums.WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_FORCE_CLOSE_COMMAND,
-      });
+      if (!wft.transient) {
+        run.write(T.EVENT_TYPE_WORKFLOW_TASK_FAILED, {
+          scheduledEventId: wft.scheduledEventId,
+          startedEventId: wft.startedEventId,
+          cause: enums.WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_FORCE_CLOSE_COMMAND,
+        });
+      }
       run.queuedQueries.unshift(...wft.queries);
       wft.queries = [];
       this.endWft(run);

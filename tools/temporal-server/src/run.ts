@@ -81,6 +81,13 @@ export interface WorkflowTaskState {
   timer: TimerHandle | null;
   /** Queries delivered with this task through the `queries` map. */
   queries: PendingQuery[];
+  /**
+   * Attempts after a failure are transient, as in Temporal: their Scheduled/Started events go to
+   * the worker but enter history only if the attempt completes; failed attempts leave no trace.
+   */
+  transient: boolean;
+  /** The transient Scheduled and Started events handed to the worker, written on completion. */
+  transientEvents: HistoryEvent[];
 }
 
 export interface ParentRef {
@@ -158,14 +165,24 @@ export class Run {
 
   /** Append an event now; returns its id. */
   write(type: EventTypeValue, attrs: Attrs): number {
-    const eventId = this.nextEventId;
-    const event = hist.HistoryEvent.fromObject({
+    return this.append(this.buildEvent(this.nextEventId, this.now(), type, attrs));
+  }
+
+  /** An event that is not (yet) in history: the transient attempts of a failing workflow task. */
+  buildEvent(eventId: number, time: number, type: EventTypeValue, attrs: Attrs): HistoryEvent {
+    return hist.HistoryEvent.fromObject({
       eventId,
-      eventTime: isoTimestamp(this.now()),
+      eventTime: isoTimestamp(time),
       eventType: type,
       taskId: eventId,
       [attrKey(type)]: attrs,
     });
+  }
+
+  /** Append a built event; its id must be the next one. */
+  append(event: HistoryEvent): number {
+    const eventId = Number(event.eventId);
+    if (eventId !== this.nextEventId) throw new Error(`event id ${eventId} appended at ${this.nextEventId}`);
     this.history.push(event);
     for (const l of this.listeners) l();
     return eventId;

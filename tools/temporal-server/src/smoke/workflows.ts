@@ -6,6 +6,7 @@ import {
   proxyActivities,
   setHandler,
   sleep,
+  workflowInfo,
 } from '@temporalio/workflow';
 import type * as activities from './activities.js';
 
@@ -32,4 +33,10 @@ export async function monthLong(name: string): Promise<string> {
   await condition(() => approvedBy !== '');
   state = 'done';
   return `${await greet(name)} after ${attempts} attempts, approved by ${approvedBy}`;
+}
+
+/** Fails its workflow tasks (a "bug") until 1.5 s after the start, then completes. */
+export async function buggyAtFirst(): Promise<string> {
+  if (Date.now() - workflowInfo().startTime.getTime() < 1500) throw new Error('bug: too early');
+  return 'fixed';
 }
