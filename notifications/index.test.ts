@@ -53,6 +53,34 @@ describe('startNotifications without SMTP_URL', () => {
       const answer = await app.inject('/risposta/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA');
       expect(answer.statusCode).toBe(404);
       expect(answer.body).toContain('Collegamento non valido');
+      // A second process on the same port (api and worker side by side) sends to the first one's catcher.
+      const second = await startNotifications({
+        config: {
+          MAIL_FROM: 'Ufficio di Piano <udp@crema.example.org>',
+          MAIL_CATCHER_PORT: notifications.catcher!.port,
+          PUBLIC_BASE_URL: 'http://localhost:3000',
+          DATA_DIR: dataDir,
+        },
+        db: db.prisma,
+        pumpIntervalMs: 0,
+      });
+      try {
+        expect(second.catcher).toBeNull();
+        const viaSecond = await second.activities.sendNotifications([
+          {
+            key: 'minutesRequest:m-9:secretary-2',
+            kind: 'minutesRequest',
+            data: SAMPLES.minutesRequest,
+            to: { name: 'Laura Bianchi', email: 'segreteria2@crema.example.org' },
+          },
+        ]);
+        expect(viaSecond.delivery.sent).toBe(1);
+        expect(
+          notifications.catcher!.mailbox.list().some((m) => m.to.includes('segreteria2@crema.example.org')),
+        ).toBe(true);
+      } finally {
+        await second.close();
+      }
     } finally {
       await app.close();
       await notifications.close();

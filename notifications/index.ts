@@ -42,14 +42,22 @@ export async function startNotifications(options: StartOptions) {
   let catcher: MailCatcher | null = null;
   let smtpUrl = config.SMTP_URL;
   if (!smtpUrl) {
-    catcher = await startMailCatcher({
-      port: config.MAIL_CATCHER_PORT,
-      dir: join(config.DATA_DIR, 'mailbox'),
-    });
-    smtpUrl = catcher.url;
-    options.log?.info(
-      `SMTP_URL non impostato: posta catturata da ${catcher.url}, visibile su ${config.PUBLIC_BASE_URL}/dev/mailbox (casella di sviluppo)`,
-    );
+    try {
+      catcher = await startMailCatcher({
+        port: config.MAIL_CATCHER_PORT,
+        dir: join(config.DATA_DIR, 'mailbox'),
+      });
+      smtpUrl = catcher.url;
+      options.log?.info(
+        `SMTP_URL non impostato: posta catturata da ${catcher.url}, visibile su ${config.PUBLIC_BASE_URL}/dev/mailbox (casella di sviluppo)`,
+      );
+    } catch (error) {
+      // `npm run api` and `npm run worker` side by side on a laptop: the first one owns the catcher (and
+      // its /dev/mailbox page); the other sends to it.
+      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+      smtpUrl = `smtp://127.0.0.1:${config.MAIL_CATCHER_PORT}`;
+      options.log?.info(`SMTP_URL non impostato: la posta va al catturatore già attivo su ${smtpUrl}`);
+    }
   }
   const mailer = createMailer({ smtpUrl, pecSmtpUrl: config.PEC_SMTP_URL });
   const outbox = createOutbox({ db, mailer, from: config.MAIL_FROM });
