@@ -1,6 +1,7 @@
 /**
- * Temporal loses its whole state three times in four months and the reconciler rebuilds every workflow
- * from the database: the messages sent are exactly those of an undisturbed run, none missing, none twice.
+ * In four months the worker is replaced three times (every workflow replayed from history by a worker with
+ * an empty cache) and Temporal loses its whole state three times (the reconciler rebuilds every workflow
+ * from the database): the messages sent are exactly those of an undisturbed run, none missing, none twice.
  */
 import { expect, it } from 'vitest';
 import type { PrismaClient } from '../../prisma/client';
@@ -29,7 +30,7 @@ async function normalisedKeys(prisma: PrismaClient): Promise<string[]> {
     .sort();
 }
 
-it('sends exactly the same messages when Temporal state is wiped and rebuilt', async () => {
+it('sends exactly the same messages when the worker restarts and Temporal state is wiped', async () => {
   let undisturbed: string[] = [];
   let rebuilt: string[] = [];
   const period = { from: '2027-01-01', to: '2027-04-30', scenario } as const;
@@ -40,6 +41,7 @@ it('sends exactly the same messages when Temporal state is wiped and rebuilt', a
   const summary = await runSimulation({
     ...period,
     wipeTemporalOn: ['2027-02-10', '2027-03-04', '2027-04-08'],
+    restartWorkerOn: ['2027-01-12', '2027-02-26', '2027-03-18'],
     inspect: async (prisma) => void (rebuilt = await normalisedKeys(prisma)),
   });
   expect(undisturbed.length).toBeGreaterThan(300);

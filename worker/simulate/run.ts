@@ -55,6 +55,8 @@ export interface SimulationOptions {
   scenario?: Scenario;
   /** Days on which Temporal's state is wiped (before people act) and rebuilt by the reconciler. */
   wipeTemporalOn?: CivilDate[];
+  /** Days on which the worker is replaced by a new one (before people act). */
+  restartWorkerOn?: CivilDate[];
   log?: (message: string) => void;
   /** Looks at the database before it is thrown away (tests). */
   inspect?: (prisma: PrismaClient) => Promise<void>;
@@ -139,6 +141,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     const people = createPeople(prisma, gc, holidays, options.scenario ?? { events: [] });
     const eventful = new Set<string>([
       ...(options.wipeTemporalOn ?? []),
+      ...(options.restartWorkerOn ?? []),
       ...(options.scenario?.events ?? []).flatMap((e) => ('at' in e ? [e.at] : [])),
     ]);
     let lastLogged = '';
@@ -156,6 +159,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
         wipes.push({ day, restarted: report.started.length });
         log(`Stato di Temporal cancellato il ${day}: riavviati ${report.started.length} processi`);
       }
+      if (options.restartWorkerOn?.includes(day)) await temporal.restartWorker();
       await people.act(day, now);
       if (day.slice(0, 7) !== lastLogged) log(`Simulazione: ${(lastLogged = day.slice(0, 7))}`);
     }
@@ -179,18 +183,29 @@ async function startTemporal(activities: ReturnType<typeof createActivities>, at
     throw new Error(`Il periodo simulato deve iniziare dopo oggi (${new Date(atMs).toISOString()})`);
   }
   await sleepTo(env, atMs);
-  const worker = await createGovernanceWorker({
-    connection: env.nativeConnection,
-    activities,
-    taskQueue: TASK_QUEUE,
-  });
-  const running = worker.run();
+  const run = async () => {
+    const worker = await createGovernanceWorker({
+      connection: env.nativeConnection,
+      activities,
+      taskQueue: TASK_QUEUE,
+    });
+    const running = worker.run();
+    return async () => {
+      worker.shutdown();
+      await running;
+    };
+  };
+  let stopWorker = await run();
   return {
     env,
     gc: { client: env.client, taskQueue: TASK_QUEUE } satisfies GovernanceClient,
+    /** A new worker starts with an empty cache: every workflow is replayed from its history. */
+    async restartWorker() {
+      await stopWorker();
+      stopWorker = await run();
+    },
     async stop() {
-      worker.shutdown();
-      await running;
+      await stopWorker();
       await env.teardown();
     },
   };
