@@ -44,5 +44,6 @@ it('serves TestWorkflowEnvironment.createTimeSkipping through bin/test-server', 
     expect(await handle.result()).toBe('hello Crema after 3 attempts, approved by sindaco');
   });
   expect((await env.currentTimeMs()) - before).toBeGreaterThanOrEqual(31 * 24 * 3600 * 1000);
-  expect(Date.now() - started).toBeLessThan(5000);
+  // 31 virtual days in seconds of wall time (generous: the suite shares 2 cores with other tests).
+  expect(Date.now() - started).toBeLessThan(10_000);
 });
