@@ -7,6 +7,8 @@
 import {
   BodyRules,
   DEFAULT_DELIVERABLE_RULES,
+  Instant,
+  dateOf,
   deliverableDeadlines,
   endOfDay,
   escalationSteps,
@@ -22,6 +24,7 @@ import type { Recipient } from './compose';
 import { activityNow, type ActivityDeps } from './context';
 import { escalationRecipients, escalationRequests } from './escalations';
 import { sendMessages } from './mail';
+import { rejection } from './rejection';
 import { civilOf } from './meetings';
 import { roleRecipients } from './people';
 
@@ -178,7 +181,23 @@ export function createDeliverableActivities(deps: ActivityDeps): DeliverableActi
           await record(id, 'approved', 'completed', { actor });
           break;
         case 'extended': {
-          const dueDate = event.dueAt.slice(0, 10);
+          if (!Instant.safeParse(event.dueAt).success || !event.reason?.trim()) {
+            // Audited, not added to the history: the history's extensions are the ones in force.
+            await db.auditEvent.create({
+              data: {
+                actor: actor ?? `workflow:deliverable/${id}`,
+                action: 'deliverable.extension_rejected',
+                entity: 'deliverable',
+                entityId: id,
+                data: { ...event },
+                at: activityNow(),
+              },
+            });
+            throw rejection(
+              'Proroga non valida: serve una nuova scadenza ISO 8601 con fuso orario e un motivo',
+            );
+          }
+          const dueDate = dateOf(event.dueAt);
           if (dueDate > civilOf(d.dueDate)) {
             await db.deliverable.update({
               where: { id },

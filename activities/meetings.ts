@@ -12,6 +12,7 @@ import {
   escalationSteps,
   evaluateQuorum,
   formatInstant,
+  Instant,
   type EscalationStep,
 } from '../domain/index';
 import { issueAnswerLinks } from '../notifications/answers/answers';
@@ -29,8 +30,21 @@ import {
 import { activityNow, type ActivityDeps } from './context';
 import { escalationRecipients, escalationRequests } from './escalations';
 import { sendMessages } from './mail';
+import { rejection } from './rejection';
 import { leadComuniRecipients, minuteTakers, seatRecipients, unique } from './people';
 import { meetingTimeline } from './timeline';
+
+/** Why a reschedule cannot be applied (Italian, for the coordinator), or null when it can. */
+export function rescheduleProblem(change: { startsAt: string; endsAt: string }, now: Date): string | null {
+  if (!Instant.safeParse(change.startsAt).success || !Instant.safeParse(change.endsAt).success) {
+    return 'Spostamento non valido: inizio e fine devono essere istanti ISO 8601 con fuso orario';
+  }
+  if (Date.parse(change.endsAt) <= Date.parse(change.startsAt))
+    return 'Spostamento non valido: la fine precede l’inizio';
+  if (Date.parse(change.startsAt) <= now.getTime())
+    return 'Spostamento non valido: la nuova data è già passata';
+  return null;
+}
 
 export const iso = (d: Date): string => formatInstant(DateTime.fromJSDate(d));
 /** A `date` column (UTC midnight) as the civil date it stores. */
@@ -173,6 +187,11 @@ export function createMeetingActivities(deps: ActivityDeps): MeetingActivities {
 
     async rescheduleMeeting(meetingId, toRevision, change) {
       const current = await db.meeting.findUniqueOrThrow({ where: { id: meetingId } });
+      const problem = rescheduleProblem(change, activityNow());
+      if (problem && current.revision !== toRevision) {
+        await audit('meeting.change_rejected', meetingId, { reason: problem, change: { ...change } });
+        throw rejection(problem);
+      }
       if (current.revision === toRevision - 1) {
         await db.$transaction([
           db.meeting.update({
@@ -285,6 +304,13 @@ export function createMeetingActivities(deps: ActivityDeps): MeetingActivities {
     },
 
     async addAgendaItems(meetingId, addendumNo, addendum, notify) {
+      if (addendum.items.length === 0 || addendum.items.some((i) => !i.title?.trim())) {
+        await audit('meeting.change_rejected', meetingId, {
+          reason: 'punti senza titolo',
+          addendum: { ...addendum },
+        });
+        throw rejection('Integrazione non valida: ogni punto deve avere un titolo');
+      }
       await db.$transaction(async (tx) => {
         const last = await tx.agendaItem.findFirst({ where: { meetingId }, orderBy: { position: 'desc' } });
         let position = last?.position ?? 0;
@@ -329,8 +355,8 @@ export function createMeetingActivities(deps: ActivityDeps): MeetingActivities {
       );
     },
 
-    async rejectAgendaAddendum(meetingId, addendum, reason) {
-      await audit('meeting.addendum_rejected', meetingId, { reason, items: addendum.items });
+    async rejectChange(meetingId, change, reason) {
+      await audit('meeting.change_rejected', meetingId, { reason, change: change as Prisma.InputJsonValue });
     },
 
     async recordAttendance(meetingId, record: AttendanceRecord) {

@@ -145,8 +145,8 @@ export interface MeetingActivities {
     addendum: AgendaAddendum,
     notify: boolean,
   ): Promise<SentSummary>;
-  /** Records an addendum refused by the 24-hour rule, for the coordinator to see. */
-  rejectAgendaAddendum(meetingId: string, addendum: AgendaAddendum, reason: string): Promise<void>;
+  /** Records a change the rules refused (e.g. an addendum within 24 hours), for the coordinator to see. */
+  rejectChange(meetingId: string, change: unknown, reason: string): Promise<void>;
   recordAttendance(meetingId: string, record: AttendanceRecord): Promise<QuorumResult>;
   markMeetingHeld(meetingId: string): Promise<void>;
   /** Ladder of the minutes deadline (domain escalation rules). */

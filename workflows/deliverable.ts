@@ -7,6 +7,7 @@
  */
 import { condition, defineQuery, defineSignal, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { DeliverableActivities, DeliverableEvent, DeliverablePlan, DeliverableStage } from './contracts';
+import { isRejection } from './rejection';
 import { msUntil, waitUntil } from './time';
 
 export const deliverableSubmittedSignal =
@@ -54,7 +55,12 @@ export async function deliverableWorkflow(input: { deliverableId: string }): Pro
     if (woken) {
       for (let event = events.shift(); event; event = events.shift()) {
         const before = plan;
-        plan = state.plan = await act.applyDeliverableEvent(deliverableId, event);
+        try {
+          plan = state.plan = await act.applyDeliverableEvent(deliverableId, event);
+        } catch (err) {
+          if (isRejection(err)) continue; // refused and recorded in the deliverable's history
+          throw err;
+        }
         // A new stage or a new due date is a new deadline: reminders and ladder start over.
         if (plan.stage !== before.stage || plan.dueAt !== before.dueAt) state.escalationLevel = 0;
       }

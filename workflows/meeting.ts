@@ -16,6 +16,7 @@ import type {
   QuorumResult,
   RescheduleRequest,
 } from './contracts';
+import { isRejection } from './rejection';
 import { msUntil, waitUntil } from './time';
 
 export const releaseConvocationSignal = defineSignal<[]>('releaseConvocation');
@@ -44,7 +45,8 @@ export interface MeetingState {
   answers: number;
   quorum: QuorumResult | null;
   minutesEscalationLevel: number;
-  rejectedAddenda: number;
+  /** Changes refused by the rules (audited with the reason), e.g. an addendum within 24 hours. */
+  rejectedChanges: number;
 }
 
 export const meetingStateQuery = defineQuery<MeetingState>('state');
@@ -57,7 +59,7 @@ const act = proxyActivities<MeetingActivities>({
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
 });
 
-type Change =
+export type Change =
   | { kind: 'reschedule'; request: RescheduleRequest }
   | { kind: 'cancel'; request: CancelRequest }
   | { kind: 'addendum'; addendum: AgendaAddendum };
@@ -71,7 +73,7 @@ export async function meetingWorkflow(input: { meetingId: string }): Promise<Mee
     answers: 0,
     quorum: null,
     minutesEscalationLevel: 0,
-    rejectedAddenda: 0,
+    rejectedChanges: 0,
   };
   const changes: Change[] = [];
   const attendance: AttendanceRecord[] = [];
@@ -105,23 +107,39 @@ export async function meetingWorkflow(input: { meetingId: string }): Promise<Mee
   /** Applies queued changes in arrival order; returns true when the meeting got cancelled. */
   async function applyChanges(): Promise<boolean> {
     for (let change = changes.shift(); change; change = changes.shift()) {
-      if (change.kind === 'cancel') {
-        await act.cancelMeeting(meetingId, plan.revision, change.request, convened());
-        state.phase = 'cancelled';
-        return true;
+      try {
+        if (await applyChange(change)) return true;
+      } catch (err) {
+        if (!isRejection(err)) throw err;
+        state.rejectedChanges++;
       }
-      if (change.kind === 'reschedule') {
-        plan = state.plan = await act.rescheduleMeeting(meetingId, plan.revision + 1, change.request);
-        if (convened()) await act.sendRescheduleNotices(meetingId, plan.revision);
-        continue;
-      }
-      if (convened() && msUntil(plan.startsAt) < ADDENDUM_NOTICE_MS) {
-        await act.rejectAgendaAddendum(meetingId, change.addendum, 'meno di 24 ore alla seduta');
-        state.rejectedAddenda++;
-        continue;
-      }
-      await act.addAgendaItems(meetingId, ++addenda, change.addendum, convened());
     }
+    return false;
+  }
+
+  /** One change; true when it cancelled the meeting. Refused changes throw a rejection (audited). */
+  async function applyChange(change: Change): Promise<boolean> {
+    if (change.kind === 'cancel') {
+      await act.cancelMeeting(meetingId, plan.revision, change.request, convened());
+      state.phase = 'cancelled';
+      return true;
+    }
+    if (change.kind === 'reschedule') {
+      plan = state.plan = await act.rescheduleMeeting(meetingId, plan.revision + 1, change.request);
+      if (convened()) await act.sendRescheduleNotices(meetingId, plan.revision);
+      return false;
+    }
+    if (convened() && msUntil(plan.startsAt) < ADDENDUM_NOTICE_MS) {
+      await act.rejectChange(
+        meetingId,
+        change,
+        'integrazione dell’ordine del giorno a meno di 24 ore dalla seduta',
+      );
+      state.rejectedChanges++;
+      return false;
+    }
+    await act.addAgendaItems(meetingId, addenda + 1, change.addendum, convened());
+    addenda++;
     return false;
   }
 

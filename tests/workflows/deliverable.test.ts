@@ -112,6 +112,8 @@ it('climbs the ladder for a late Report annuale draft, then follows an extension
   ]);
   expect((await db.deliverable.findUniqueOrThrow({ where: { id } })).escalationLevel).toBe(3);
 
+  // A malformed extension is refused (audited), and the workflow carries on.
+  await signalDeliverable(stack.gc, id, 'extended', { dueAt: 'fine maggio', reason: ' ' });
   // An extension to 5 May re-arms the reminders for the new date; nothing is repeated for the old one.
   await signalDeliverable(stack.gc, id, 'extended', {
     dueAt: '2027-05-05T23:59:59+02:00',
@@ -128,6 +130,9 @@ it('climbs the ladder for a late Report annuale draft, then follows an extension
   expect(final.plan?.closed).toBe(true);
   const row = await db.deliverable.findUniqueOrThrow({ where: { id }, include: { events: true } });
   expect(row.status).toBe('approved');
+  expect(
+    await db.auditEvent.count({ where: { entityId: id, action: 'deliverable.extension_rejected' } }),
+  ).toBe(1);
   expect(row.events.map((e) => e.kind).sort()).toEqual(
     [
       'approved',

@@ -90,6 +90,15 @@ it('runs a Comitato Ristretto meeting from convocation to circulated minutes', a
     [2, 'Report annuale 2026: calendario', true],
   ]);
 
+  // Refused changes are audited and ignored: a reschedule ending before it starts, and an addendum on the
+  // morning of the session (less than 24 hours ahead). The meeting carries on unchanged.
+  await signalMeeting(stack.gc, id, 'reschedule', {
+    startsAt: '2027-03-10T18:00:00+01:00',
+    endsAt: '2027-03-10T17:00:00+01:00',
+  });
+  await stack.skipPast('2027-03-09T09:00:00+01:00');
+  await signalMeeting(stack.gc, id, 'agendaAddendum', { items: [{ title: 'Punto dell’ultimo minuto' }] });
+
   // During the session: attendance, the delegate counting for the seat.
   await stack.skipPast('2027-03-09T18:30:00+01:00');
   await signalMeeting(stack.gc, id, 'attendance', {
@@ -103,6 +112,12 @@ it('runs a Comitato Ristretto meeting from convocation to circulated minutes', a
   const afterSession: MeetingState = await queryMeeting(stack.gc, id);
   expect(afterSession.phase).toBe('awaiting-minutes');
   expect(afterSession.quorum).toEqual({ present: 3, seats: 3, reached: true });
+  expect(afterSession.rejectedChanges).toBe(2);
+  const refused = await db.auditEvent.findMany({
+    where: { entityId: id, action: 'meeting.change_rejected' },
+  });
+  expect(refused).toHaveLength(2);
+  expect((await db.meeting.findUniqueOrThrow({ where: { id } })).revision).toBe(0);
   expect((await db.meeting.findUniqueOrThrow({ where: { id } })).status).toBe('held');
   expect(await sent(id)).toContain('minutes-request:coordudp');
 
