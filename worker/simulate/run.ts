@@ -12,6 +12,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DateTime } from 'luxon';
 import { createActivities } from '../../activities/index';
 import { iso } from '../../activities/meetings';
+import { meetingTimeline } from '../../activities/timeline';
 import {
   BodyRules,
   addDays,
@@ -145,9 +146,10 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
       ...(options.scenario?.events ?? []).flatMap((e) => ('at' in e ? [e.at] : [])),
     ]);
     let lastLogged = '';
+    // The first day routine work may be due: days before it pass without waking anyone (time skips).
+    let due: CivilDate = options.from;
     for (let day = options.from; day <= options.to; day = addDays(day, 1)) {
-      // Nothing for people to do on a holiday without scripted events: let time run through it.
-      if (!holidays.isWorkingDay(day) && !eventful.has(day)) continue;
+      if (!eventful.has(day) && (day < due || !holidays.isWorkingDay(day))) continue;
       // People act at 07:00, before the office's automatic messages of 09:00.
       await sleepUntil(atRome(day, '07:00').toMillis());
       const now = new Date(await temporal.env.currentTimeMs());
@@ -160,7 +162,9 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
         log(`Stato di Temporal cancellato il ${day}: riavviati ${report.started.length} processi`);
       }
       if (options.restartWorkerOn?.includes(day)) await temporal.restartWorker();
-      await people.act(day, now);
+      const next = await people.act(day, now);
+      due = Number.isFinite(next) ? dateOf(new Date(next).toISOString()) : addDays(options.to, 1);
+      if (due <= day) due = addDays(day, 1);
       if (day.slice(0, 7) !== lastLogged) log(`Simulazione: ${(lastLogged = day.slice(0, 7))}`);
     }
     await sleepUntil(atRome(options.to, '23:59').toMillis());
@@ -286,10 +290,13 @@ function createPeople(
   }
 
   return {
-    async act(day: CivilDate, now: Date) {
+    /** Does the day's work; returns the earliest instant when routine work may be due again. */
+    async act(day: CivilDate, now: Date): Promise<number> {
       for (const e of events) if ('at' in e && e.at === day) await apply(e);
       // Offices work on working days: what people do by routine waits for the next one.
-      if (!holidays.isWorkingDay(day)) return;
+      if (!holidays.isWorkingDay(day)) return now.getTime();
+      const nextDay = now.getTime() + 86_400_000;
+      const wake: number[] = [Date.UTC(now.getUTCFullYear() + 1, 0, 1)];
 
       // Invitees answer the day after the convocation.
       const open = await prisma.invitation.findMany({
@@ -309,7 +316,11 @@ function createPeople(
       });
       for (const v of waiting) {
         const delay = lateMinutes.get(meetingKey(v.meeting.body.code, v.meeting.plannedDateKey)) ?? 1;
-        if (now.getTime() < v.meeting.endsAt.getTime() + delay * 86_400_000) continue;
+        const due = v.meeting.endsAt.getTime() + delay * 86_400_000;
+        if (now.getTime() < due) {
+          wake.push(due);
+          continue;
+        }
         await prisma.verbale.update({
           where: { id: v.id },
           data: { submittedAt: now, approvedAt: now, status: 'approved' },
@@ -326,12 +337,35 @@ function createPeople(
         const plan = await queryDeliverable(gcOf(), d.id)
           .then((s) => s.plan)
           .catch(() => null);
-        if (!plan || plan.closed) continue;
+        if (!plan) {
+          wake.push(nextDay); // the workflow is starting (or restarting): look again tomorrow
+          continue;
+        }
+        if (plan.closed) continue;
         const late = lateDeliverables.get(`${d.kind}@${d.referenceYear}`);
         const actAt = Date.parse(plan.dueAt) + (late ? late * 86_400_000 : -10 * 86_400_000);
-        if (now.getTime() >= actAt)
-          await signalDeliverable(gcOf(), d.id, 'submitted', { stage: plan.stage, by: 'scenario' });
+        if (now.getTime() < actAt) {
+          wake.push(actAt);
+          continue;
+        }
+        await signalDeliverable(gcOf(), d.id, 'submitted', { stage: plan.stage, by: 'scenario' });
+        wake.push(nextDay); // the next stage has its own date: look again tomorrow
       }
+
+      // Upcoming meetings: answers follow their convocation, minutes follow their end.
+      const upcoming = await prisma.meeting.findMany({
+        where: { status: { in: ['planned', 'convened'] } },
+        include: { body: true },
+      });
+      for (const m of upcoming) {
+        wake.push(m.endsAt.getTime());
+        if (m.status === 'planned') {
+          const rules = BodyRules.parse(m.body.rules);
+          const t = meetingTimeline({ startsAt: iso(m.startsAt), urgent: m.urgent }, rules, holidays);
+          wake.push(Date.parse(t.convocationAt));
+        }
+      }
+      return Math.min(...wake.filter((t) => t > now.getTime()));
     },
   };
 }
