@@ -27,7 +27,7 @@ export const devMailboxPlugin: FastifyPluginAsync<DevMailboxOptions> = async (ap
     reply.type('text/html; charset=utf-8');
     return page(
       'Casella di sviluppo',
-      `<h1>Casella di sviluppo</h1>${BANNER}<p>${mailbox.list().length} messaggi / messages.</p>
+      `<h1>Casella di sviluppo</h1>${BANNER}<p>${countLabel(mailbox.list().length)}</p>
 <table><thead><tr><th>Ricevuto</th><th>A</th><th>Oggetto</th><th></th></tr></thead><tbody>${rows}</tbody></table>`,
     );
   });
@@ -64,3 +64,8 @@ ${mail.attachments
 };
 
 export default devMailboxPlugin;
+
+/** "1 messaggio / message", "3 messaggi / messages". */
+function countLabel(count: number): string {
+  return count === 1 ? '1 messaggio / message.' : `${count} messaggi / messages.`;
+}
