@@ -41,17 +41,22 @@ export function createPlanningActivities(deps: ActivityDeps): PlanningActivities
   return {
     async planNextOccurrence(bodyId, after) {
       const body = await db.body.findUniqueOrThrow({ where: { id: bodyId } });
-      const rules = BodyRules.parse(body.rules);
+      const series = await db.meetingSeries.findFirst({
+        where: { bodyId, active: true },
+        orderBy: { createdAt: 'asc' },
+      });
+      // A series may override part of the body's rules (e.g. another weekday); the rest comes from the body.
+      const override = (series?.rulesOverride ?? {}) as Record<string, unknown>;
+      const rules = BodyRules.parse({ ...(body.rules as Record<string, unknown>), ...override });
       if (!body.active || !rules.cadence) return null;
       const from = dateOf(after);
       const to = `${Number(from.slice(0, 4)) + 2}${from.slice(4)}`;
-      const next = planRange(from, to, [planBody(body)], [], { holidays: deps.holidays }).find(
+      // Moved or cancelled occurrences are rows keyed by their planned day: found below, never planned twice.
+      const next = planRange(from, to, [{ ...planBody(body), rules }], [], { holidays: deps.holidays }).find(
         (e) => e.type === 'meeting' && Date.parse(e.start) > Date.parse(after),
       );
       if (!next || next.type !== 'meeting') return null;
-      const series =
-        (await db.meetingSeries.findFirst({ where: { bodyId, active: true } })) ??
-        (await db.meetingSeries.create({ data: { bodyId, name: body.name } }));
+      const seriesId = (series ?? (await db.meetingSeries.create({ data: { bodyId, name: body.name } }))).id;
       const meeting = await db.$transaction(async (tx) => {
         const key = { bodyId_plannedDateKey: { bodyId, plannedDateKey: next.plannedDate } };
         const existing = await tx.meeting.findUnique({ where: key });
@@ -59,7 +64,7 @@ export function createPlanningActivities(deps: ActivityDeps): PlanningActivities
         return tx.meeting.create({
           data: {
             bodyId,
-            seriesId: series.id,
+            seriesId,
             plannedDateKey: next.plannedDate,
             startsAt: new Date(next.start),
             endsAt: new Date(next.end),
