@@ -83,10 +83,15 @@ export function createPlanningActivities(deps: ActivityDeps): PlanningActivities
 
     async ensureYearDeliverables(ambitoId, year) {
       const ids: string[] = [];
+      const today = dateOf(activityNow().toISOString());
       for (const d of deliverableDeadlines(year)) {
         const period = referencePeriod(d.kind, d.year);
+        const key = { ambitoId_kind_referencePeriod: { ambitoId, kind: d.kind, referencePeriod: period } };
+        // A deadline that passed before the service tracked it is not chased: a first start in June must not
+        // escalate April's Report annuale to the Sovraintendenza.
+        if (d.dueDate < today && !(await db.deliverable.findUnique({ where: key }))) continue;
         const row = await db.deliverable.upsert({
-          where: { ambitoId_kind_referencePeriod: { ambitoId, kind: d.kind, referencePeriod: period } },
+          where: key,
           create: {
             ambitoId,
             kind: d.kind,
