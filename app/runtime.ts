@@ -6,9 +6,8 @@
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../api/server';
 import { startNotifications } from '../notifications';
-import { loadAnswerLinkSecret } from '../notifications/answers/tokens';
 import { seedCremasco } from '../prisma/seed';
-import { startGovernanceWorker } from '../worker/start';
+import { startGovernanceWorker, workerSettings } from '../worker/start';
 import { connectGovernanceClient } from '../workflows/client';
 import type { Config } from './config';
 import { openDatabase } from './database';
@@ -57,14 +56,8 @@ export async function startRuntime({
 
     if (role === 'all') {
       const worker = await startGovernanceWorker({
+        ...workerSettings(config, database.db, notifications.mailer),
         address: temporal.address,
-        namespace: config.TEMPORAL_NAMESPACE,
-        taskQueue: config.TEMPORAL_TASK_QUEUE,
-        prisma: database.db,
-        mailer: notifications.mailer,
-        mailFrom: config.MAIL_FROM,
-        publicBaseUrl: config.PUBLIC_BASE_URL,
-        answerLinkSecret: loadAnswerLinkSecret(process.env, config.DATA_DIR),
         reconcile: true,
         log,
       });

@@ -6,6 +6,9 @@ import { NativeConnection } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities/index';
 import { listLiveObjects } from '../activities/live';
 import { CREMA_LOCAL_FEASTS, HolidayCalendar, type LocalFeast } from '../domain/index';
+import type { Config } from '../app/config';
+import { loadAnswerLinkSecret } from '../notifications/answers/tokens';
+import type { Mailer } from '../notifications/transport';
 import type { PrismaClient } from '../prisma/client';
 import { connectGovernanceClient } from '../workflows/client';
 import { DEFAULT_TASK_QUEUE } from '../workflows/contracts';
@@ -19,6 +22,19 @@ export interface StartWorkerOptions extends Omit<ActivityDeps, 'holidays'> {
   /** Start the reconciler too (node-cron expression, or true for every five minutes). */
   reconcile?: boolean | string;
   log?: (message: string) => void;
+}
+
+/** The worker's settings that come from the service configuration, shared by `npm start` and `npm run worker`. */
+export function workerSettings(config: Config, prisma: PrismaClient, mailer: Mailer) {
+  return {
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    prisma,
+    mailer,
+    mailFrom: config.MAIL_FROM,
+    publicBaseUrl: config.PUBLIC_BASE_URL,
+    answerLinkSecret: loadAnswerLinkSecret(process.env, config.DATA_DIR),
+  };
 }
 
 export interface RunningWorker {
