@@ -8,7 +8,7 @@ import { BodyRules } from '../../domain/body-rules';
 import { DEFAULT_RULES } from '../../domain/defaults';
 import type { BodyKind } from '../../domain/kinds';
 import type { Prisma } from '../client';
-import { AGREEMENT_START, comuneOrganisationName, slug } from './keys';
+import { AGREEMENT_START, comuneOrganisationName, slug, type DistrictKeys } from './keys';
 import { ASST, ATS, CSC, type SeededTerritory } from './territory';
 
 type Tx = Prisma.TransactionClient;
@@ -37,9 +37,6 @@ interface BodySpec {
   source: string;
   seats: SeatSpec[];
 }
-
-/** Placeholder addresses live on example.org (RFC 2606), which never delivers mail. */
-const placeholderEmail = (key: string) => `${key.replace(/:/g, '.')}@example.org`;
 
 const person = (key: string, role: string, organisation?: string): PersonSpec => ({
   key,
@@ -279,8 +276,13 @@ function organisationId(territory: SeededTerritory, name: string | undefined): s
 }
 
 /** Returns body code -> id. */
-export async function seedBodies(tx: Tx, territory: SeededTerritory): Promise<Map<string, string>> {
+export async function seedBodies(
+  tx: Tx,
+  territory: SeededTerritory,
+  keys: DistrictKeys,
+): Promise<Map<string, string>> {
   const { ambitoId } = territory;
+  const { placeholderEmail } = keys;
   const specs = bodySpecs(territory);
 
   await tx.body.createMany({

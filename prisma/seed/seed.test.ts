@@ -4,39 +4,7 @@ import { DEFAULT_RULES } from '../../domain/defaults';
 import { BodyKind } from '../../domain/kinds';
 import { createTestDatabase, type TestDatabase } from '../../tests/support/database';
 import { seedCremasco } from './index';
-
-/** Every seeded table, dumped in a stable order, to prove a second run changes nothing at all. */
-const TABLES = [
-  'Ambito',
-  'Comune',
-  'ComuneAlias',
-  'SubAmbito',
-  'SubAmbitoMembership',
-  'LocalFeastDay',
-  'Organisation',
-  'Person',
-  'Body',
-  'BodyAmbito',
-  'Seat',
-  'Membership',
-  'DeliverableType',
-  'Plan',
-  'PlanPeriod',
-  'MacroAction',
-  'Objective',
-  'Indicator',
-  'IndicatorTarget',
-];
-
-async function dump(db: TestDatabase): Promise<Record<string, unknown[]>> {
-  const result: Record<string, unknown[]> = {};
-  for (const table of TABLES) {
-    result[table] = await db.prisma.$queryRawUnsafe(
-      `SELECT to_jsonb(t) AS row FROM "${table}" t ORDER BY to_jsonb(t)::text`,
-    );
-  }
-  return result;
-}
+import { dumpSeededTables } from './test-dump';
 
 describe('seedCremasco', () => {
   let db: TestDatabase;
@@ -45,7 +13,7 @@ describe('seedCremasco', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     await seedCremasco(db.prisma);
-    firstDump = await dump(db);
+    firstDump = await dumpSeededTables(db.prisma);
   });
   afterAll(() => db.cleanup());
 
@@ -157,6 +125,6 @@ describe('seedCremasco', () => {
 
   it('changes nothing when run again', async () => {
     await seedCremasco(db.prisma);
-    expect(await dump(db)).toEqual(firstDump);
+    expect(await dumpSeededTables(db.prisma)).toEqual(firstDump);
   });
 });

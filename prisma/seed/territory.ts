@@ -5,7 +5,7 @@
 import { CREMA_LOCAL_FEASTS } from '../../domain/holidays';
 import type { Prisma } from '../client';
 import type { Territory } from './data';
-import { AGREEMENT_START, AMBITO_CODE, comuneOrganisationName } from './keys';
+import { AGREEMENT_START, comuneOrganisationName, type DistrictKeys } from './keys';
 
 type Tx = Prisma.TransactionClient;
 
@@ -15,7 +15,7 @@ export interface SeededTerritory {
   comuni: Map<string, string>;
   /** Sub-ambito number -> id, lead comune name and member comuni names. */
   subAmbiti: Map<number, { id: string; lead: string; members: string[] }>;
-  /** Organisation name -> id. */
+  /** Organisation name, as in the original district -> id. */
   organisations: Map<string, string>;
 }
 
@@ -47,12 +47,16 @@ export const CSC = 'Comunità Sociale Cremasca a.s.c.';
 export const ATS = 'ATS Val Padana';
 export const ASST = 'ASST Crema';
 
-export async function seedTerritory(tx: Tx, territory: Territory): Promise<SeededTerritory> {
+export async function seedTerritory(
+  tx: Tx,
+  territory: Territory,
+  keys: DistrictKeys,
+): Promise<SeededTerritory> {
   await tx.ambito.createMany({
-    data: [{ code: AMBITO_CODE, name: territory.ambito.name }],
+    data: [{ code: keys.ambitoCode, name: keys.ambitoName(territory.ambito.name) }],
     skipDuplicates: true,
   });
-  const ambito = await tx.ambito.findUniqueOrThrow({ where: { code: AMBITO_CODE } });
+  const ambito = await tx.ambito.findUniqueOrThrow({ where: { code: keys.ambitoCode } });
   const ambitoId = ambito.id;
 
   const names = territory.subAmbiti.flatMap((s) => s.comuni);
@@ -104,28 +108,43 @@ export async function seedTerritory(tx: Tx, territory: Territory): Promise<Seede
     skipDuplicates: true,
   });
 
+  // Body specs name organisations as in the original district; a copy stores its own under other names.
+  const organisationSpecs: (Omit<Prisma.OrganisationCreateManyInput, 'ambitoId'> & {
+    aboveAmbito?: true;
+  })[] = [
+    ...names.map((name) => ({
+      kind: 'comune' as const,
+      name: comuneOrganisationName(name),
+      comuneId: comuneId(name),
+      isEnteCapofila: name === territory.ambito.enteCapofila,
+    })),
+    ...OTHER_ORGANISATIONS.map((o) => ({
+      kind: o.kind,
+      name: o.name,
+      category: o.category ?? null,
+      ...(o.aboveAmbito ? { aboveAmbito: o.aboveAmbito } : {}),
+    })),
+  ];
+  const storedName = (o: { name: string; aboveAmbito?: true }) =>
+    o.aboveAmbito ? o.name : keys.organisationName(o.name);
   await tx.organisation.createMany({
-    data: [
-      ...names.map((name) => ({
-        ambitoId,
-        kind: 'comune' as const,
-        name: comuneOrganisationName(name),
-        comuneId: comuneId(name),
-        isEnteCapofila: name === territory.ambito.enteCapofila,
-      })),
-      ...OTHER_ORGANISATIONS.map((o) => ({
-        ambitoId: o.aboveAmbito ? null : ambitoId,
-        kind: o.kind,
-        name: o.name,
-        category: o.category ?? null,
-      })),
-    ],
+    data: organisationSpecs.map(({ aboveAmbito, ...o }) => ({
+      ...o,
+      ambitoId: aboveAmbito ? null : ambitoId,
+      name: storedName({ name: o.name, aboveAmbito }),
+    })),
     skipDuplicates: true,
   });
-  const organisations = new Map(
-    (await tx.organisation.findMany({ where: { OR: [{ ambitoId }, { ambitoId: null }] } })).map(
+  const stored = new Map(
+    (await tx.organisation.findMany({ where: { name: { in: organisationSpecs.map(storedName) } } })).map(
       (o) => [o.name, o.id] as const,
     ),
+  );
+  const organisations = new Map(
+    organisationSpecs.flatMap((o) => {
+      const id = stored.get(storedName(o));
+      return id ? [[o.name, id] as const] : [];
+    }),
   );
 
   await tx.localFeastDay.createMany({
