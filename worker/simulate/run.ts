@@ -1,5 +1,6 @@
 /**
- * Simulates a period on the real stack: a fresh embedded Postgres seeded with the Cremasco district, the
+ * Simulates a period on the real stack: a fresh embedded Postgres seeded with the Cremasco district (and,
+ * for benchmarks, numbered copies of it, each run as its own ambito), the
  * offline Temporal server with time skipping, the real worker and activities, real SMTP (the given server
  * or an embedded catcher). Virtual time advances a day at a time; each morning the simulated people act
  * (see scenario.ts; routine work only on working days), then the day's automatic messages go out.
@@ -30,6 +31,7 @@ import { startEmbeddedPostgres } from '../../prisma/embedded';
 import { freePort } from '../../prisma/free-port';
 import { applyMigrations } from '../../prisma/migrate';
 import { seedCremasco } from '../../prisma/seed';
+import { AMBITO_CODE } from '../../prisma/seed/keys';
 import {
   queryDeliverable,
   signalDeliverable,
@@ -54,6 +56,8 @@ export interface SimulationOptions {
   /** Real SMTP server to send to; an embedded catcher when absent. */
   smtpUrl?: string;
   scenario?: Scenario;
+  /** Districts to simulate together: the Cremasco and copies of it (default 1). Scenarios name the Cremasco's. */
+  districts?: number;
   /** Days on which Temporal's state is wiped (before people act) and rebuilt by the reconciler. */
   wipeTemporalOn?: CivilDate[];
   /** Days on which the worker is replaced by a new one (before people act). */
@@ -77,6 +81,9 @@ export interface SimulationSummary {
   deliverables: { kind: string; year: number; status: string; stage: string; escalationLevel: number }[];
   /** Each wipe of Temporal's state and how many workflows the reconciler started again. */
   temporalWipes: { day: CivilDate; restarted: number }[];
+  districts: number;
+  /** Workflow executions the Temporal server ran (each continue-as-new run counts), across wipes. */
+  workflows: number;
   wallSeconds: number;
 }
 
@@ -84,6 +91,9 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   const started = Date.now();
   const log = options.log ?? (() => undefined);
   if (options.to < options.from) throw new Error(`--to ${options.to} precede --from ${options.from}`);
+  const districts = options.districts ?? 1;
+  if (!Number.isInteger(districts) || districts < 1)
+    throw new Error(`Numero di distretti non valido: ${districts} (atteso un intero da 1 in su)`);
   const cleanups: (() => Promise<unknown>)[] = [];
   const cleanup = async () => {
     for (const fn of cleanups.reverse()) await fn().catch(() => undefined);
@@ -104,6 +114,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     const prisma = createPrismaClient(pg.url());
     cleanups.push(() => prisma.$disconnect());
     await seedCremasco(prisma);
+    for (let copy = 1; copy < districts; copy++) await seedCremasco(prisma, { copy });
 
     let smtpUrl = options.smtpUrl;
     if (!smtpUrl) {
@@ -129,16 +140,19 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     const sleepUntil = (ms: number) => sleepTo(temporal.env, ms);
     const gc = () => temporal.gc;
 
-    const ambito = await prisma.ambito.findUniqueOrThrow({ where: { code: 'cremasco' } });
     const fromInstant = formatInstant(atRome(options.from, '00:00'));
     const toInstant = formatInstant(atRome(options.to, '23:59'));
-    await startAnnualCycle(gc(), ambito.id, Number(options.from.slice(0, 4)), {
-      seriesFrom: fromInstant,
-      lastYear: Number(options.to.slice(0, 4)),
-    });
-    await startComplianceMonitor(gc(), ambito.id, toInstant);
+    for (const ambito of await prisma.ambito.findMany({ orderBy: { code: 'asc' } })) {
+      await startAnnualCycle(gc(), ambito.id, Number(options.from.slice(0, 4)), {
+        seriesFrom: fromInstant,
+        lastYear: Number(options.to.slice(0, 4)),
+      });
+      await startComplianceMonitor(gc(), ambito.id, toInstant);
+    }
 
     const wipes: SimulationSummary['temporalWipes'] = [];
+    const countWorkflows = async () => (await temporal.env.client.workflow.count()).count;
+    let workflowsOnWipedServers = 0;
     const people = createPeople(prisma, gc, holidays, options.scenario ?? { events: [] });
     const eventful = new Set<string>([
       ...(options.wipeTemporalOn ?? []),
@@ -155,6 +169,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
       const now = new Date(await temporal.env.currentTimeMs());
       if (options.wipeTemporalOn?.includes(day)) {
         // Temporal loses everything; the reconciler rebuilds every workflow from the database.
+        workflowsOnWipedServers += await countWorkflows();
         await temporal.stop();
         temporal = await startTemporal(activities, now.getTime());
         const report = await reconcileOnce(temporal.gc, await listLiveObjects(prisma), now);
@@ -168,9 +183,16 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
       if (day.slice(0, 7) !== lastLogged) log(`Simulazione: ${(lastLogged = day.slice(0, 7))}`);
     }
     await sleepUntil(atRome(options.to, '23:59').toMillis());
+    const workflows = workflowsOnWipedServers + (await countWorkflows());
     const summary = await summarise(prisma, holidays, options.from, options.to);
     await options.inspect?.(prisma);
-    return { ...summary, temporalWipes: wipes, wallSeconds: Math.round((Date.now() - started) / 100) / 10 };
+    return {
+      ...summary,
+      temporalWipes: wipes,
+      districts,
+      workflows,
+      wallSeconds: Math.round((Date.now() - started) / 100) / 10,
+    };
   } finally {
     await cleanup();
   }
@@ -244,14 +266,14 @@ function createPeople(
 
   async function meetingOf(e: { body: string; meeting: string }) {
     const m = await prisma.meeting.findFirst({
-      where: { body: { code: e.body }, plannedDateKey: e.meeting },
+      where: { body: { code: e.body, ambito: { code: AMBITO_CODE } }, plannedDateKey: e.meeting },
     });
     if (!m) throw new Error(`Scenario: nessuna seduta ${e.body} del ${e.meeting} pianificata a questa data`);
     return m;
   }
   async function deliverableOf(e: { deliverable: string; year: number }) {
     return prisma.deliverable.findFirstOrThrow({
-      where: { kind: e.deliverable as never, referenceYear: e.year },
+      where: { kind: e.deliverable as never, referenceYear: e.year, ambito: { code: AMBITO_CODE } },
     });
   }
 
@@ -279,7 +301,9 @@ function createPeople(
           by: 'scenario',
         });
       case 'changeRules': {
-        const body = await prisma.body.findFirstOrThrow({ where: { code: e.body } });
+        const body = await prisma.body.findFirstOrThrow({
+          where: { code: e.body, ambito: { code: AMBITO_CODE } },
+        });
         const rules = BodyRules.parse({ ...(body.rules as object), ...e.rules });
         await prisma.body.update({ where: { id: body.id }, data: { rules } });
         return signalRulesChanged(gcOf(), body.id);
@@ -375,7 +399,7 @@ async function summarise(
   holidays: HolidayCalendar,
   from: CivilDate,
   to: CivilDate,
-): Promise<Omit<SimulationSummary, 'wallSeconds' | 'temporalWipes'>> {
+): Promise<Omit<SimulationSummary, 'wallSeconds' | 'temporalWipes' | 'districts' | 'workflows'>> {
   const range = { gte: atRome(from, '00:00').toJSDate(), lte: atRome(to, '23:59').toJSDate() };
   const meetings = await prisma.meeting.findMany({ where: { startsAt: range }, include: { body: true } });
   const held = meetings.filter((m) => m.status === 'held' || m.status === 'closed');
