@@ -4,6 +4,7 @@
 // Like Temporal, ActivityTaskStarted is written only when the activity closes (together with the
 // closing event), so retries do not grow the history.
 import { randomUUID } from 'node:crypto';
+import type { ClientConnection } from './connections.js';
 import type { Engine, LongPoll } from './engine.js';
 import { invalidArgument, notFound } from './errors.js';
 import { enums, EventType as T, fromMs, optDuration, RetryState, type temporal, toMs } from './proto.js';
@@ -133,12 +134,16 @@ export class Activities {
         this.queues.addFront(key, item);
         return {};
       }
-      const res = this.start(item, identity);
+      const res = this.start(item, identity, poll.connection);
       if (res) return res;
     }
   }
 
-  private start(item: ActivityItem, identity: string): PollActivityResponse | null {
+  private start(
+    item: ActivityItem,
+    identity: string,
+    connection: ClientConnection | undefined,
+  ): PollActivityResponse | null {
     const { run } = item;
     const act = run.activities.get(item.scheduledEventId);
     if (!run.isOpen || !act || act.state !== 'scheduled' || act.attempt !== item.attempt) return null;
@@ -150,6 +155,13 @@ export class Activities {
     act.attemptTimers.push(
       this.clock.after(act.startToCloseMs, () => this.timeOut(run, act, TT.TIMEOUT_TYPE_START_TO_CLOSE)),
     );
+    // A worker whose connection closed will never answer: the attempt no longer holds virtual time
+    // back, which may then skip to its timeout. Ending the attempt cancels the watch with its timers.
+    const unwatch = connection?.onClose(() => {
+      if (act.state === 'started' && act.attempt === item.attempt)
+        this.engine.markIdle(this.busyKey(run, act));
+    });
+    if (unwatch) act.attemptTimers.push({ at: 0, cancel: unwatch });
     this.armHeartbeat(run, act);
     return {
       taskToken: encodeToken({

@@ -25,6 +25,7 @@ import {
   type WorkflowTaskState,
 } from './run.js';
 import { queueKey, TaskQueues } from './task-queues.js';
+import type { ClientConnection } from './connections.js';
 import { decodeToken, encodeToken } from './tokens.js';
 import { Activities } from './activities.js';
 import { Queries } from './queries.js';
@@ -43,6 +44,8 @@ export type WorkflowQueueItem =
 export interface LongPoll {
   signal: AbortSignal;
   timeoutMs: number;
+  /** The poller's connection, when the transport knows it (see connections.ts). */
+  connection?: ClientConnection;
 }
 
 export interface StartParams {
@@ -85,6 +88,8 @@ export class Engine {
   readonly allRuns: Run[] = [];
   /** Keys of workflow/activity tasks pending or running; empty means time may skip. */
   private readonly busy = new Set<string>();
+  /** Sticky queues whose worker's connection is watched, with the function that stops watching. */
+  private readonly stickyWatches = new Map<string, () => void>();
 
   constructor(readonly clock: VirtualClock) {
     clock.isIdle = () => this.busy.size === 0;
@@ -338,8 +343,10 @@ export class Engine {
     queueName: string,
     identity: string,
     poll: LongPoll,
+    sticky = false,
   ): Promise<PollWftResponse> {
     const key = queueKey(namespace, queueName);
+    if (sticky && poll.connection) this.watchStickyWorker(namespace, queueName, poll.connection);
     const until = Date.now() + poll.timeoutMs;
     for (;;) {
       const item = await this.workflowQueues.poll(key, {
@@ -354,7 +361,7 @@ export class Engine {
       }
       const res =
         item.kind === 'wft'
-          ? this.startWft(item.run, item.wft, queueName, identity)
+          ? this.startWft(item.run, item.wft, queueName, identity, poll.connection)
           : this.queries.take(item, queueName);
       if (res) return res;
     }
@@ -365,6 +372,7 @@ export class Engine {
     wft: WorkflowTaskState,
     queueName: string,
     identity: string,
+    connection: ClientConnection | undefined,
   ): PollWftResponse | null {
     if (!run.isOpen || run.wft !== wft || wft.state !== 'scheduled' || wft.queue !== queueName) return null;
     wft.timer?.cancel();
@@ -395,9 +403,21 @@ export class Engine {
     wft.state = 'started';
     wft.startedEventId = startedEventId;
     wft.startedTime = this.clock.now();
-    wft.timer = this.clock.after(run.config.taskTimeoutMs, () => {
+    const timeout = this.clock.after(run.config.taskTimeoutMs, () => {
       if (run.wft === wft && wft.state === 'started') this.timeOutWft(run);
     });
+    // A worker whose connection closed will never answer: the task no longer holds virtual time
+    // back, which may then skip to its timeout. The timer's cancel ends the watch with the task.
+    const unwatch = connection?.onClose(() => {
+      if (run.wft === wft && wft.state === 'started') this.markIdle(`w:${run.runId}`);
+    });
+    wft.timer = {
+      at: timeout.at,
+      cancel: () => {
+        timeout.cancel();
+        unwatch?.();
+      },
+    };
     // A sticky worker already holds everything up to the previous started event.
     const events =
       wft.onSticky && run.previousStartedEventId > 0
@@ -939,6 +959,23 @@ export class Engine {
   }
 
   // ---------------------------------------------------------------- stickiness
+
+  /**
+   * A sticky worker whose connection closed (killed, crashed) is as gone as one that called
+   * ShutdownWorker: its tasks move to the normal queue at once instead of after the sticky
+   * schedule-to-start timeout, which would hold virtual time back for that long in real time.
+   */
+  private watchStickyWorker(namespace: string, stickyQueue: string, connection: ClientConnection): void {
+    const key = queueKey(namespace, stickyQueue);
+    if (this.stickyWatches.has(key)) return;
+    this.stickyWatches.set(
+      key,
+      connection.onClose(() => {
+        this.stickyWatches.delete(key);
+        this.shutdownWorker(namespace, stickyQueue);
+      }),
+    );
+  }
 
   shutdownWorker(namespace: string, stickyQueue: string): void {
     if (!stickyQueue) return;

@@ -1,8 +1,10 @@
 // gRPC wiring: builds grpc-js service definitions from the protobufjs reflection root of
 // @temporalio/proto, so every WorkflowService method exists; the ones without a handler answer
 // UNIMPLEMENTED naming the method.
+import { createServer, type Server as NetServer } from 'node:net';
 import * as grpc from '@grpc/grpc-js';
 import { VirtualClock } from './clock.js';
+import { Connections } from './connections.js';
 import { Engine } from './engine.js';
 import { RpcError, unimplemented } from './errors.js';
 import { reflectionRoot, type ReflectedType } from './proto.js';
@@ -41,21 +43,22 @@ export async function startTemporalServer(opts: ServerOptions = {}): Promise<Run
     'grpc.max_receive_message_length': 128 * 1024 * 1024,
     'grpc.max_send_message_length': 128 * 1024 * 1024,
   });
-  addService(server, 'temporal.api.workflowservice.v1.WorkflowService', workflowServiceHandlers(engine));
-  addService(server, 'temporal.api.operatorservice.v1.OperatorService', {});
-  addService(
-    server,
-    'temporal.api.testservice.v1.TestService',
-    opts.timeSkipping ? testServiceHandlers(clock) : {},
-  );
-  addService(server, 'grpc.health.v1.Health', { Check: () => ({ status: 1 }) });
+  const connections = new Connections();
+  const add = (name: string, handlers: Record<string, Handler>) =>
+    addService(server, name, handlers, connections);
+  add('temporal.api.workflowservice.v1.WorkflowService', workflowServiceHandlers(engine));
+  add('temporal.api.operatorservice.v1.OperatorService', {});
+  add('temporal.api.testservice.v1.TestService', opts.timeSkipping ? testServiceHandlers(clock) : {});
+  add('grpc.health.v1.Health', { Check: () => ({ status: 1 }) });
 
+  // We own the listening socket and hand each connection to grpc-js, so we see it close.
+  const injector = server.createConnectionInjector(grpc.ServerCredentials.createInsecure());
+  const listener = createServer((socket) => {
+    connections.track(socket);
+    injector.injectConnection(socket);
+  });
   const host = opts.host ?? '127.0.0.1';
-  const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(`${host}:${opts.port ?? 0}`, grpc.ServerCredentials.createInsecure(), (err, p) =>
-      err ? reject(err) : resolve(p),
-    ),
-  );
+  const port = await listen(listener, host, opts.port ?? 0);
   return {
     address: `${host}:${port}`,
     port,
@@ -65,12 +68,30 @@ export async function startTemporalServer(opts: ServerOptions = {}): Promise<Run
         engine.stop();
         // Long polls would keep a graceful shutdown waiting for a minute.
         server.forceShutdown();
+        injector.destroy();
+        listener.close();
         resolve();
       }),
   };
 }
 
-function addService(server: grpc.Server, name: string, handlers: Record<string, Handler>): void {
+function listen(listener: NetServer, host: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    listener.once('error', reject);
+    listener.listen(port, host, () => {
+      listener.off('error', reject);
+      const address = listener.address();
+      resolve(typeof address === 'object' && address ? address.port : port);
+    });
+  });
+}
+
+function addService(
+  server: grpc.Server,
+  name: string,
+  handlers: Record<string, Handler>,
+  connections: Connections,
+): void {
   const service = reflectionRoot.lookupService(name);
   const definition: Record<string, grpc.MethodDefinition<object, object>> = {};
   const implementation: grpc.UntypedServiceImplementation = {};
@@ -96,7 +117,11 @@ function addService(server: grpc.Server, name: string, handlers: Record<string, 
       const abort = new AbortController();
       call.on('cancelled', () => abort.abort());
       const ctx: CallContext = {
-        poll: { signal: abort.signal, timeoutMs: longPollBudget(call.getDeadline()) },
+        poll: {
+          signal: abort.signal,
+          timeoutMs: longPollBudget(call.getDeadline()),
+          connection: connections.of(call.getPeer()),
+        },
       };
       Promise.resolve()
         .then(() => (handler as (r: object, c: CallContext) => unknown)(call.request, ctx))

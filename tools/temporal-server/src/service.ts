@@ -170,7 +170,13 @@ export function workflowServiceHandlers(engine: Engine): Record<string, Handler>
     }),
 
     PollWorkflowTaskQueue: (req: I<'PollWorkflowTaskQueueRequest'>, ctx: CallContext) =>
-      engine.pollWorkflowTask(ns(req.namespace), req.taskQueue?.name ?? '', req.identity ?? '', ctx.poll),
+      engine.pollWorkflowTask(
+        ns(req.namespace),
+        req.taskQueue?.name ?? '',
+        req.identity ?? '',
+        ctx.poll,
+        req.taskQueue?.kind === enums.TaskQueueKind.TASK_QUEUE_KIND_STICKY,
+      ),
     RespondWorkflowTaskCompleted: (req: I<'RespondWorkflowTaskCompletedRequest'>) => {
       engine.completeWorkflowTask(req);
       return {};

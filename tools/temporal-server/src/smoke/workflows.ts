@@ -40,3 +40,13 @@ export async function buggyAtFirst(): Promise<string> {
   if (Date.now() - workflowInfo().startTime.getTime() < 1500) throw new Error('bug: too early');
   return 'fixed';
 }
+
+/** Greets through an activity on another task queue, whose worker the test controls. */
+export async function greetOn(queue: string, name: string): Promise<string> {
+  const remote = proxyActivities<typeof activities>({
+    taskQueue: queue,
+    startToCloseTimeout: '1 hour',
+    retry: { initialInterval: '1 second', maximumAttempts: 2 },
+  });
+  return remote.greet(name);
+}
