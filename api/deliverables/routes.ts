@@ -7,7 +7,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { CivilDate } from '../../domain/index';
+import { CivilDate, endOfDay } from '../../domain/index';
 import type { DeliverableStage } from '../../prisma/client';
 import { resolveAmbito } from '../ambiti/resolve';
 import { RequestRejected } from '../errors';
@@ -183,7 +183,8 @@ export const deliverablesRoutes: FastifyPluginAsync<GovernanceOptions> = async (
           reason,
           previousDueDate: civil(d.dueDate),
         }),
-        (gc) => signalDeliverableWithStart(gc, id, 'extended', { dueAt, reason, by }),
+        // The workflow takes instants: the new deadline is the end of that day in Europe/Rome.
+        (gc) => signalDeliverableWithStart(gc, id, 'extended', { dueAt: endOfDay(dueAt), reason, by }),
       );
       return reply.status(202).send({ accettata: true, messaggio: ACCEPTED });
     },
