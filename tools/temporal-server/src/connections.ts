@@ -19,21 +19,23 @@ export class Connections {
     const waiting = new Set<() => void>();
     this.open.set(peer, waiting);
     socket.once('close', () => {
-      this.open.delete(peer);
+      // A later connection may already reuse the port: forget only this one.
+      if (this.open.get(peer) === waiting) this.open.delete(peer);
       for (const fn of waiting) fn();
       waiting.clear();
     });
   }
 
-  /** The connection of `peer`; an unknown peer is treated as closed. */
+  /**
+   * The connection of `peer`. A peer we do not know (a format grpc-js might change, a call outliving its
+   * socket) is never reported closed: its tasks then wait for their timeouts in real time, as before,
+   * rather than letting virtual time run past a worker that may still be alive.
+   */
   of(peer: string): ClientConnection {
     return {
       onClose: (fn) => {
         const waiting = this.open.get(peer);
-        if (!waiting) {
-          queueMicrotask(fn);
-          return () => undefined;
-        }
+        if (!waiting) return () => undefined;
         waiting.add(fn);
         return () => void waiting.delete(fn);
       },
