@@ -8,7 +8,7 @@ import { buildServer } from '../api/server';
 import { startNotifications } from '../notifications';
 import { seedCremasco } from '../prisma/seed';
 import { startGovernanceWorker, workerSettings } from '../worker/start';
-import { connectGovernanceClient } from '../workflows/client';
+import { connectGovernanceClient, signalMeeting } from '../workflows/client';
 import type { Config } from './config';
 import { openDatabase } from './database';
 import { resolveTemporal } from './temporal';
@@ -44,15 +44,24 @@ export async function startRuntime({
       log("Dati dell'Ambito Distrettuale Cremasco presenti (seed idempotente).");
     }
 
+    const temporal = await resolveTemporal(config, log);
+    stops.push(() => temporal.stop());
+    const governance = await connectGovernanceClient({
+      address: temporal.address,
+      namespace: config.TEMPORAL_NAMESPACE,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+    });
+    stops.push(() => governance.close());
+
     const notifications = await startNotifications({
       config,
       db: database.db,
       log: { info: log, warn: (obj, message) => console.warn(message ?? '', obj) },
+      // The answer is already stored; the meeting workflow is told so its state and quorum follow.
+      onAnswer: ({ meetingId, personId, answer }) =>
+        signalMeeting(governance, meetingId, 'answer', { personId, answer }),
     });
     stops.push(() => notifications.close());
-
-    const temporal = await resolveTemporal(config, log);
-    stops.push(() => temporal.stop());
 
     if (role === 'all') {
       const worker = await startGovernanceWorker({
@@ -63,12 +72,6 @@ export async function startRuntime({
       });
       stops.push(() => worker.stop());
     }
-    const governance = await connectGovernanceClient({
-      address: temporal.address,
-      namespace: config.TEMPORAL_NAMESPACE,
-      taskQueue: config.TEMPORAL_TASK_QUEUE,
-    });
-    stops.push(() => governance.close());
 
     const app = await buildServer({
       db: database.db,

@@ -28,11 +28,12 @@ const LABELS: Record<AnswerChoice, string> = {
   delegate: 'Invierò un delegato <small>/ I will send a delegate</small>',
 };
 
-function meetingFacts(invitation: Open): string {
+/** The meeting, and (unless the answer was just recorded) the request to answer. */
+function meetingFacts(invitation: Open, askForAnswer = true): string {
   const m = invitation.meeting;
   return `<h1>${escapeHtml(m.body.name)}</h1>
 <p><strong>${escapeHtml(formatDateTime(m.startsAt.toISOString(), 'it'))}</strong>${m.place ? `<br>${escapeHtml(m.place)}` : ''}${m.onlineUrl ? `<br><a href="${escapeHtml(m.onlineUrl)}">Collegamento online</a>` : ''}</p>
-<p>Gentile ${escapeHtml(invitation.person.fullName)}, ci comunichi la sua partecipazione. <small>Please tell us whether you will attend.</small></p>`;
+${askForAnswer ? `<p>Gentile ${escapeHtml(invitation.person.fullName)}, ci comunichi la sua partecipazione. <small>Please tell us whether you will attend.</small></p>` : ''}`;
 }
 
 function form(
@@ -145,7 +146,7 @@ export const answerPagesPlugin: FastifyPluginAsync<AnswerPagesOptions> = async (
       }
       return page(
         'Risposta registrata',
-        `${meetingFacts(invitation)}<p class="banner" role="status"><strong>Grazie, risposta registrata:</strong> ${LABELS[answer]}${answer === 'delegate' ? ` – ${escapeHtml(saved.delegateName)} (${escapeHtml(saved.delegateEmail)})` : ''}.</p>
+        `${meetingFacts(invitation, false)}<p class="banner" role="status"><strong>Grazie, risposta registrata:</strong> ${LABELS[answer]}${answer === 'delegate' ? ` – ${escapeHtml(saved.delegateName)} (${escapeHtml(saved.delegateEmail)})` : ''}.</p>
 <p>Se cambia idea può rispondere di nuovo dallo stesso collegamento. <small>Thank you, your answer is recorded; you can change it from the same link.</small></p>
 <p><a href="/risposta/${escapeHtml(request.params.token)}">Modifica la risposta / change the answer</a></p>`,
       );
