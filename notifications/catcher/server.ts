@@ -68,8 +68,15 @@ export async function startMailCatcher(options: MailCatcherOptions = {}): Promis
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
+  // smtp-server reports a client that resets mid-transaction (a sender killed while sending) as an 'error'
+  // on the server. That is the client's failure, not the catcher's: without a listener it would crash the
+  // process hosting the catcher (`npm start`, `npm run api`).
+  server.on('error', () => {});
   const address = server.server.address();
   const port = typeof address === 'object' && address ? address.port : (options.port ?? 0);
   return {

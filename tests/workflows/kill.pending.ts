@@ -8,8 +8,8 @@
  * request, the late-minutes ladder, approved minutes circulated) and a sub-ambito assembly whose minutes
  * never arrive (its ladder runs to the end). The first run is left alone; in the second the worker is
  * killed KILLS times and a new one started after each kill. Kill points are drawn from a seeded random
- * generator (seed printed; `KILL_SEED=<n>` replays it) and hooked to the mail flow, so they land while
- * the worker works rather than while it idles:
+ * generator (seed printed; `KILL_SEED=<n>` replays it) among the first half of the messages, and hooked to
+ * the mail flow, so they land while the worker works rather than while it idles:
  *  - "in-doubt": inside the catcher, after it stored the n-th message and before it answers 250, the
  *    outbox's worst case (the message is delivered but the worker never learns it);
  *  - "after": a random 0-400 ms after the n-th message arrived: mid fan-out, while a `sent` mark is being
@@ -28,13 +28,17 @@
  * wall clock is months behind virtual time, so the test runs the same `deliver()` on virtual time after
  * each simulated day. In the undisturbed run the pump must find nothing.
  *
+ * This test first exposed a catcher bug: a sender killed inside an SMTP transaction made smtp-server emit
+ * 'error' on the server, which crashed the process hosting the catcher; notifications/catcher/server.ts
+ * now handles it.
+ *
  * PENDING (not in the default run; `npx vitest run --config tests/workflows/vitest.pending.config.ts`):
- * every assertion passes, but the run ends red with an uncaught `read ECONNRESET` from the mail catcher.
- * When the worker dies inside an SMTP transaction (after MAIL FROM: always for an "in-doubt" kill, often
- * for an "after" one), smtp-server emits 'error' on the SMTPServer, and notifications/catcher/server.ts
- * listens for 'error' only while binding, so the process hosting the catcher gets an uncaught exception
- * (in development, `npm run api` would crash when `npm run worker` dies mid-send). Once the catcher handles
- * connection errors after start-up, rename this file back to kill.test.ts.
+ * the message assertions passed in every run so far, but the harness does not always get all KILLS kills
+ * in: messages that arrive while a replacement worker is starting (or that the virtual-time pump sends)
+ * push later kill points past the end of the story, so about one run in four ends with 3 kills and fails
+ * `kills.toHaveLength(KILLS)`. Kill points must be tied to something that always comes (e.g. each new
+ * worker's first activity) before this joins `npm test`; loosening the count would hide a test that
+ * stopped killing anything.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -75,18 +79,28 @@ function seeded(seed: number): () => number {
 
 interface Kill {
   mode: 'in-doubt' | 'after';
-  /** The kill follows the n-th message the catcher receives since the current worker started. */
+  /**
+   * The kill follows the n-th message the catcher receives in the run (resends included), or the first
+   * one after it when a replacement worker is still starting. Drawn from the first half of the
+   * undisturbed run's messages, so every planned kill happens before the story ends.
+   */
   message: number;
   delayMs: number;
 }
 
-function killPlan(seed: number): Kill[] {
+function killPlan(seed: number, messages: number): Kill[] {
   const random = seeded(seed);
-  return Array.from({ length: KILLS }, () => ({
-    mode: random() < 0.5 ? 'in-doubt' : 'after',
-    message: 1 + Math.floor(random() * 4),
-    delayMs: Math.floor(random() * 400),
-  }));
+  const last = Math.floor(messages * 0.5);
+  if (last < KILLS) throw new Error(`the story sends ${messages} messages: too few for ${KILLS} kills`);
+  const points = new Set<number>();
+  while (points.size < KILLS) points.add(1 + Math.floor(random() * last));
+  return [...points]
+    .sort((a, b) => a - b)
+    .map((message) => ({
+      mode: random() < 0.5 ? 'in-doubt' : 'after',
+      message,
+      delayMs: Math.floor(random() * 400),
+    }));
 }
 
 /** The catcher's mailbox, telling the test about each message as it is stored (before the 250 reply). */
@@ -167,16 +181,19 @@ async function run(plan: Kill[]): Promise<RunResult> {
   let worker = await startWorker(address, childEnv);
   const kills: string[] = [];
   let replacing: Promise<void> = Promise.resolve();
-  let seenByWorker = 0;
   let closing = false;
   try {
     const prisma = db.prisma;
     const gc: GovernanceClient = { client: env.client, taskQueue: TASK_QUEUE };
     const virtualNow = async () => new Date(await env.currentTimeMs());
 
+    let stored = 0;
+    let killing = false; // from a kill until its replacement worker runs: no second kill of the same worker
     mailbox.onStored = (message) => {
+      stored++;
       const next = plan[kills.length];
-      if (!next || ++seenByWorker !== next.message) return;
+      if (!next || killing || stored < next.message) return;
+      killing = true;
       const victim = worker;
       const kill = () => {
         if (closing) return; // a late "after" kill must not start a worker past the teardown
@@ -184,12 +201,11 @@ async function run(plan: Kill[]): Promise<RunResult> {
         replacing = (async () => {
           await exited(victim);
           worker = await startWorker(address, childEnv);
-          seenByWorker = 0;
+          killing = false;
         })();
       };
       const when = next.mode === 'in-doubt' ? 'before the 250 reply to' : `${next.delayMs} ms after`;
-      kills.push(`${when} message ${next.message} "${message.subject}" to ${message.to.join(',')}`);
-      seenByWorker = -Infinity; // no second kill of the same worker
+      kills.push(`${when} message ${stored} "${message.subject}" to ${message.to.join(',')}`);
       if (next.mode === 'in-doubt') kill();
       else setTimeout(kill, next.delayMs);
     };
@@ -299,9 +315,9 @@ async function run(plan: Kill[]): Promise<RunResult> {
 }
 
 it(`delivers every message exactly once when the worker is killed at random points (seed ${SEED})`, async () => {
-  const plan = killPlan(SEED);
-  console.log(`kill.test seed ${SEED} (KILL_SEED=${SEED} replays it): ${JSON.stringify(plan)}`);
   const undisturbed = await run([]);
+  const plan = killPlan(SEED, undisturbed.caught.length);
+  console.log(`kill.test seed ${SEED} (KILL_SEED=${SEED} replays it): ${JSON.stringify(plan)}`);
   const disturbed = await run(plan);
   const resent = disturbed.caught.filter((m) => m.deliveries > 1).map((m) => m.subject);
   console.log(
