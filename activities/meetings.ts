@@ -151,6 +151,23 @@ export function createMeetingActivities(deps: ActivityDeps): MeetingActivities {
 
   const to = (r: Recipient) => ({ name: r.name, email: r.email });
 
+  /** The request for the verbale (first ask, and the reminders of its ladder) to each minute taker. */
+  const minutesRequests = (
+    takers: Recipient[],
+    keyOf: (r: Recipient) => string,
+    meetingId: string,
+    common: Awaited<ReturnType<typeof load>>['common'],
+    dueAt: string,
+  ) =>
+    takers.map((r) => ({
+      key: keyOf(r),
+      kind: 'minutesRequest' as const,
+      to: to(r),
+      data: { ...common, recipient: { name: r.name }, dueAt, uploadUrl: `${meetingUrl(meetingId)}/verbale` },
+      meetingId,
+      personId: r.personId,
+    }));
+
   return {
     planMeeting: plan,
 
@@ -433,19 +450,7 @@ export function createMeetingActivities(deps: ActivityDeps): MeetingActivities {
       const takers = await minuteTakers(db, m.body, m.startsAt);
       return sendMessages(
         deps,
-        takers.map((r) => ({
-          key: `minutes-request:${m.id}:${r.personId}`,
-          kind: 'minutesRequest',
-          to: to(r),
-          data: {
-            ...common,
-            recipient: { name: r.name },
-            dueAt: minutesDueAt,
-            uploadUrl: `${meetingUrl(m.id)}/verbale`,
-          },
-          meetingId: m.id,
-          personId: r.personId,
-        })),
+        minutesRequests(takers, (r) => `minutes-request:${m.id}:${r.personId}`, m.id, common, minutesDueAt),
       );
     },
 
@@ -459,22 +464,7 @@ export function createMeetingActivities(deps: ActivityDeps): MeetingActivities {
       const takers = await minuteTakers(db, m.body, m.startsAt);
       const keyOf = (r: Recipient) => `minutes-step:${m.id}:${step.at}:${r.personId}`;
       if (step.kind === 'reminder') {
-        return sendMessages(
-          deps,
-          takers.map((r) => ({
-            key: keyOf(r),
-            kind: 'minutesRequest',
-            to: to(r),
-            data: {
-              ...common,
-              recipient: { name: r.name },
-              dueAt: minutesDueAt,
-              uploadUrl: `${meetingUrl(m.id)}/verbale`,
-            },
-            meetingId: m.id,
-            personId: r.personId,
-          })),
-        );
+        return sendMessages(deps, minutesRequests(takers, keyOf, m.id, common, minutesDueAt));
       }
       const recipients = await escalationRecipients(db, m.body.ambitoId, step, takers, step.date);
       const title = `Verbale della seduta di ${view.bodyName} del ${dateOf(view.startsAt)}`;
