@@ -3,7 +3,6 @@
  * list, and submit / extend / approve / waive reaching the deliverable workflow, whose activity stores the
  * event. Rejected requests leave rows, history and audit untouched.
  */
-import type { Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../../api/server';
@@ -14,8 +13,6 @@ import { startStack, type Stack } from '../workflows/harness';
 
 let stack: Stack;
 let district: District;
-let worker: Worker;
-let running: Promise<void>;
 let app: FastifyInstance;
 let alone: FastifyInstance;
 const ids: Record<'report' | 'piano' | 'semestrale' | 'later', string> = {
@@ -53,16 +50,13 @@ beforeAll(async () => {
   ids.piano = await create('piano_operativo', 2028, '2028', '2027-12-31');
   ids.semestrale = await create('aggiornamento_semestrale', 2027, '2027-S1', '2027-07-31');
   ids.later = await create('report_annuale', 2027, '2027', '2028-04-30');
-  worker = await stack.newWorker();
-  running = worker.run();
+  await stack.runWorker();
   app = await serve({ governance: stack.gc });
   alone = await serve({ governance: null });
 });
 
 afterAll(async () => {
   await Promise.allSettled([app?.close(), alone?.close()]);
-  worker?.shutdown();
-  await running;
   await stack?.close();
 });
 

@@ -3,7 +3,6 @@
  * real worker. Each change must reach the meeting workflow (checked through its query and what its
  * activities store), and every rejected request must leave rows and audit untouched.
  */
-import type { Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { detectMinutesFormat } from '../../api/meetings/filetype';
@@ -17,8 +16,6 @@ import { startStack, type Stack } from '../workflows/harness';
 
 let stack: Stack;
 let district: District;
-let worker: Worker;
-let running: Promise<void>;
 /** With Temporal, on the time-skipping clock. */
 let app: FastifyInstance;
 /** Without Temporal, as when the API runs alone. */
@@ -30,16 +27,13 @@ const serve = (options: GovernanceOptions) =>
 beforeAll(async () => {
   stack = await startStack('api-meetings');
   district = await createDistrict(stack.db.prisma);
-  worker = await stack.newWorker();
-  running = worker.run();
+  await stack.runWorker();
   app = await serve({ governance: stack.gc, now: () => stack.env.currentTimeMs() });
   alone = await serve({ governance: null });
 });
 
 afterAll(async () => {
   await Promise.allSettled([app?.close(), alone?.close()]);
-  worker?.shutdown();
-  await running;
   await stack?.close();
 });
 

@@ -3,7 +3,6 @@
  * draft deadline, then each rung of the escalation ladder on its day to the right people, the item on the
  * next Comitato Ristretto agenda, an extension that re-arms the reminders, and the approval that ends it.
  */
-import type { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { queryDeliverable, signalDeliverable, startDeliverableWorkflow } from '../../workflows/client';
 import { workflowId } from '../../workflows/contracts';
@@ -12,19 +11,14 @@ import { startStack, type Stack } from './harness';
 
 let stack: Stack;
 let district: District;
-let worker: Worker;
-let running: Promise<void>;
 
 beforeAll(async () => {
   stack = await startStack('deliverable-test');
   district = await createDistrict(stack.db.prisma);
-  worker = await stack.newWorker();
-  running = worker.run();
+  await stack.runWorker();
 });
 
 afterAll(async () => {
-  worker?.shutdown();
-  await running;
   await stack?.close();
 });
 

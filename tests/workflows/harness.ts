@@ -24,6 +24,8 @@ export interface Stack {
   gc: GovernanceClient;
   holidays: HolidayCalendar;
   newWorker(): Promise<Worker>;
+  /** Starts a worker that runs until close(): for tests that need one worker throughout. */
+  runWorker(): Promise<void>;
   /** Skips virtual time to just after `iso` (a minute later, so what was due at `iso` has happened). */
   skipPast(iso: string): Promise<void>;
   close(): Promise<void>;
@@ -47,6 +49,8 @@ export async function startStack(taskQueue: string): Promise<Stack> {
     publicBaseUrl: 'http://localhost:3000',
     answerLinkSecret: 'test-secret-test-secret-test-secret-123',
   });
+  const newWorker = () => createGovernanceWorker({ connection: env.nativeConnection, activities, taskQueue });
+  let stopWorker = async () => {};
   return {
     env,
     db,
@@ -54,12 +58,21 @@ export async function startStack(taskQueue: string): Promise<Stack> {
     mailer,
     holidays,
     gc: { client: env.client, taskQueue },
-    newWorker: () => createGovernanceWorker({ connection: env.nativeConnection, activities, taskQueue }),
+    newWorker,
+    async runWorker() {
+      const worker = await newWorker();
+      const running = worker.run();
+      stopWorker = async () => {
+        worker.shutdown();
+        await running;
+      };
+    },
     async skipPast(iso) {
       const ms = Date.parse(iso) + 60_000 - (await env.currentTimeMs());
       if (ms > 0) await env.sleep(ms);
     },
     async close() {
+      await stopWorker();
       mailer.close();
       await Promise.allSettled([env.teardown(), catcher.close(), db.cleanup()]);
     },

@@ -4,7 +4,6 @@
  * answer, attendance and quorum, the minutes request, reminders and the first escalation for late minutes,
  * and the circulation of the approved minutes to members and the lead comuni of the sub-ambiti.
  */
-import type { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { dateOf, formatInstant } from '../../domain/index';
 import { DateTime } from 'luxon';
@@ -16,19 +15,14 @@ import { startStack, type Stack } from './harness';
 
 let stack: Stack;
 let district: District;
-let worker: Worker;
-let running: Promise<void>;
 
 beforeAll(async () => {
   stack = await startStack('meeting-test');
   district = await createDistrict(stack.db.prisma);
-  worker = await stack.newWorker();
-  running = worker.run();
+  await stack.runWorker();
 });
 
 afterAll(async () => {
-  worker?.shutdown();
-  await running;
   await stack?.close();
 });
 
