@@ -1,8 +1,10 @@
 /**
- * Sending from an activity: enqueue (idempotent on the keys) then deliver those rows at once. A message
- * that meets a temporary failure stays queued in the outbox and the activity fails, so Temporal retries it
- * with backoff; a retry re-enqueues nothing (same keys) and sends only what is still due. Permanent
- * failures are recorded on the row for the coordinator and do not block the other recipients.
+ * Sending from an activity: enqueue (idempotent on the keys) then deliver those rows at once. The activity
+ * succeeds only when none of its messages is still waiting: a message that meets a temporary failure, or
+ * that an interrupted attempt still holds under its outbox lease (a worker killed mid-send), makes it fail
+ * so Temporal retries it with backoff, and the workflow never moves on believing a message went out that
+ * has not. A retry re-enqueues nothing (same keys) and sends only what is due. Permanent failures are
+ * recorded on the row for the coordinator and do not block the other recipients.
  */
 import { ApplicationFailure } from '@temporalio/activity';
 import type { NotificationRequest } from '../notifications/outbox/request';
@@ -17,9 +19,9 @@ export async function sendMessages(
   const outbox = outboxFor(deps);
   await outbox.enqueue(requests);
   const result = await outbox.deliver({ keys: requests.map((r) => r.key) });
-  if (result.retrying > 0) {
+  if (result.pending > 0) {
     throw ApplicationFailure.retryable(
-      `${result.retrying} messaggi in attesa di un nuovo tentativo (prossimo: ${result.nextAttemptAt})`,
+      `${result.pending} messaggi non ancora inviati: nuovo tentativo dalle ${result.nextAttemptAt}`,
       'OutboxRetry',
     );
   }

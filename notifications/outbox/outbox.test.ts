@@ -246,6 +246,54 @@ describe('outbox', () => {
     }
   });
 
+  it('a sender whose clock lags (an activity attempt that waited in the queue) holds its rows for a full lease', async () => {
+    // The SMTP server keeps the first message waiting, so the late sender is mid-send when a second drainer
+    // on the real clock comes by: that drainer must find nothing to take.
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const slow = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
+      onData(stream, _session, callback) {
+        stream.resume();
+        stream.on('end', () => void held.then(() => callback(null, 'Ok')));
+      },
+    });
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+    const slowMailer = createMailer({
+      smtpUrl: `smtp://127.0.0.1:${(slow.server.address() as { port: number }).port}`,
+    });
+    try {
+      const hourAgo = clock(Date.now() - 3_600_000);
+      const late = createOutbox({ db: db.prisma, mailer: slowMailer, from: FROM, now: hourAgo.now });
+      const other = createOutbox({ db: db.prisma, mailer, from: FROM });
+      const request = convocation('convocation:m-lag:p:0', 'lag@lag.example.org');
+      await late.enqueue([request]);
+      const sending = late.deliver({ keys: [request.key] });
+      await expect
+        .poll(
+          async () =>
+            (
+              await db.prisma.outboxMessage.findUniqueOrThrow({
+                where: { idempotencyKey: request.key },
+              })
+            ).status,
+        )
+        .toBe('sending');
+      const row = await db.prisma.outboxMessage.findUniqueOrThrow({ where: { idempotencyKey: request.key } });
+      expect(row.nextAttemptAt.getTime()).toBeGreaterThanOrEqual(Date.now() + 4 * 60_000);
+      expect(await other.deliver({ keys: [request.key] })).toMatchObject({ sent: 0, pending: 1 });
+      release();
+      expect(await sending).toMatchObject({ sent: 1, pending: 0 });
+      expect(received('lag@lag.example.org')).toHaveLength(0); // only the slow server got it, once
+    } finally {
+      release();
+      slowMailer.close();
+      await new Promise<void>((resolve) => slow.close(() => resolve()));
+    }
+  });
+
   it('a 550 fails at once, is not retried and is listed for the coordinator; the rest of the fan-out goes out', async () => {
     const time = clock();
     const outbox = createOutbox({ db: db.prisma, mailer, from: FROM, now: time.now });

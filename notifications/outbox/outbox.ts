@@ -293,12 +293,16 @@ export function createOutbox(options: OutboxOptions) {
     // left waiting for their lease after a crash.
     const claimSlice = (size: number) => {
       const at = now();
+      // `now` may lie in the past (an activity's clock is the moment its attempt was scheduled, which can be
+      // long before a worker picked it up): a lease counted from there could already be over, and another
+      // drainer would take the rows while this one sends them. A lease runs from the later of the two clocks.
+      const leaseFrom = Math.max(at.getTime(), Date.now());
       return {
         size,
         rows: claimDue(db, {
           keys,
           at,
-          leaseUntil: new Date(at.getTime() + leaseMs),
+          leaseUntil: new Date(leaseFrom + leaseMs),
           limit: size,
           resumedNote: RESUMED,
         }),
