@@ -20,6 +20,7 @@ import { defaultAgenda, type Recipient } from './compose';
 import { activityNow, type ActivityDeps } from './context';
 import { referencePeriod } from './deliverables';
 import { sendMessages } from './mail';
+import { bodiesWithCadence, seriesRules } from './series-rules';
 import { iso } from './meetings';
 import { roleRecipients, unique } from './people';
 import { nextComplianceCheck } from './timeline';
@@ -40,14 +41,7 @@ export function createPlanningActivities(deps: ActivityDeps): PlanningActivities
 
   return {
     async planNextOccurrence(bodyId, after) {
-      const body = await db.body.findUniqueOrThrow({ where: { id: bodyId } });
-      const series = await db.meetingSeries.findFirst({
-        where: { bodyId, active: true },
-        orderBy: { createdAt: 'asc' },
-      });
-      // A series may override part of the body's rules (e.g. another weekday); the rest comes from the body.
-      const override = (series?.rulesOverride ?? {}) as Record<string, unknown>;
-      const rules = BodyRules.parse({ ...(body.rules as Record<string, unknown>), ...override });
+      const { body, series, rules } = await seriesRules(db, bodyId);
       if (!body.active || !rules.cadence) return null;
       const from = dateOf(after);
       const to = `${Number(from.slice(0, 4)) + 2}${from.slice(4)}`;
@@ -110,10 +104,7 @@ export function createPlanningActivities(deps: ActivityDeps): PlanningActivities
       return ids;
     },
 
-    async bodiesWithSeries(ambitoId) {
-      const bodies = await db.body.findMany({ where: { ambitoId, active: true }, orderBy: { code: 'asc' } });
-      return bodies.filter((b) => BodyRules.parse(b.rules).cadence !== null).map((b) => b.id);
-    },
+    bodiesWithSeries: (ambitoId) => bodiesWithCadence(db, ambitoId),
 
     async nextComplianceCheck(after) {
       return nextComplianceCheck(after, deps.holidays);

@@ -61,9 +61,9 @@ export async function buildServer({
   app.decorate('config', config);
 
   await app.register(healthRoutes);
-  await app.register(bodiesRoutes, { prefix: '/api/v1' });
+  await app.register(bodiesRoutes, { prefix: '/api/v1', governance, now });
   await app.register(calendarRoutes, { prefix: '/api/v1' });
-  // Meeting and deliverable changes are forwarded to Temporal; with governance null they answer 503/202.
+  // Rule, meeting and deliverable changes are forwarded to Temporal; with governance null they answer 503/202.
   await app.register(meetingsRoutes, { prefix: '/api/v1', governance, now });
   await app.register(deliverablesRoutes, { prefix: '/api/v1', governance, now });
   await app.register(pagesRoutes);

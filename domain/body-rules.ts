@@ -72,6 +72,18 @@ export const BodyRules = z.object({
   quorum: Quorum,
 });
 
+/**
+ * A change to some of a body's rules, by section: a section given replaces the current one whole (so it is
+ * checked whole), the sections left out stay as they are. Both a coordinator's edit and a series' stored
+ * override have this shape.
+ */
+export const BodyRulesChange = BodyRules.partial().strict();
+
+/** The rules that hold once `change` is applied over `current` (both as stored: JSON of unknown shape). */
+export function applyRulesChange(current: unknown, change: unknown): BodyRules {
+  return BodyRules.parse({ ...(current as object), ...(change as object) });
+}
+
 export type IsoWeekday = z.infer<typeof IsoWeekday>;
 export type HolidayPolicy = z.infer<typeof HolidayPolicy>;
 export type Cadence = z.infer<typeof Cadence>;
@@ -80,3 +92,4 @@ export type Minutes = z.infer<typeof Minutes>;
 export type Compliance = z.infer<typeof Compliance>;
 export type Quorum = z.infer<typeof Quorum>;
 export type BodyRules = z.infer<typeof BodyRules>;
+export type BodyRulesChange = z.infer<typeof BodyRulesChange>;

@@ -171,9 +171,18 @@ export function signalDeliverable<K extends keyof DeliverableSignals>(
   return signal(gc, workflowId.deliverable(deliverableId), name, args);
 }
 
-/** A body's rules changed: its series applies them from the next occurrence. */
-export function signalRulesChanged(gc: GovernanceClient, bodyId: string): Promise<void> {
-  return signal(gc, workflowId.series(bodyId), 'rulesChanged', []);
+/**
+ * A body's rules changed: its series applies them from the next occurrence. Signal-with-start, because a
+ * body that had no cadence may have no series running yet; `after` (now) is where a new series starts.
+ */
+export async function signalRulesChanged(gc: GovernanceClient, bodyId: string, after: string): Promise<void> {
+  await gc.client.workflow.signalWithStart<typeof seriesWorkflow, []>(seriesWorkflow, {
+    workflowId: workflowId.series(bodyId),
+    taskQueue: gc.taskQueue,
+    args: [{ bodyId, after }],
+    signal: 'rulesChanged',
+    signalArgs: [],
+  });
 }
 
 export function queryMeeting(gc: GovernanceClient, meetingId: string): Promise<MeetingState> {

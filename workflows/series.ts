@@ -47,9 +47,11 @@ export async function seriesWorkflow(input: SeriesInput): Promise<void> {
 
   state.current = await act.planNextOccurrence(input.bodyId, input.after);
   if (!state.current) {
-    // No cadence (planned by hand): sleep until the coordinator gives the body one.
+    // No cadence (planned by hand): sleep until the coordinator gives the body one, then plan from that
+    // moment (never from the old `after`, which would plan an occurrence already past).
     await condition(() => rulesChanged);
-    return continueAsNew<typeof seriesWorkflow>(input);
+    const now = new Date(Math.max(Date.parse(input.after), Date.now())).toISOString();
+    return continueAsNew<typeof seriesWorkflow>({ bodyId: input.bodyId, after: now });
   }
   const { meetingId } = state.current;
   await startOnce(meetingWorkflow, workflowId.meeting(meetingId), [{ meetingId }]);

@@ -1,8 +1,8 @@
 /**
  * The bodies an ambito works with (its own and those spanning several ambiti, like ATS's Cabina di Regia),
- * with their rules parsed by the one schema in domain/body-rules.ts.
+ * with the rules their series follow (domain/body-rules.ts, activities/series-rules.ts).
  */
-import { BodyRules } from '../../domain';
+import { ACTIVE_SERIES, seriesRulesOf } from '../../activities/series-rules';
 import type { Database } from '../../prisma/client';
 
 export async function loadBodies(db: Database, ambitoId: string) {
@@ -11,14 +11,22 @@ export async function loadBodies(db: Database, ambitoId: string) {
     include: {
       subAmbito: { select: { number: true, name: true } },
       convenerOrganisation: { select: { name: true } },
+      series: { ...ACTIVE_SERIES, select: { rulesOverride: true } },
     },
     orderBy: [{ kind: 'asc' }, { code: 'asc' }],
   });
-  return rows.map((row) => {
-    const rules = BodyRules.safeParse(row.rules);
-    // Rules are validated on every write; a row that fails here was edited behind the service's back.
-    if (!rules.success)
-      throw new Error(`Regole non valide nel database per l'organo ${row.code}: ${rules.error.message}`);
-    return { ...row, rules: rules.data };
+  return rows.map(({ series, ...row }) => {
+    // The rules the body's series follows: its own with the series' stored override on top. Both are
+    // validated on every write; a row that fails here was edited behind the service's back.
+    try {
+      return { ...row, rules: seriesRulesOf({ rules: row.rules, series }) };
+    } catch (error) {
+      throw new Error(
+        `Regole non valide nel database per l'organo ${row.code}: ${(error as Error).message}`,
+        {
+          cause: error,
+        },
+      );
+    }
   });
 }

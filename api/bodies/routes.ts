@@ -1,31 +1,89 @@
+/**
+ * /api/v1/bodies: the governance bodies of an ambito with their rules, and the coordinator's change of a
+ * body's rules (cadence, notice, minutes, compliance, quorum). The rules are stored here (the database owns
+ * them); the body's series is then told, and applies them from its next occurrence: meetings already
+ * planned keep the date their members were given.
+ */
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { applyRulesChange, BodyRulesChange } from '../../domain/index';
+import { signalRulesChanged } from '../../workflows/client';
 import { resolveAmbito } from '../ambiti/resolve';
+import { RequestRejected } from '../errors';
+import { actorOf, afterCommit, nowOf, type GovernanceOptions } from '../temporal';
 import { loadBodies } from './load';
 
 const Query = z.object({ ambito: z.string().trim().min(1).optional() }).strict();
+const BodyParams = z
+  .object({ id: z.uuid({ message: "atteso l'identificativo (UUID) dell'organo" }) })
+  .strict();
+const RulesChange = BodyRulesChange.refine((change) => Object.keys(change).length > 0, {
+  message: 'indicare almeno una sezione delle regole (cadence, notice, minutes, compliance, quorum)',
+  // Only for a well-formed but empty change: an unknown section is reported by name, not as "empty".
+  when: (payload) => payload.issues.length === 0,
+});
 
-/** GET /api/v1/bodies: the governance bodies of an ambito with their rules. */
-export const bodiesRoutes: FastifyPluginAsync = async (app) => {
-  app
-    .withTypeProvider<ZodTypeProvider>()
-    .get('/bodies', { schema: { querystring: Query } }, async (request) => {
-      const ambito = await resolveAmbito(app.db, request.query.ambito);
-      const bodies = await loadBodies(app.db, ambito.id);
-      return {
-        ambito: { code: ambito.code, name: ambito.name },
-        bodies: bodies.map((body) => ({
-          id: body.id,
-          code: body.code,
-          name: body.name,
-          kind: body.kind,
-          convenerRole: body.convenerRole,
-          convenerOrganisation: body.convenerOrganisation?.name ?? null,
-          subAmbito: body.subAmbito,
-          source: body.source,
-          rules: body.rules,
-        })),
-      };
-    });
+export const bodiesRoutes: FastifyPluginAsync<GovernanceOptions> = async (app, options) => {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  const db = app.db;
+
+  api.get('/bodies', { schema: { querystring: Query } }, async (request) => {
+    const ambito = await resolveAmbito(db, request.query.ambito);
+    const bodies = await loadBodies(db, ambito.id);
+    return {
+      ambito: { code: ambito.code, name: ambito.name },
+      bodies: bodies.map((body) => ({
+        id: body.id,
+        code: body.code,
+        name: body.name,
+        kind: body.kind,
+        convenerRole: body.convenerRole,
+        convenerOrganisation: body.convenerOrganisation?.name ?? null,
+        subAmbito: body.subAmbito,
+        source: body.source,
+        rules: body.rules,
+      })),
+    };
+  });
+
+  /**
+   * PATCH /api/v1/bodies/:id/rules: each section given replaces the current one whole; the others stay.
+   * Stored and audited in one transaction, then the series is told (or started, for a body that gains a
+   * cadence); when Temporal cannot be reached the answer is 202 and the reconciler starts it later.
+   */
+  api.patch(
+    '/bodies/:id/rules',
+    { schema: { params: BodyParams, body: RulesChange } },
+    async (request, reply) => {
+      const { id } = request.params;
+      const change = request.body;
+      const body = await db.body.findUnique({ where: { id } });
+      if (!body?.active) throw new RequestRejected(404, 'organo_sconosciuto', `Organo sconosciuto: ${id}`);
+      const rules = applyRulesChange(body.rules, change);
+      await db.$transaction([
+        db.body.update({ where: { id }, data: { rules } }),
+        db.auditEvent.create({
+          data: {
+            actor: actorOf(request),
+            action: 'body.rules_changed',
+            entity: 'body',
+            entityId: id,
+            data: { change, before: body.rules ?? {} },
+          },
+        }),
+      ]);
+      const after = new Date(await nowOf(options)).toISOString();
+      const processo = await afterCommit(request.log, options.governance, (gc) =>
+        signalRulesChanged(gc, id, after),
+      );
+      return reply.status(processo.stato === 'notificato' ? 200 : 202).send({
+        body: { id, code: body.code, name: body.name, rules },
+        messaggio:
+          'Regole aggiornate: valgono dalla prossima riunione da pianificare; ' +
+          'le riunioni già pianificate restano alla data comunicata.',
+        processo,
+      });
+    },
+  );
 };

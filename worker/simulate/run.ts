@@ -17,6 +17,7 @@ import { meetingTimeline } from '../../activities/timeline';
 import {
   BodyRules,
   addDays,
+  applyRulesChange,
   checkNotice,
   atRome,
   dateOf,
@@ -277,7 +278,7 @@ function createPeople(
     });
   }
 
-  async function apply(e: ScenarioEvent) {
+  async function apply(e: ScenarioEvent, now: Date) {
     switch (e.type) {
       case 'reschedule':
         return signalMeeting(gcOf(), (await meetingOf(e)).id, 'reschedule', {
@@ -304,9 +305,9 @@ function createPeople(
         const body = await prisma.body.findFirstOrThrow({
           where: { code: e.body, ambito: { code: AMBITO_CODE } },
         });
-        const rules = BodyRules.parse({ ...(body.rules as object), ...e.rules });
+        const rules = applyRulesChange(body.rules, e.rules);
         await prisma.body.update({ where: { id: body.id }, data: { rules } });
-        return signalRulesChanged(gcOf(), body.id);
+        return signalRulesChanged(gcOf(), body.id, now.toISOString());
       }
       default:
         return undefined;
@@ -316,7 +317,7 @@ function createPeople(
   return {
     /** Does the day's work; returns the earliest instant when routine work may be due again. */
     async act(day: CivilDate, now: Date): Promise<number> {
-      for (const e of events) if ('at' in e && e.at === day) await apply(e);
+      for (const e of events) if ('at' in e && e.at === day) await apply(e, now);
       // Offices work on working days: what people do by routine waits for the next one.
       if (!holidays.isWorkingDay(day)) return now.getTime();
       const nextDay = now.getTime() + 86_400_000;

@@ -9,7 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { CivilDate, DeliverableKind, Instant } from '../../domain/index';
+import { BodyRulesChange, CivilDate, DeliverableKind, Instant } from '../../domain/index';
 
 const MeetingRef = { body: z.string().min(1), meeting: CivilDate };
 const DeliverableRef = { deliverable: DeliverableKind, year: z.number().int() };
@@ -49,7 +49,7 @@ export const ScenarioEvent = z.discriminatedUnion('type', [
     type: z.literal('changeRules'),
     at: CivilDate,
     body: z.string().min(1),
-    rules: z.record(z.string(), z.unknown()),
+    rules: BodyRulesChange,
   }),
 ]);
 export type ScenarioEvent = z.infer<typeof ScenarioEvent>;
