@@ -58,8 +58,10 @@ export const ConfigSchema = z.object({
     .optional(),
   TEMPORAL_NAMESPACE: text('il nome di un namespace Temporal').default('default'),
   TEMPORAL_TASK_QUEUE: text('il nome di una coda Temporal').default('governance'),
-  /** Port of the offline Temporal server started when TEMPORAL_ADDRESS is not set. */
+  /** Port of the local Temporal server (official dev server or offline) started when TEMPORAL_ADDRESS is not set. */
   EMBEDDED_TEMPORAL_PORT: port.default(7233),
+  /** Without TEMPORAL_ADDRESS and the temporal CLI: fetch Temporal's official dev server (once, cached). */
+  TEMPORAL_DEV_SERVER_DOWNLOAD: booleanFlag.default(true),
   SMTP_URL: optionalUrl(['smtp:', 'smtps:'], 'smtp://user:pass@mail.example.org:587'),
   PEC_SMTP_URL: optionalUrl(['smtp:', 'smtps:'], 'smtps://user:pass@pec.example.org:465'),
   MAIL_FROM: z

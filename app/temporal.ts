@@ -1,7 +1,10 @@
 /**
- * Where the Temporal server is. TEMPORAL_ADDRESS wins; without it a laptop gets Temporal's official dev
- * server when its CLI (`temporal`) is installed, and otherwise the bundled offline server, whose state
- * lives in memory. The choice is always said out loud, because it decides whether timers survive a restart.
+ * Where the Temporal server is. TEMPORAL_ADDRESS wins. Without it a laptop gets Temporal's official dev
+ * server, which keeps workflow state in a SQLite file under DATA_DIR: from the `temporal` CLI when it is
+ * installed, else downloaded once by the Temporal SDK (cached under DATA_DIR) unless
+ * TEMPORAL_DEV_SERVER_DOWNLOAD=false. When neither can be had (no network, say) the bundled offline server
+ * starts, whose state lives in memory. The choice, and why, is always said out loud, because it decides
+ * whether timers survive a restart.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -16,43 +19,109 @@ export interface TemporalEndpoint {
   stop(): Promise<void>;
 }
 
+interface DevServerPlace {
+  port: number;
+  /** Created at start (the dev server only has "default" otherwise). */
+  namespace: string;
+  /** SQLite file holding the workflows: they survive a restart. */
+  dbFile: string;
+  /** Where a downloaded server binary is kept between starts. */
+  downloadDir: string;
+}
+
+type RunningServer = Pick<TemporalEndpoint, 'address' | 'stop'>;
+
+/** Temporal's official dev server, fetched by the SDK from temporal.download (the edge tests replace). */
+export type DevServerDownload = (place: DevServerPlace) => Promise<RunningServer>;
+
+/** The two ways to the official dev server; tests replace them, since the CLI and network vary by machine. */
+export interface DevServerSources {
+  cliInstalled: () => boolean;
+  download: DevServerDownload;
+}
+
 export async function resolveTemporal(
   config: Config,
   log: (message: string) => void,
+  sources: DevServerSources = { cliInstalled: hasTemporalCli, download: downloadDevServer },
 ): Promise<TemporalEndpoint> {
   if (config.TEMPORAL_ADDRESS) {
     log(`Temporal: ${config.TEMPORAL_ADDRESS} (TEMPORAL_ADDRESS)`);
     return { address: config.TEMPORAL_ADDRESS, kind: 'external', stop: async () => {} };
   }
   const port = config.EMBEDDED_TEMPORAL_PORT;
-  if (hasTemporalCli()) {
-    const dbFile = join(config.DATA_DIR, 'temporal', 'dev.sqlite');
-    mkdirSync(join(config.DATA_DIR, 'temporal'), { recursive: true });
-    const child = spawn(
-      'temporal',
-      [
-        'server',
-        'start-dev',
-        '--headless',
-        '--ip',
-        '127.0.0.1',
-        '--port',
-        String(port),
-        '--db-filename',
-        dbFile,
-      ],
-      { stdio: 'ignore' },
-    );
-    await waitForPort(port, child);
-    log(`Temporal: server di sviluppo ufficiale (temporal CLI) su 127.0.0.1:${port}, stato in ${dbFile}`);
-    return { address: `127.0.0.1:${port}`, kind: 'official-dev-server', stop: () => stopChild(child) };
+  const place: DevServerPlace = {
+    port,
+    namespace: config.TEMPORAL_NAMESPACE,
+    dbFile: join(config.DATA_DIR, 'temporal', 'dev.sqlite'),
+    downloadDir: join(config.DATA_DIR, 'temporal', 'bin'),
+  };
+  mkdirSync(place.downloadDir, { recursive: true });
+  const official = (server: RunningServer, how: string): TemporalEndpoint => {
+    log(`Temporal: server di sviluppo ufficiale (${how}) su ${server.address}, stato in ${place.dbFile}`);
+    return { ...server, kind: 'official-dev-server' };
+  };
+  if (sources.cliInstalled()) return official(await startCliDevServer(place), 'temporal CLI');
+
+  let why = 'scaricamento disattivato (TEMPORAL_DEV_SERVER_DOWNLOAD=false)';
+  if (config.TEMPORAL_DEV_SERVER_DOWNLOAD) {
+    log('Temporal: nessuna CLI temporal installata; scaricamento del server di sviluppo ufficiale…');
+    try {
+      return official(await sources.download(place), `scaricato in ${place.downloadDir}`);
+    } catch (error) {
+      why = `server di sviluppo ufficiale non disponibile: ${firstLine(error)}`;
+    }
   }
   const server = await startTemporalServer({ port });
   log(
-    `Temporal: server offline integrato su ${server.address}. ATTENZIONE: lo stato dei workflow è in memoria e ` +
-      'si perde al riavvio (il riconciliatore li ricrea dal database). Impostare TEMPORAL_ADDRESS in produzione.',
+    `Temporal: server offline integrato su ${server.address} (${why}). ATTENZIONE: lo stato dei workflow è ` +
+      'in memoria e si perde al riavvio (il riconciliatore li ricrea dal database). ' +
+      'Impostare TEMPORAL_ADDRESS in produzione.',
   );
   return { address: server.address, kind: 'offline', stop: () => server.stop() };
+}
+
+function firstLine(error: unknown): string {
+  return String(error instanceof Error ? error.message : error)
+    .split('\n')[0]!
+    .slice(0, 300);
+}
+
+async function downloadDevServer(place: DevServerPlace): Promise<RunningServer> {
+  // Loaded only here: the testing package pulls in the SDK's native bridge and is not needed otherwise.
+  const { TestWorkflowEnvironment } = await import('@temporalio/testing');
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: {
+      ip: '127.0.0.1',
+      port: place.port,
+      namespace: place.namespace,
+      dbFilename: place.dbFile,
+      executable: { type: 'cached-download', downloadDir: place.downloadDir },
+    },
+  });
+  return { address: env.address, stop: () => env.teardown() };
+}
+
+async function startCliDevServer(place: DevServerPlace): Promise<RunningServer> {
+  const child = spawn(
+    'temporal',
+    [
+      'server',
+      'start-dev',
+      '--headless',
+      '--ip',
+      '127.0.0.1',
+      '--port',
+      String(place.port),
+      '--db-filename',
+      place.dbFile,
+      '--namespace',
+      place.namespace,
+    ],
+    { stdio: 'ignore' },
+  );
+  await waitForPort(place.port, child);
+  return { address: `127.0.0.1:${place.port}`, stop: () => stopChild(child) };
 }
 
 function hasTemporalCli(): boolean {
