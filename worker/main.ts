@@ -20,19 +20,27 @@ async function main(): Promise<void> {
     process.exit(1);
   }
 
-  const database = await openDatabase(config, console.log);
-  const notifications = await startNotifications({ config, db: database.db });
-  const worker = await startGovernanceWorker({
-    ...workerSettings(config, database.db, notifications.mailer),
-    address,
-    reconcile: !values['no-reconcile'],
-  });
-
+  const starting = (async () => {
+    const database = await openDatabase(config, console.log);
+    const notifications = await startNotifications({ config, db: database.db });
+    const worker = await startGovernanceWorker({
+      ...workerSettings(config, database.db, notifications.mailer),
+      address,
+      reconcile: !values['no-reconcile'],
+    });
+    return async () => {
+      await worker.stop();
+      await notifications.close();
+      await database.close();
+    };
+  })();
+  // Installed before start-up reaches its first await; a signal during start-up stops the worker once it
+  // is up, in order (the worker finishes its activities before the database they write to stops).
   stopOnSignals('del worker (completa le attività in corso)', async () => {
-    await worker.stop();
-    await notifications.close();
-    await database.close();
+    const stop = await starting.catch(() => undefined);
+    await stop?.();
   });
+  await starting;
 }
 
 main().catch(exitOnStartFailure('del worker'));

@@ -95,6 +95,7 @@ export async function startGovernanceWorker(options: StartWorkerOptions): Promis
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
       await connection.close();
+      log('Worker Temporal arrestato: attività in corso completate.');
     },
   };
 }
