@@ -3,40 +3,16 @@
  * skipping, the real worker): the rules are stored and audited, and the body's series plans by them — for a
  * body that had no cadence, the series starts. Rejected changes leave rules and audit untouched.
  */
-import type { FastifyInstance } from 'fastify';
 import { DateTime } from 'luxon';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { listLiveObjects } from '../../activities/live';
-import { buildServer } from '../../api/server';
-import type { GovernanceOptions } from '../../api/temporal';
-import { loadConfig } from '../../app/config';
 import { DEFAULT_RULES, type Cadence } from '../../domain/index';
 import { startSeriesWorkflow } from '../../workflows/client';
 import { workflowId } from '../../workflows/contracts';
 import type { SeriesState } from '../../workflows/series';
-import { createDistrict, type District } from '../workflows/fixture';
-import { startStack, type Stack } from '../workflows/harness';
+import { useApiWorld } from './support';
 
-let stack: Stack;
-let district: District;
-let app: FastifyInstance;
-let alone: FastifyInstance;
-
-const serve = (options: GovernanceOptions) =>
-  buildServer({ db: stack.db.prisma, config: loadConfig({ LOG_LEVEL: 'silent' }), ...options });
-
-beforeAll(async () => {
-  stack = await startStack('api-bodies');
-  district = await createDistrict(stack.db.prisma);
-  await stack.runWorker();
-  app = await serve({ governance: stack.gc, now: () => stack.env.currentTimeMs() });
-  alone = await serve({ governance: null });
-});
-
-afterAll(async () => {
-  await Promise.allSettled([app?.close(), alone?.close()]);
-  await stack?.close();
-});
+const world = useApiWorld('api-bodies');
 
 /** First Monday of every month, 10:00, two hours: a cadence the Nucleo Operativo of the UdP does not have. */
 const MONTHLY_MONDAY: Cadence = {
@@ -48,7 +24,21 @@ const MONTHLY_MONDAY: Cadence = {
   onHoliday: 'next-working-day',
 };
 
-async function patchRules(id: string, payload: unknown, server = app) {
+/** A body of the district with its kind's default rules, which carry no cadence. */
+function bodyWithoutCadence(code: string, kind: 'udp_coordinamento_tecnico' | 'udp_integrato') {
+  return world.stack.db.prisma.body.create({
+    data: {
+      ambitoId: world.district.ambitoId,
+      code,
+      kind,
+      name: code,
+      convenerRole: 'Responsabile UdP',
+      rules: DEFAULT_RULES[kind],
+    },
+  });
+}
+
+async function patchRules(id: string, payload: unknown, server = world.app) {
   const response = await server.inject({
     method: 'PATCH',
     url: `/api/v1/bodies/${id}/rules`,
@@ -59,7 +49,7 @@ async function patchRules(id: string, payload: unknown, server = app) {
 }
 
 async function snapshot() {
-  const db = stack.db.prisma;
+  const db = world.stack.db.prisma;
   const [bodies, audit] = await Promise.all([
     db.body.findMany({ orderBy: { id: 'asc' }, select: { id: true, rules: true } }),
     db.auditEvent.count(),
@@ -69,7 +59,7 @@ async function snapshot() {
 
 async function seriesState(bodyId: string): Promise<SeriesState | null> {
   for (let i = 0; i < 100; i++) {
-    const state = await stack.gc.client.workflow
+    const state = await world.stack.gc.client.workflow
       .getHandle(workflowId.series(bodyId))
       .query<SeriesState>('state')
       .catch(() => null);
@@ -81,15 +71,15 @@ async function seriesState(bodyId: string): Promise<SeriesState | null> {
 
 describe('PATCH /api/v1/bodies/:id/rules', () => {
   it('gives a body without cadence one: stored, audited, and its series starts planning by it', async () => {
-    const { udp } = district.bodies;
+    const { udp } = world.district.bodies;
     const { status, body } = await patchRules(udp, { cadence: MONTHLY_MONDAY });
     expect(status).toBe(200);
     expect(body.processo).toEqual({ stato: 'notificato' });
     expect(body.body.rules).toEqual({ ...DEFAULT_RULES.udp_nucleo_operativo, cadence: MONTHLY_MONDAY });
 
-    const stored = await stack.db.prisma.body.findUniqueOrThrow({ where: { id: udp } });
+    const stored = await world.stack.db.prisma.body.findUniqueOrThrow({ where: { id: udp } });
     expect(stored.rules).toEqual(body.body.rules);
-    const audit = await stack.db.prisma.auditEvent.findFirstOrThrow({
+    const audit = await world.stack.db.prisma.auditEvent.findFirstOrThrow({
       where: { entity: 'body', entityId: udp },
     });
     expect(audit).toMatchObject({ actor: 'Maria Rossi', action: 'body.rules_changed' });
@@ -97,12 +87,12 @@ describe('PATCH /api/v1/bodies/:id/rules', () => {
 
     const state = await seriesState(udp);
     expect(state?.current).not.toBeNull();
-    const meeting = await stack.db.prisma.meeting.findUniqueOrThrow({
+    const meeting = await world.stack.db.prisma.meeting.findUniqueOrThrow({
       where: { id: state!.current!.meetingId },
     });
     const starts = DateTime.fromJSDate(meeting.startsAt).setZone('Europe/Rome');
     expect(meeting.bodyId).toBe(udp);
-    expect(meeting.startsAt.getTime()).toBeGreaterThan((await stack.env.currentTimeMs()) - 60_000);
+    expect(meeting.startsAt.getTime()).toBeGreaterThan((await world.stack.env.currentTimeMs()) - 60_000);
     // The first Monday of its month at 10:00 (or the next working day, when that Monday is a holiday).
     expect(starts.toFormat('HH:mm')).toBe('10:00');
     expect(starts.day).toBeLessThanOrEqual(8);
@@ -110,21 +100,12 @@ describe('PATCH /api/v1/bodies/:id/rules', () => {
   });
 
   it('a series that waited months without a cadence plans from the change, not from when it began waiting', async () => {
-    const db = stack.db.prisma;
-    const tecnico = await db.body.create({
-      data: {
-        ambitoId: district.ambitoId,
-        code: 'udp-coordinamento-tecnico',
-        kind: 'udp_coordinamento_tecnico',
-        name: 'Coordinamento Tecnico',
-        convenerRole: 'Responsabile UdP',
-        rules: DEFAULT_RULES.udp_coordinamento_tecnico,
-      },
-    });
-    const waitingSince = new Date(await stack.env.currentTimeMs()).toISOString();
-    expect(await startSeriesWorkflow(stack.gc, tecnico.id, waitingSince)).toBe(true);
-    await stack.skipPast(new Date(Date.parse(waitingSince) + 70 * 86_400_000).toISOString());
-    const changedAt = await stack.env.currentTimeMs();
+    const db = world.stack.db.prisma;
+    const tecnico = await bodyWithoutCadence('udp-coordinamento-tecnico', 'udp_coordinamento_tecnico');
+    const waitingSince = new Date(await world.stack.env.currentTimeMs()).toISOString();
+    expect(await startSeriesWorkflow(world.stack.gc, tecnico.id, waitingSince)).toBe(true);
+    await world.stack.skipPast(new Date(Date.parse(waitingSince) + 70 * 86_400_000).toISOString());
+    const changedAt = await world.stack.env.currentTimeMs();
     expect((await patchRules(tecnico.id, { cadence: MONTHLY_MONDAY })).status).toBe(200);
     const state = await seriesState(tecnico.id);
     expect(Date.parse(state!.current!.startsAt)).toBeGreaterThan(changedAt);
@@ -135,7 +116,7 @@ describe('PATCH /api/v1/bodies/:id/rules', () => {
 
   it('refuses a malformed change, naming the field, and changes nothing', async () => {
     const before = await snapshot();
-    const { cr } = district.bodies;
+    const { cr } = world.district.bodies;
     const bad = await patchRules(cr, { cadence: { ...MONTHLY_MONDAY, weekday: 9 } });
     expect(bad.status).toBe(400);
     expect(bad.body.fields).toEqual([expect.objectContaining({ field: 'cadence.weekday' })]);
@@ -157,36 +138,27 @@ describe('PATCH /api/v1/bodies/:id/rules', () => {
   });
 
   it('without Temporal the rules are stored and the reconciler will start the series (202)', async () => {
-    const { sov } = district.bodies;
-    const { status, body } = await patchRules(sov, { cadence: MONTHLY_MONDAY }, alone);
+    const { sov } = world.district.bodies;
+    const { status, body } = await patchRules(sov, { cadence: MONTHLY_MONDAY }, world.alone);
     expect(status).toBe(202);
     expect(body.processo.stato).toBe('in_attesa');
-    const stored = await stack.db.prisma.body.findUniqueOrThrow({ where: { id: sov } });
+    const stored = await world.stack.db.prisma.body.findUniqueOrThrow({ where: { id: sov } });
     expect((stored.rules as { cadence: unknown }).cadence).toEqual(MONTHLY_MONDAY);
-    expect((await listLiveObjects(stack.db.prisma)).seriesBodies).toContain(sov);
+    expect((await listLiveObjects(world.stack.db.prisma)).seriesBodies).toContain(sov);
   });
 });
 
 describe('a series override that gives a body a cadence', () => {
   it('counts for the reconciler and the calendar as for planning', async () => {
-    const db = stack.db.prisma;
-    const integrato = await db.body.create({
-      data: {
-        ambitoId: district.ambitoId,
-        code: 'udp-integrato',
-        kind: 'udp_integrato',
-        name: 'Ufficio di Piano integrato',
-        convenerRole: 'Responsabile UdP',
-        rules: DEFAULT_RULES.udp_integrato,
-      },
-    });
+    const db = world.stack.db.prisma;
+    const integrato = await bodyWithoutCadence('udp-integrato', 'udp_integrato');
     expect((await listLiveObjects(db)).seriesBodies).not.toContain(integrato.id);
     await db.meetingSeries.create({
       data: { bodyId: integrato.id, name: 'UdP integrato', rulesOverride: { cadence: MONTHLY_MONDAY } },
     });
     expect((await listLiveObjects(db)).seriesBodies).toContain(integrato.id);
     // The calendar plans by the same rules as the series.
-    const calendar = await app.inject({
+    const calendar = await world.app.inject({
       method: 'GET',
       url: `/api/v1/calendar?ambito=test&from=2027-01-01&to=2027-03-31&body=${integrato.id}`,
     });

@@ -3,18 +3,9 @@
  * list, and submit / extend / approve / waive reaching the deliverable workflow, whose activity stores the
  * event. Rejected requests leave rows, history and audit untouched.
  */
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildServer } from '../../api/server';
-import type { GovernanceOptions } from '../../api/temporal';
-import { loadConfig } from '../../app/config';
-import { createDistrict, type District } from '../workflows/fixture';
-import { startStack, type Stack } from '../workflows/harness';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useApiWorld } from './support';
 
-let stack: Stack;
-let district: District;
-let app: FastifyInstance;
-let alone: FastifyInstance;
 const ids: Record<'report' | 'piano' | 'semestrale' | 'later', string> = {
   report: '',
   piano: '',
@@ -22,22 +13,19 @@ const ids: Record<'report' | 'piano' | 'semestrale' | 'later', string> = {
   later: '',
 };
 
-const serve = (options: GovernanceOptions) =>
-  buildServer({ db: stack.db.prisma, config: loadConfig({ LOG_LEVEL: 'silent' }), ...options });
+const world = useApiWorld('api-deliverables');
 
 beforeAll(async () => {
-  stack = await startStack('api-deliverables');
-  district = await createDistrict(stack.db.prisma);
   const create = (
     kind: 'report_annuale' | 'piano_operativo' | 'aggiornamento_semestrale',
     year: number,
     period: string,
     due: string,
   ) =>
-    stack.db.prisma.deliverable
+    world.stack.db.prisma.deliverable
       .create({
         data: {
-          ambitoId: district.ambitoId,
+          ambitoId: world.district.ambitoId,
           kind,
           referenceYear: year,
           referencePeriod: period,
@@ -50,17 +38,9 @@ beforeAll(async () => {
   ids.piano = await create('piano_operativo', 2028, '2028', '2027-12-31');
   ids.semestrale = await create('aggiornamento_semestrale', 2027, '2027-S1', '2027-07-31');
   ids.later = await create('report_annuale', 2027, '2027', '2028-04-30');
-  await stack.runWorker();
-  app = await serve({ governance: stack.gc });
-  alone = await serve({ governance: null });
 });
 
-afterAll(async () => {
-  await Promise.allSettled([app?.close(), alone?.close()]);
-  await stack?.close();
-});
-
-async function post(url: string, payload?: object, server = app) {
+async function post(url: string, payload?: object, server = world.app) {
   const response = await server.inject({
     method: 'POST',
     url,
@@ -71,7 +51,7 @@ async function post(url: string, payload?: object, server = app) {
 }
 
 async function snapshot() {
-  const db = stack.db.prisma;
+  const db = world.stack.db.prisma;
   const [deliverables, events, audit] = await Promise.all([
     db.deliverable.findMany({ orderBy: { id: 'asc' } }),
     db.deliverableEvent.count(),
@@ -86,7 +66,7 @@ async function eventually(
   check: (d: { stage: string; status: string; dueDate: Date }) => boolean,
 ) {
   for (let i = 0; ; i++) {
-    const d = await stack.db.prisma.deliverable.findUniqueOrThrow({ where: { id } });
+    const d = await world.stack.db.prisma.deliverable.findUniqueOrThrow({ where: { id } });
     if (check(d) || i >= 100) return d;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -94,7 +74,7 @@ async function eventually(
 
 describe('GET /api/v1/deliverables', () => {
   it('lists what is due in the year, earliest first', async () => {
-    const response = await app.inject({ method: 'GET', url: '/api/v1/deliverables?year=2027' });
+    const response = await world.app.inject({ method: 'GET', url: '/api/v1/deliverables?year=2027' });
     expect(response.statusCode).toBe(200);
     const list = response.json().deliverables as { id: string; dueDate: string; stage: string }[];
     expect(list.map((d) => [d.id, d.dueDate, d.stage])).toEqual([
@@ -105,7 +85,7 @@ describe('GET /api/v1/deliverables', () => {
   });
 
   it.each(['?year=duemila', '', '?year=2027&colour=red'])('bad query %s -> 400', async (query) => {
-    const response = await app.inject({ method: 'GET', url: `/api/v1/deliverables${query}` });
+    const response = await world.app.inject({ method: 'GET', url: `/api/v1/deliverables${query}` });
     expect(response.statusCode).toBe(400);
     expect(response.json().error).toBe('richiesta_non_valida');
   });
@@ -136,7 +116,7 @@ describe('events forwarded to the deliverable workflow', () => {
   });
 
   it('a submission moves the stage on; an extension moves the deadline; both carry who asked', async () => {
-    const db = stack.db.prisma;
+    const db = world.stack.db.prisma;
     expect((await post(`/api/v1/deliverables/${ids.report}/submit`, { stage: 'udp_draft' })).status).toBe(
       202,
     );
@@ -185,7 +165,11 @@ describe('events forwarded to the deliverable workflow', () => {
 
   it('without Temporal a change is refused with 503 and nothing is stored', async () => {
     const before = await snapshot();
-    const response = await post(`/api/v1/deliverables/${ids.piano}/submit`, { stage: 'udp_draft' }, alone);
+    const response = await post(
+      `/api/v1/deliverables/${ids.piano}/submit`,
+      { stage: 'udp_draft' },
+      world.alone,
+    );
     expect(response.status).toBe(503);
     expect(response.body.message).toMatch(/nessuna modifica/);
     expect(await snapshot()).toEqual(before);

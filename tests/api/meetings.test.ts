@@ -3,50 +3,24 @@
  * real worker. Each change must reach the meeting workflow (checked through its query and what its
  * activities store), and every rejected request must leave rows and audit untouched.
  */
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { detectMinutesFormat } from '../../api/meetings/filetype';
-import { buildServer } from '../../api/server';
-import type { GovernanceOptions } from '../../api/temporal';
-import { loadConfig } from '../../app/config';
 import { queryMeeting } from '../../workflows/client';
 import type { MeetingState } from '../../workflows/meeting';
-import { createDistrict, type District } from '../workflows/fixture';
-import { startStack, type Stack } from '../workflows/harness';
+import { useApiWorld } from './support';
 
-let stack: Stack;
-let district: District;
-/** With Temporal, on the time-skipping clock. */
-let app: FastifyInstance;
-/** Without Temporal, as when the API runs alone. */
-let alone: FastifyInstance;
-
-const serve = (options: GovernanceOptions) =>
-  buildServer({ db: stack.db.prisma, config: loadConfig({ LOG_LEVEL: 'silent' }), ...options });
-
-beforeAll(async () => {
-  stack = await startStack('api-meetings');
-  district = await createDistrict(stack.db.prisma);
-  await stack.runWorker();
-  app = await serve({ governance: stack.gc, now: () => stack.env.currentTimeMs() });
-  alone = await serve({ governance: null });
-});
-
-afterAll(async () => {
-  await Promise.allSettled([app?.close(), alone?.close()]);
-  await stack?.close();
-});
+const world = useApiWorld('api-meetings');
 
 const USER = { 'x-utente': 'Maria Rossi' };
 
-async function post(url: string, payload?: object, server = app) {
+async function post(url: string, payload?: object, server = world.app) {
   const response = await server.inject({ method: 'POST', url, payload, headers: USER });
   return { status: response.statusCode, body: response.json() };
 }
 
 /** Everything a rejected request could have touched. */
 async function snapshot() {
-  const db = stack.db.prisma;
+  const db = world.stack.db.prisma;
   const [meetings, agenda, audit, documents, verbali, attendance] = await Promise.all([
     db.meeting.findMany({ orderBy: { id: 'asc' } }),
     db.agendaItem.count(),
@@ -67,7 +41,7 @@ async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolea
   }
 }
 
-const stateOf = (id: string) => queryMeeting(stack.gc, id).catch(() => null as MeetingState | null);
+const stateOf = (id: string) => queryMeeting(world.stack.gc, id).catch(() => null as MeetingState | null);
 
 function multipart(filename: string, contentType: string, bytes: Buffer) {
   const boundary = '----verbale-test-boundary';
@@ -84,7 +58,7 @@ function multipart(filename: string, contentType: string, bytes: Buffer) {
 
 async function upload(id: string, filename: string, contentType: string, bytes: Buffer) {
   const { payload, headers } = multipart(filename, contentType, bytes);
-  const response = await app.inject({
+  const response = await world.app.inject({
     method: 'POST',
     url: `/api/v1/meetings/${id}/minutes`,
     payload,
@@ -112,7 +86,7 @@ let meetingId: string;
 describe('POST /api/v1/meetings', () => {
   it('stores the meeting with its agenda, audits who created it and starts its workflow', async () => {
     const { status, body } = await post('/api/v1/meetings', {
-      bodyId: district.bodies.cr,
+      bodyId: world.district.bodies.cr,
       ...MARCH,
       place: 'Sala Giunta, Comune di Crema',
       agenda: [{ title: 'Piano Operativo 2028: linee di indirizzo' }, { title: 'Varie ed eventuali' }],
@@ -130,7 +104,7 @@ describe('POST /api/v1/meetings', () => {
         { position: 2, title: 'Varie ed eventuali', isAddendum: false },
       ],
     });
-    const audit = await stack.db.prisma.auditEvent.findMany({ where: { entityId: meetingId } });
+    const audit = await world.stack.db.prisma.auditEvent.findMany({ where: { entityId: meetingId } });
     expect(audit.map((a) => [a.actor, a.action])).toEqual([['Maria Rossi', 'meeting.created']]);
     const state = await eventually(
       () => stateOf(meetingId),
@@ -139,14 +113,14 @@ describe('POST /api/v1/meetings', () => {
     expect(state?.phase).toBe('awaiting-convocation');
     expect(state?.plan?.startsAt).toBe(MARCH.startsAt);
 
-    const read = await app.inject({ method: 'GET', url: `/api/v1/meetings/${meetingId}` });
+    const read = await world.app.inject({ method: 'GET', url: `/api/v1/meetings/${meetingId}` });
     expect(read.statusCode).toBe(200);
     expect(read.json().processo.phase).toBe('awaiting-convocation');
   });
 
   it('rejects a second meeting of the body on the same day and bad input, changing nothing', async () => {
     const before = await snapshot();
-    const valid = { bodyId: district.bodies.cr, ...MARCH, place: 'Crema' };
+    const valid = { bodyId: world.district.bodies.cr, ...MARCH, place: 'Crema' };
     const cases: [object, number, string][] = [
       [
         { ...valid, startsAt: '2027-03-09T09:00:00+01:00', endsAt: '2027-03-09T10:00:00+01:00' },
@@ -157,7 +131,7 @@ describe('POST /api/v1/meetings', () => {
       [{ ...valid, startsAt: '2027-04-13T18:00:00', endsAt: '2027-04-13T20:00:00+02:00' }, 400, 'startsAt'],
       [
         {
-          bodyId: district.bodies.cr,
+          bodyId: world.district.bodies.cr,
           startsAt: '2027-04-13T18:00:00+02:00',
           endsAt: '2027-04-13T20:00:00+02:00',
         },
@@ -193,7 +167,7 @@ describe('POST /api/v1/meetings', () => {
 
 describe('changes forwarded to the workflow', () => {
   it('an agenda addendum and a reschedule are audited and applied by the workflow', async () => {
-    const db = stack.db.prisma;
+    const db = world.stack.db.prisma;
     expect(
       (await post(`/api/v1/meetings/${meetingId}/agenda`, { items: [{ title: 'Report annuale 2026' }] }))
         .status,
@@ -232,7 +206,7 @@ describe('changes forwarded to the workflow', () => {
       ['reschedule', { startsAt: '2020-03-10T17:00:00+01:00', endsAt: '2020-03-10T19:00:00+01:00' }, 400],
       ['cancel', { reason: '' }, 400],
       ['agenda', { items: [] }, 400],
-      ['attendance', { entries: [{ personId: district.people.coordcr, status: 'present' }] }, 409], // not started
+      ['attendance', { entries: [{ personId: world.district.people.coordcr, status: 'present' }] }, 409], // not started
     ];
     for (const [action, payload, status] of bad) {
       const response = await post(`/api/v1/meetings/${meetingId}/${action}`, payload);
@@ -246,16 +220,16 @@ describe('changes forwarded to the workflow', () => {
   });
 
   it('without Temporal: a new meeting is kept for the reconciler (202), a change is refused (503)', async () => {
-    const db = stack.db.prisma;
+    const db = world.stack.db.prisma;
     const created = await post(
       '/api/v1/meetings',
       {
-        bodyId: district.bodies.cr,
+        bodyId: world.district.bodies.cr,
         startsAt: '2027-05-11T18:00:00+02:00',
         endsAt: '2027-05-11T20:00:00+02:00',
         onlineUrl: 'https://meet.example.org/cr',
       },
-      alone,
+      world.alone,
     );
     expect(created.status).toBe(202);
     expect(created.body.processo.stato).toBe('in_attesa');
@@ -266,7 +240,7 @@ describe('changes forwarded to the workflow', () => {
     const refused = await post(
       `/api/v1/meetings/${created.body.meeting.id}/cancel`,
       { reason: 'Sindaci assenti' },
-      alone,
+      world.alone,
     );
     expect(refused.status).toBe(503);
     expect(refused.body.message).toMatch(/nessuna modifica/);
@@ -274,7 +248,7 @@ describe('changes forwarded to the workflow', () => {
   });
 
   it('a cancellation reaches a workflow Temporal has lost: signal-with-start restarts it', async () => {
-    const db = stack.db.prisma;
+    const db = world.stack.db.prisma;
     const [lost] = await db.meeting.findMany({ where: { startsAt: new Date('2027-05-11T16:00:00Z') } });
     const response = await post(`/api/v1/meetings/${lost!.id}/cancel`, { reason: 'Sindaci assenti' });
     expect(response.status).toBe(202);
@@ -290,7 +264,7 @@ describe('changes forwarded to the workflow', () => {
 
 describe('after the session: attendance and the verbale', () => {
   beforeAll(async () => {
-    await stack.skipPast('2027-03-10T19:00:00+01:00');
+    await world.stack.skipPast('2027-03-10T19:00:00+01:00');
     await eventually(
       () => stateOf(meetingId),
       (s) => s?.phase === 'awaiting-minutes',
@@ -300,21 +274,25 @@ describe('after the session: attendance and the verbale', () => {
   it('records attendance through the workflow, which computes the quorum', async () => {
     const before = await snapshot();
     const stranger = await post(`/api/v1/meetings/${meetingId}/attendance`, {
-      entries: [{ personId: district.people.respudp, status: 'present' }],
+      entries: [{ personId: world.district.people.respudp, status: 'present' }],
     });
     expect(stranger.status).toBe(400);
     expect(stranger.body.fields).toEqual([{ field: 'entries.0.personId', message: expect.any(String) }]);
     const noDelegate = await post(`/api/v1/meetings/${meetingId}/attendance`, {
-      entries: [{ personId: district.people.assessore2, status: 'delegate' }],
+      entries: [{ personId: world.district.people.assessore2, status: 'delegate' }],
     });
     expect(noDelegate.status).toBe(400);
     expect(await snapshot()).toEqual(before);
 
     const { status } = await post(`/api/v1/meetings/${meetingId}/attendance`, {
       entries: [
-        { personId: district.people.coordcr, status: 'present' },
-        { personId: district.people.sindaco1, status: 'absent' },
-        { personId: district.people.assessore2, status: 'delegate', delegateName: 'Assessore Delegato 2' },
+        { personId: world.district.people.coordcr, status: 'present' },
+        { personId: world.district.people.sindaco1, status: 'absent' },
+        {
+          personId: world.district.people.assessore2,
+          status: 'delegate',
+          delegateName: 'Assessore Delegato 2',
+        },
       ],
     });
     expect(status).toBe(202);
@@ -323,7 +301,7 @@ describe('after the session: attendance and the verbale', () => {
       (s) => s?.quorum !== null && s?.quorum !== undefined,
     );
     expect(state?.quorum).toEqual({ present: 2, seats: 3, reached: true });
-    expect(await stack.db.prisma.attendance.count({ where: { meetingId } })).toBe(3);
+    expect(await world.stack.db.prisma.attendance.count({ where: { meetingId } })).toBe(3);
   });
 
   it('refuses a verbale that is not PDF, ODT or DOCX, or larger than 10 MB, changing nothing', async () => {
@@ -340,13 +318,16 @@ describe('after the session: attendance and the verbale', () => {
     expect(empty.status).toBe(400);
     const approveFirst = await post(`/api/v1/meetings/${meetingId}/minutes/approve`);
     expect(approveFirst.status).toBe(409);
-    const noFile = await app.inject({ method: 'GET', url: `/api/v1/meetings/${meetingId}/minutes/file` });
+    const noFile = await world.app.inject({
+      method: 'GET',
+      url: `/api/v1/meetings/${meetingId}/minutes/file`,
+    });
     expect(noFile.statusCode).toBe(404);
     expect(await snapshot()).toEqual(before);
   });
 
   it('stores the verbale in Postgres, approves it, and the workflow circulates it', async () => {
-    const db = stack.db.prisma;
+    const db = world.stack.db.prisma;
     // Exactly 10 MB is allowed (one byte more is refused above); the client's content type is ignored.
     const limit = Buffer.concat([PDF, Buffer.alloc(10 * 1024 * 1024 - PDF.length)]);
     const uploaded = await upload(meetingId, 'Verbale CR 10 marzo.pdf', 'application/octet-stream', limit);
@@ -363,7 +344,7 @@ describe('after the session: attendance and the verbale', () => {
       ),
     ).toMatchObject({ phase: 'awaiting-minutes-approval' });
 
-    const file = await app.inject({ method: 'GET', url: `/api/v1/meetings/${meetingId}/minutes/file` });
+    const file = await world.app.inject({ method: 'GET', url: `/api/v1/meetings/${meetingId}/minutes/file` });
     expect(file.statusCode).toBe(200);
     expect(file.headers['content-type']).toBe('application/pdf');
     expect(file.headers['content-disposition']).toContain('attachment;');
@@ -382,7 +363,7 @@ describe('after the session: attendance and the verbale', () => {
     ).toBeGreaterThan(0);
     expect((await post(`/api/v1/meetings/${meetingId}/minutes/approve`)).status).toBe(409);
 
-    const view = (await app.inject({ method: 'GET', url: `/api/v1/meetings/${meetingId}` })).json();
+    const view = (await world.app.inject({ method: 'GET', url: `/api/v1/meetings/${meetingId}` })).json();
     expect(view.meeting.verbale).toMatchObject({
       status: 'approved',
       document: { sha256: uploaded.body.document.sha256 },
