@@ -115,15 +115,19 @@ describe('answer links', () => {
       });
 
     const present = await form('scelta=presente');
-    expect(present.statusCode).toBe(200);
-    expect(present.body).toContain('risposta registrata');
+    // Post/Redirect/Get: the confirmation has its own address, so a reload does not answer again.
+    expect(present.statusCode).toBe(303);
+    expect(present.headers.location).toBe(`${url}?registrata`);
+    const confirmation = await app.inject(present.headers.location as string);
+    expect(confirmation.statusCode).toBe(200);
+    expect(confirmation.body).toContain('Grazie, risposta registrata:</strong> Sarò presente');
     let row = await db.prisma.invitation.findFirstOrThrow({ where: { meetingId } });
     expect(row.answer).toBe('present');
 
     const delegate = await form(
       'scelta=delegato&nome_delegato=Maria+Rossi&email_delegato=maria.rossi%40sergnano.example.org',
     );
-    expect(delegate.statusCode).toBe(200);
+    expect(delegate.statusCode).toBe(303);
     row = await db.prisma.invitation.findFirstOrThrow({ where: { meetingId } });
     expect(row).toMatchObject({
       answer: 'delegate',

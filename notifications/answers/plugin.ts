@@ -50,11 +50,14 @@ function form(
     .join('');
   const error = (field: string) =>
     errors[field] ? `<span class="error" id="${field}-errore">${escapeHtml(errors[field])}</span>` : '';
+  // A field in error says so to screen readers and points at its message.
+  const invalid = (field: string) =>
+    errors[field] ? ` aria-invalid="true" aria-describedby="${field}-errore"` : '';
   return `<form method="post" action="/risposta/${escapeHtml(token)}">
-<fieldset><legend>La sua risposta</legend>${radios}${error('scelta')}</fieldset>
+<fieldset${invalid('scelta')}><legend>La sua risposta</legend>${radios}${error('scelta')}</fieldset>
 <fieldset><legend>Se invia un delegato <small>/ if you send a delegate</small></legend>
-<label>Nome e cognome del delegato<br><input type="text" name="nome_delegato" value="${escapeHtml(values.name)}" autocomplete="name"></label>${error('nome_delegato')}
-<label>E-mail del delegato<br><input type="email" name="email_delegato" value="${escapeHtml(values.email)}" autocomplete="email"></label>${error('email_delegato')}
+<label>Nome e cognome del delegato<br><input type="text" name="nome_delegato" value="${escapeHtml(values.name)}" autocomplete="name"${invalid('nome_delegato')}></label>${error('nome_delegato')}
+<label>E-mail del delegato<br><input type="email" name="email_delegato" value="${escapeHtml(values.email)}" autocomplete="email"${invalid('email_delegato')}></label>${error('email_delegato')}
 </fieldset>
 <p><button type="submit">Invia la risposta <small>/ Send</small></button></p></form>`;
 }
@@ -67,6 +70,21 @@ function currentAnswer(invitation: Open): string {
       ? `: ${escapeHtml(invitation.delegateName)} (${escapeHtml(invitation.delegateEmail)})`
       : '';
   return `<p class="banner">Risposta registrata / recorded answer: <strong>${LABELS[choice]}</strong>${delegate}. Può cambiarla qui sotto.</p>`;
+}
+
+/** The confirmation after an answer (what is stored now, and how to change it). */
+function recorded(invitation: Open, token: string): string {
+  const answer = invitation.answer as AnswerChoice;
+  const delegate =
+    answer === 'delegate'
+      ? ` – ${escapeHtml(invitation.delegateName)} (${escapeHtml(invitation.delegateEmail)})`
+      : '';
+  return page(
+    'Risposta registrata',
+    `${meetingFacts(invitation, false)}<p class="banner" role="status"><strong>Grazie, risposta registrata:</strong> ${LABELS[answer]}${delegate}.</p>
+<p>Se cambia idea può rispondere di nuovo dallo stesso collegamento. <small>Thank you, your answer is recorded; you can change it from the same link.</small></p>
+<p><a href="/risposta/${escapeHtml(token)}">Modifica la risposta / change the answer</a></p>`,
+  );
 }
 
 const NOT_FOUND = page(
@@ -100,11 +118,13 @@ export const answerPagesPlugin: FastifyPluginAsync<AnswerPagesOptions> = async (
     return found.invitation;
   }
 
-  app.get<{ Params: { token: string }; Querystring: { scelta?: string } }>(
+  app.get<{ Params: { token: string }; Querystring: { scelta?: string; registrata?: string } }>(
     '/risposta/:token',
     async (request, reply) => {
       const invitation = await open(request.params.token, reply);
       if (!invitation) return reply;
+      if (request.query.registrata !== undefined && invitation.answer)
+        return recorded(invitation, request.params.token);
       const word = request.query.scelta as keyof typeof WORD_TO_CHOICE | undefined;
       const chosen = (word && WORD_TO_CHOICE[word]) || (invitation.answer as AnswerChoice | null);
       return page(
@@ -144,12 +164,8 @@ export const answerPagesPlugin: FastifyPluginAsync<AnswerPagesOptions> = async (
             );
           });
       }
-      return page(
-        'Risposta registrata',
-        `${meetingFacts(invitation, false)}<p class="banner" role="status"><strong>Grazie, risposta registrata:</strong> ${LABELS[answer]}${answer === 'delegate' ? ` – ${escapeHtml(saved.delegateName)} (${escapeHtml(saved.delegateEmail)})` : ''}.</p>
-<p>Se cambia idea può rispondere di nuovo dallo stesso collegamento. <small>Thank you, your answer is recorded; you can change it from the same link.</small></p>
-<p><a href="/risposta/${escapeHtml(request.params.token)}">Modifica la risposta / change the answer</a></p>`,
-      );
+      // Post/Redirect/Get: the confirmation is a page of its own, so reloading it sends nothing again.
+      return reply.code(303).header('location', `/risposta/${request.params.token}?registrata`).send();
     },
   );
 };

@@ -96,9 +96,10 @@ describe('answer page in a browser without JavaScript', () => {
     await page.getByRole('radio', { name: /Invierò un delegato/ }).check();
     await page.getByLabel('Nome e cognome del delegato').fill('Maria Rossi');
     await page.getByLabel('E-mail del delegato').fill('maria.rossi@sergnano.example.org');
-    expect(await submit()).toBe(200);
+    expect(await submit()).toBe(303);
 
     await expect(page.title()).resolves.toBe('Risposta registrata');
+    expect(page.url()).toMatch(/\?registrata$/);
     const status = await page.getByRole('status').innerText();
     expect(status).toContain('Grazie, risposta registrata:');
     expect(status).toContain('Invierò un delegato');
@@ -112,6 +113,9 @@ describe('answer page in a browser without JavaScript', () => {
       delegateEmail: 'maria.rossi@sergnano.example.org',
     });
     expect(row.answeredAt).toBeInstanceOf(Date);
+    // Reloading the confirmation shows it again and records nothing more.
+    await page.reload();
+    await expect(page.title()).resolves.toBe('Risposta registrata');
     const audit = await auditOf(row.id);
     expect(audit.map((a) => a.action)).toEqual(['invitation.answered']);
     expect(audit[0]!.data).toMatchObject({
@@ -132,7 +136,7 @@ describe('answer page in a browser without JavaScript', () => {
     expect(await page.getByLabel('Nome e cognome del delegato').inputValue()).toBe('Maria Rossi');
 
     await page.getByRole('radio', { name: /Sarò presente/ }).check();
-    expect(await submit()).toBe(200);
+    expect(await submit()).toBe(303);
     expect(await page.getByRole('status').innerText()).toContain('Sarò presente');
 
     const row = await invitation();
@@ -165,6 +169,11 @@ describe('answer page in a browser without JavaScript', () => {
       'Indicare un indirizzo e-mail valido per il delegato',
     );
     expect(await page.locator('#nome_delegato-errore').count()).toBe(0);
+    // A screen reader hears the field is wrong, and why.
+    const email = page.getByLabel('E-mail del delegato');
+    expect(await email.getAttribute('aria-invalid')).toBe('true');
+    expect(await email.getAttribute('aria-describedby')).toBe('email_delegato-errore');
+    expect(await page.getByLabel('Nome e cognome del delegato').getAttribute('aria-invalid')).toBeNull();
     // What the mayor typed is still there to be corrected.
     expect(await page.getByRole('radio', { name: /Invierò un delegato/ }).isChecked()).toBe(true);
     expect(await page.getByLabel('Nome e cognome del delegato').inputValue()).toBe('Luca Bianchi');
