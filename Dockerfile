@@ -9,4 +9,6 @@ ENV NODE_ENV=production
 COPY . .
 USER node
 EXPOSE 3000
+# npm passes SIGTERM (docker stop) on to the service, which the scripts `exec`: the worker finishes its
+# activities before the process exits.
 CMD ["npm", "run", "api"]

@@ -1,5 +1,5 @@
 /**
- * `npm start` as a newcomer runs it: the real entry point in its own process, with nothing configured but
+ * `npm start` as a newcomer runs it, in its own process, with nothing configured but
  * a private DATA_DIR and free ports. Embedded Postgres, the seed, the offline Temporal server, worker,
  * reconciler and HTTP server come up; a meeting added through the API survives a restart, and its workflow
  * (lost with the offline server's memory) is started again by the reconciler; SIGTERM stops the worker
@@ -18,7 +18,6 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { freePort } from '../../prisma/free-port';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const TSX = join(ROOT, 'node_modules/.bin/tsx');
 
 let dataDir: string;
 let env: NodeJS.ProcessEnv;
@@ -55,9 +54,12 @@ interface Service {
   stop(): Promise<number | null>;
 }
 
-/** `npm start` is `tsx app/main.ts`; ready once it prints its URL. */
+/**
+ * `npm start` itself, so the script's signal path is tested too (npm forwards SIGTERM to the service, which
+ * the script `exec`s so no shell stands in between); ready once it prints its URL.
+ */
 function start(): Promise<Service> {
-  const child = spawn(TSX, [join(ROOT, 'app/main.ts')], {
+  const child = spawn('npm', ['start'], {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
