@@ -13,6 +13,7 @@ import { bodiesRoutes } from './bodies/routes';
 import { calendarRoutes } from './calendar/routes';
 import { deliverablesRoutes } from './deliverables/routes';
 import { meetingsRoutes } from './meetings/routes';
+import { messagesRoutes } from './messages/routes';
 import { pagesRoutes } from './pages/routes';
 import type { GovernanceOptions } from './temporal';
 
@@ -66,6 +67,7 @@ export async function buildServer({
   // Rule, meeting and deliverable changes are forwarded to Temporal; with governance null they answer 503/202.
   await app.register(meetingsRoutes, { prefix: '/api/v1', governance, now });
   await app.register(deliverablesRoutes, { prefix: '/api/v1', governance, now });
+  await app.register(messagesRoutes, { prefix: '/api/v1' });
   await app.register(pagesRoutes);
   for (const plugin of plugins) await app.register(plugin);
   return app;

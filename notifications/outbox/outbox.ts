@@ -38,6 +38,7 @@ import type { Mailer } from '../transport';
 import { classifySendError, describeSendError } from '../transport';
 import type { ClaimedRow, OutboxDb } from './db';
 import { claimDue, createSentRecorder, insertRows, type NewRow } from './sql';
+import { listFailed, type FailedFilter } from './failed';
 import { domainOf, messageIdFor } from './message-id';
 import {
   MAX_ATTACHMENTS_BYTES,
@@ -393,33 +394,7 @@ export function createOutbox(options: OutboxOptions) {
     return { pending: pending._count, nextAttemptAt: pending._min.nextAttemptAt?.toISOString() ?? null };
   }
 
-  /**
-   * Messages that will not go out unless someone acts (wrong address, refused by the server, too many
-   * temporary failures): the coordinator's list. `keyPrefix` narrows it, e.g. "convocation:<meeting>:".
-   */
-  function listFailed(filter: { keyPrefix?: string } = {}) {
-    return db.outboxMessage.findMany({
-      where: {
-        status: 'failed',
-        ...(filter.keyPrefix ? { idempotencyKey: { startsWith: filter.keyPrefix } } : {}),
-      },
-      orderBy: { updatedAt: 'desc' },
-      select: {
-        id: true,
-        idempotencyKey: true,
-        kind: true,
-        recipientEmail: true,
-        recipientName: true,
-        personId: true,
-        subject: true,
-        lastError: true,
-        attempts: true,
-        updatedAt: true,
-      },
-    });
-  }
-
-  return { enqueue, deliver, send, listFailed };
+  return { enqueue, deliver, send, listFailed: (filter: FailedFilter = {}) => listFailed(db, filter) };
 }
 
 export type Outbox = ReturnType<typeof createOutbox>;
