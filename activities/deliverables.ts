@@ -182,6 +182,8 @@ export function createDeliverableActivities(deps: ActivityDeps): DeliverableActi
           break;
         case 'extended': {
           if (!Instant.safeParse(event.dueAt).success || !event.reason?.trim()) {
+            const reason =
+              'Proroga non valida: serve una nuova scadenza ISO 8601 con fuso orario e un motivo';
             // Audited, not added to the history: the history's extensions are the ones in force.
             await db.auditEvent.create({
               data: {
@@ -189,13 +191,11 @@ export function createDeliverableActivities(deps: ActivityDeps): DeliverableActi
                 action: 'deliverable.extension_rejected',
                 entity: 'deliverable',
                 entityId: id,
-                data: { ...event },
+                data: { reason, change: { ...event } },
                 at: activityNow(),
               },
             });
-            throw rejection(
-              'Proroga non valida: serve una nuova scadenza ISO 8601 con fuso orario e un motivo',
-            );
+            throw rejection(reason);
           }
           const dueDate = dateOf(event.dueAt);
           if (dueDate > civilOf(d.dueDate)) {

@@ -322,11 +322,9 @@ export function createMeetingActivities(deps: ActivityDeps): MeetingActivities {
 
     async addAgendaItems(meetingId, addendumNo, addendum, notify) {
       if (addendum.items.length === 0 || addendum.items.some((i) => !i.title?.trim())) {
-        await audit('meeting.change_rejected', meetingId, {
-          reason: 'punti senza titolo',
-          addendum: { ...addendum },
-        });
-        throw rejection('Integrazione non valida: ogni punto deve avere un titolo');
+        const reason = 'Integrazione non valida: ogni punto deve avere un titolo';
+        await audit('meeting.change_rejected', meetingId, { reason, change: { ...addendum } });
+        throw rejection(reason);
       }
       await db.$transaction(async (tx) => {
         const last = await tx.agendaItem.findFirst({ where: { meetingId }, orderBy: { position: 'desc' } });

@@ -11,6 +11,7 @@ import { registerErrorHandling } from './errors';
 import { healthRoutes } from './health/routes';
 import { bodiesRoutes } from './bodies/routes';
 import { calendarRoutes } from './calendar/routes';
+import { changesRoutes } from './changes/routes';
 import { deliverablesRoutes } from './deliverables/routes';
 import { meetingsRoutes } from './meetings/routes';
 import { messagesRoutes } from './messages/routes';
@@ -68,6 +69,7 @@ export async function buildServer({
   await app.register(meetingsRoutes, { prefix: '/api/v1', governance, now });
   await app.register(deliverablesRoutes, { prefix: '/api/v1', governance, now });
   await app.register(messagesRoutes, { prefix: '/api/v1' });
+  await app.register(changesRoutes, { prefix: '/api/v1' });
   await app.register(pagesRoutes);
   for (const plugin of plugins) await app.register(plugin);
   return app;
