@@ -22,13 +22,17 @@ const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\
 
 export const CivilDate = z
   .string()
-  .regex(ISO_DATE, 'attesa una data AAAA-MM-GG')
+  // A malformed string gets one message, not also "does not exist".
+  .regex(ISO_DATE, { message: 'attesa una data AAAA-MM-GG', abort: true })
   .refine((s) => DateTime.fromISO(s, { zone: ZONE }).isValid, 'data inesistente');
 export type CivilDate = z.infer<typeof CivilDate>;
 
 export const Instant = z
   .string()
-  .regex(ISO_INSTANT, 'atteso un istante ISO 8601 con fuso orario, es. 2027-03-09T18:00:00+01:00')
+  .regex(ISO_INSTANT, {
+    message: 'atteso un istante ISO 8601 con fuso orario, es. 2027-03-09T18:00:00+01:00',
+    abort: true,
+  })
   .refine((s) => DateTime.fromISO(s, { setZone: true }).isValid, 'istante inesistente');
 export type Instant = z.infer<typeof Instant>;
 
