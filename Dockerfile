@@ -3,8 +3,9 @@ FROM node:20-bookworm-slim
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY prisma ./prisma
-# Dev dependencies included: the Prisma CLI generates the client at install, and tsx runs the TypeScript.
-RUN npm ci --include=dev
+# Runtime dependencies only: the Prisma CLI (which generates the client at install) and tsx (which runs the
+# TypeScript) are among them.
+RUN npm ci --omit=dev
 ENV NODE_ENV=production
 COPY . .
 USER node
