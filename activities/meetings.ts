@@ -370,6 +370,38 @@ export function createMeetingActivities(deps: ActivityDeps): MeetingActivities {
       );
     },
 
+    async extendMinutesDeadline(meetingId, extension) {
+      const { minutesDueAt } = await load(meetingId);
+      const newDay = Instant.safeParse(extension.dueAt).success ? dateOf(extension.dueAt) : null;
+      // A retry after the change committed finds it done: not a refusal.
+      if (newDay && newDay === dateOf(minutesDueAt)) return;
+      const problem = !newDay
+        ? 'Proroga del verbale non valida: serve una nuova scadenza ISO 8601 con fuso orario'
+        : !extension.reason?.trim()
+          ? 'Proroga del verbale non valida: serve un motivo'
+          : newDay < dateOf(minutesDueAt)
+            ? `Proroga del verbale non valida: la nuova scadenza deve seguire quella attuale (${dateOf(minutesDueAt)})`
+            : null;
+      if (problem) {
+        await audit('meeting.change_rejected', meetingId, { reason: problem, change: { ...extension } });
+        throw rejection(problem);
+      }
+      const dueDate = new Date(`${newDay}T00:00:00Z`);
+      await db.$transaction([
+        db.verbale.upsert({ where: { meetingId }, create: { meetingId, dueDate }, update: { dueDate } }),
+        db.auditEvent.create({
+          data: {
+            actor: extension.by ?? `workflow:meeting/${meetingId}`,
+            action: 'meeting.minutes_deadline_extended',
+            entity: 'meeting',
+            entityId: meetingId,
+            data: { dueDate: newDay, previousDueDate: dateOf(minutesDueAt), reason: extension.reason },
+            at: activityNow(),
+          },
+        }),
+      ]);
+    },
+
     async rejectChange(meetingId, change, reason) {
       await audit('meeting.change_rejected', meetingId, { reason, change: change as Prisma.InputJsonValue });
     },

@@ -24,6 +24,7 @@ import {
   type AttendanceRecord,
   type CancelRequest,
   type DeliverableStage,
+  type MinutesExtension,
   type RescheduleRequest,
 } from './contracts';
 import { deliverableWorkflow, type DeliverableState } from './deliverable';
@@ -128,6 +129,7 @@ export interface MeetingSignals {
   attendance: [AttendanceRecord];
   minutesSubmitted: [];
   minutesApproved: [];
+  minutesDeadlineExtended: [MinutesExtension];
 }
 
 /** Thrown when the target workflow does not run: the caller answers 409 and the reconciler will heal it. */

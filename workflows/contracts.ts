@@ -118,6 +118,14 @@ export interface ComplianceFinding {
   message: string;
 }
 
+/** A later due date for a meeting's verbale, granted by the coordinator with a reason. */
+export interface MinutesExtension {
+  /** The end of the new due day (ISO instant with offset). */
+  dueAt: string;
+  reason: string;
+  by?: string;
+}
+
 // ---------------------------------------------------------------- activity interfaces
 
 /** Side effects of a meeting's life. Every sending activity is idempotent on its outbox keys. */
@@ -149,7 +157,12 @@ export interface MeetingActivities {
   rejectChange(meetingId: string, change: unknown, reason: string): Promise<void>;
   recordAttendance(meetingId: string, record: AttendanceRecord): Promise<QuorumResult>;
   markMeetingHeld(meetingId: string): Promise<void>;
-  /** Ladder of the minutes deadline (domain escalation rules). */
+  /**
+   * Moves the verbale's due date later (audited); refuses, audited, a date that is not an instant after
+   * the current one or a missing reason.
+   */
+  extendMinutesDeadline(meetingId: string, extension: MinutesExtension): Promise<void>;
+  /** Ladder of the minutes deadline (domain escalation rules), from the verbale's current due date. */
   minutesLadder(meetingId: string): Promise<LadderStep[]>;
   /** Key `minutes-request:<meeting>`. */
   requestMinutes(meetingId: string): Promise<SentSummary>;

@@ -13,6 +13,7 @@ import type {
   CancelRequest,
   MeetingActivities,
   MeetingPlan,
+  MinutesExtension,
   QuorumResult,
   RescheduleRequest,
 } from './contracts';
@@ -27,6 +28,7 @@ export const answerSignal = defineSignal<[AnswerNotice]>('answer');
 export const attendanceSignal = defineSignal<[AttendanceRecord]>('attendance');
 export const minutesSubmittedSignal = defineSignal<[]>('minutesSubmitted');
 export const minutesApprovedSignal = defineSignal<[]>('minutesApproved');
+export const minutesDeadlineExtendedSignal = defineSignal<[MinutesExtension]>('minutesDeadlineExtended');
 
 export type MeetingPhase =
   | 'starting'
@@ -77,6 +79,7 @@ export async function meetingWorkflow(input: { meetingId: string }): Promise<Mee
   };
   const changes: Change[] = [];
   const attendance: AttendanceRecord[] = [];
+  const extensions: MinutesExtension[] = [];
   let released = false;
   let addenda = 0;
   let minutesSubmitted = false;
@@ -94,6 +97,7 @@ export async function meetingWorkflow(input: { meetingId: string }): Promise<Mee
     minutesSubmitted = true;
     minutesApproved = true;
   });
+  setHandler(minutesDeadlineExtendedSignal, (extension) => void extensions.push(extension));
 
   const initial = await act.planMeeting(meetingId);
   /** The current plan; every change replaces it (and the copy the query shows). */
@@ -147,6 +151,21 @@ export async function meetingWorkflow(input: { meetingId: string }): Promise<Mee
     for (let record = attendance.shift(); record; record = attendance.shift()) {
       state.quorum = await act.recordAttendance(meetingId, record);
     }
+  }
+
+  /** Applies queued extensions of the minutes deadline; true when the due date moved. */
+  async function applyExtensions(): Promise<boolean> {
+    let moved = false;
+    for (let extension = extensions.shift(); extension; extension = extensions.shift()) {
+      try {
+        await act.extendMinutesDeadline(meetingId, extension);
+        moved = true;
+      } catch (err) {
+        if (!isRejection(err)) throw err;
+        state.rejectedChanges++;
+      }
+    }
+    return moved;
   }
 
   /** Waits until `at`, or until a change arrives (then applies it): tells the caller which happened. */
@@ -203,22 +222,29 @@ export async function meetingWorkflow(input: { meetingId: string }): Promise<Mee
   }
   changes.length = 0; // reschedule, cancel and addenda make no sense once the meeting took place
 
-  // 4. Minutes: request, escalate while late, circulate once approved.
+  // 4. Minutes: request, remind and escalate while late, circulate once approved. An extension of the
+  //    deadline moves the due date and starts the ladder over from it (as for deliverables); steps of the
+  //    new ladder already past are not sent late.
   if (plan.minutesRequired && initial.minutesStatus !== 'circulated') {
     if (!minutesSubmitted) await act.requestMinutes(meetingId);
-    for (const step of await act.minutesLadder(meetingId)) {
-      while (!minutesSubmitted && msUntil(step.at) > 0) {
-        await waitUntil(step.at, () => minutesSubmitted || attendance.length > 0);
-        await applyAttendance();
-      }
-      if (minutesSubmitted) break;
-      await act.escalateMinutes(meetingId, step);
-      state.minutesEscalationLevel = step.level;
-    }
+    const minutesNews = () => minutesSubmitted || attendance.length > 0 || extensions.length > 0;
+    let ladder = await act.minutesLadder(meetingId);
     while (!minutesSubmitted) {
-      await condition(() => minutesSubmitted || attendance.length > 0);
+      const [step] = ladder;
+      if (step && !(await waitUntil(step.at, minutesNews))) {
+        await act.escalateMinutes(meetingId, step);
+        state.minutesEscalationLevel = step.level;
+        ladder = ladder.slice(1);
+        continue;
+      }
+      if (!step) await condition(minutesNews);
       await applyAttendance();
+      if (await applyExtensions()) {
+        ladder = (await act.minutesLadder(meetingId)).filter((s) => msUntil(s.at) > 0);
+        state.minutesEscalationLevel = 0;
+      }
     }
+    extensions.length = 0; // the verbale is in: a later deadline no longer matters
     state.phase = 'awaiting-minutes-approval';
     while (!minutesApproved) {
       await condition(() => minutesApproved || attendance.length > 0);

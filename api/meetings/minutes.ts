@@ -7,12 +7,19 @@ import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { addDays, BodyRules, dateOf, formatInstant } from '../../domain/index';
+import { addDays, BodyRules, dateOf, endOfDay, formatInstant } from '../../domain/index';
 import { DateTime } from 'luxon';
 import { RequestRejected } from '../errors';
-import { actorOf, afterCommit, nowOf, signalMeetingWithStart, type GovernanceOptions } from '../temporal';
+import {
+  actorOf,
+  afterCommit,
+  auditedSignal,
+  nowOf,
+  signalMeetingWithStart,
+  type GovernanceOptions,
+} from '../temporal';
 import { detectMinutesFormat, MIME_TYPE } from './filetype';
-import { MeetingParams } from './schemas';
+import { MeetingParams, MinutesExtension } from './schemas';
 import { meetingOr404, requireStatus } from './view';
 
 export const MAX_MINUTES_BYTES = 10 * 1024 * 1024;
@@ -169,6 +176,61 @@ export const minutesRoutes: FastifyPluginAsync<GovernanceOptions> = async (app, 
     );
     return reply.status(processo.stato === 'notificato' ? 200 : 202).send({ approvato: true, processo });
   });
+
+  /** Kind 2 (api/temporal.ts): the meeting workflow stores the new due date and re-plans its ladder. */
+  api.post(
+    '/meetings/:id/minutes/extend',
+    { schema: { params: MeetingParams, body: MinutesExtension } },
+    async (request, reply) => {
+      const { id } = request.params;
+      const { dueDate, reason } = request.body;
+      const meeting = await meetingOr404(db, id);
+      requireStatus(meeting, ['held'], 'prorogare la scadenza del verbale');
+      const verbale = meeting.verbale;
+      if (!verbale) {
+        throw new RequestRejected(
+          409,
+          'verbale_non_richiesto',
+          'Il verbale di questa seduta non è ancora stato richiesto: nessuna scadenza da prorogare.',
+        );
+      }
+      if (verbale.submittedAt) {
+        throw new RequestRejected(
+          409,
+          'verbale_caricato',
+          'Il verbale è già stato caricato: nessuna scadenza da prorogare.',
+        );
+      }
+      const current = verbale.dueDate.toISOString().slice(0, 10);
+      if (dueDate <= current) {
+        throw new RequestRejected(
+          400,
+          'richiesta_non_valida',
+          `La nuova scadenza deve essere successiva a quella attuale (${current}).`,
+          [{ field: 'dueDate', message: `deve essere dopo il ${current}` }],
+        );
+      }
+      const by = actorOf(request);
+      await auditedSignal(
+        db,
+        request.log,
+        options.governance,
+        {
+          actor: by,
+          action: 'meeting.minutes_extension_requested',
+          entity: 'meeting',
+          entityId: id,
+          data: { dueDate, reason, previousDueDate: current },
+        },
+        (gc) =>
+          signalMeetingWithStart(gc, id, 'minutesDeadlineExtended', { dueAt: endOfDay(dueDate), reason, by }),
+      );
+      return reply.status(202).send({
+        accettata: true,
+        messaggio: `Proroga accettata: il verbale è atteso entro il ${dueDate}; promemoria e solleciti ripartono da quella data.`,
+      });
+    },
+  );
 
   api.get('/meetings/:id/minutes/file', { schema: { params: MeetingParams } }, async (request, reply) => {
     const { id } = request.params;

@@ -1,6 +1,6 @@
 /** Request shapes of the meeting routes; every message reaches a person, so it is Italian. */
 import { z } from 'zod';
-import { Instant } from '../../domain/index';
+import { CivilDate, Instant } from '../../domain/index';
 
 export const MeetingParams = z
   .object({ id: z.uuid({ message: "atteso l'identificativo (UUID) della riunione" }) })
@@ -58,9 +58,12 @@ export const Reschedule = withTimes(
     .strict(),
 );
 
-export const Cancel = z
-  .object({ reason: z.string().trim().min(3, 'indicare il motivo (almeno 3 caratteri)').max(1000) })
-  .strict();
+const Reason = z.string().trim().min(3, 'indicare il motivo (almeno 3 caratteri)').max(1000);
+
+export const Cancel = z.object({ reason: Reason }).strict();
+
+/** A later due day for the verbale; the reminders and the ladder start over from it. */
+export const MinutesExtension = z.object({ dueDate: CivilDate, reason: Reason }).strict();
 
 export const Addendum = z
   .object({

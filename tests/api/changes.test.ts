@@ -10,6 +10,7 @@ import {
   startDeliverableWorkflow,
   startMeetingWorkflow,
 } from '../../workflows/client';
+import { createMeeting } from '../workflows/fixture';
 import { useApiWorld } from './support';
 
 const world = useApiWorld('api-changes');
@@ -29,15 +30,7 @@ async function rejected(query = ''): Promise<{ status: number; changes: Listed[]
 describe('GET /api/v1/changes/rejected', () => {
   it('lists what the workflows refused, with the reason and what was asked', async () => {
     const db = world.stack.db.prisma;
-    const meeting = await db.meeting.create({
-      data: {
-        bodyId: world.district.bodies.cr,
-        plannedDateKey: '2027-03-09',
-        startsAt: new Date('2027-03-09T17:00:00Z'),
-        endsAt: new Date('2027-03-09T19:00:00Z'),
-        place: 'Sala Giunta',
-      },
-    });
+    const meeting = await createMeeting(db, world.district.bodies.cr, '2027-03-09');
     const deliverable = await db.deliverable.create({
       data: {
         ambitoId: world.district.ambitoId,

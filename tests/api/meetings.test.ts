@@ -304,6 +304,36 @@ describe('after the session: attendance and the verbale', () => {
     expect(await world.stack.db.prisma.attendance.count({ where: { meetingId } })).toBe(3);
   });
 
+  it('extends the verbale deadline through the workflow; a date not after the current one is refused', async () => {
+    const db = world.stack.db.prisma;
+    const current = (await db.verbale.findUniqueOrThrow({ where: { meetingId } })).dueDate;
+    const day = (d: Date, plus = 0) => new Date(d.getTime() + plus * 86_400_000).toISOString().slice(0, 10);
+    const url = `/api/v1/meetings/${meetingId}/minutes/extend`;
+    const before = await snapshot();
+    const same = await post(url, { dueDate: day(current), reason: 'ferie del segretario' });
+    expect(same.status).toBe(400);
+    expect(same.body.fields).toEqual([{ field: 'dueDate', message: `deve essere dopo il ${day(current)}` }]);
+    const noReason = await post(url, { dueDate: day(current, 10) });
+    expect(noReason.status).toBe(400);
+    expect(noReason.body.fields).toEqual([{ field: 'reason', message: expect.any(String) }]);
+    expect(await snapshot()).toEqual(before);
+
+    const { status } = await post(url, { dueDate: day(current, 10), reason: 'ferie del segretario' });
+    expect(status).toBe(202);
+    const moved = await eventually(
+      () => db.verbale.findUniqueOrThrow({ where: { meetingId } }),
+      (v) => day(v.dueDate) === day(current, 10),
+    );
+    expect(day(moved.dueDate)).toBe(day(current, 10));
+    const actions = await db.auditEvent.findMany({ where: { entityId: meetingId } });
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ actor: 'Maria Rossi', action: 'meeting.minutes_extension_requested' }),
+        expect.objectContaining({ actor: 'Maria Rossi', action: 'meeting.minutes_deadline_extended' }),
+      ]),
+    );
+  });
+
   it('refuses a verbale that is not PDF, ODT or DOCX, or larger than 10 MB, changing nothing', async () => {
     const before = await snapshot();
     const png = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');

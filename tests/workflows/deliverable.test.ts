@@ -3,29 +3,17 @@
  * draft deadline, then each rung of the escalation ladder on its day to the right people, the item on the
  * next Comitato Ristretto agenda, an extension that re-arms the reminders, and the approval that ends it.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { queryDeliverable, signalDeliverable, startDeliverableWorkflow } from '../../workflows/client';
 import { workflowId } from '../../workflows/contracts';
-import { createDistrict, type District } from './fixture';
-import { startStack, type Stack } from './harness';
+import { useDistrictStack } from './harness';
 
-let stack: Stack;
-let district: District;
-
-beforeAll(async () => {
-  stack = await startStack('deliverable-test');
-  district = await createDistrict(stack.db.prisma);
-  await stack.runWorker();
-});
-
-afterAll(async () => {
-  await stack?.close();
-});
+const world = useDistrictStack('deliverable-test');
 
 /** "<key prefix>:<step>:<person key>" for every message about the deliverable, sorted. */
 async function sent(deliverableId: string): Promise<string[]> {
-  const byId = Object.fromEntries(Object.entries(district.people).map(([k, v]) => [v, k]));
-  const rows = await stack.db.prisma.outboxMessage.findMany({
+  const byId = Object.fromEntries(Object.entries(world.district.people).map(([k, v]) => [v, k]));
+  const rows = await world.stack.db.prisma.outboxMessage.findMany({
     where: { idempotencyKey: { contains: deliverableId } },
   });
   return rows
@@ -37,10 +25,10 @@ async function sent(deliverableId: string): Promise<string[]> {
 }
 
 it('climbs the ladder for a late Report annuale draft, then follows an extension', async () => {
-  const db = stack.db.prisma;
+  const db = world.stack.db.prisma;
   const report = await db.deliverable.create({
     data: {
-      ambitoId: district.ambitoId,
+      ambitoId: world.district.ambitoId,
       kind: 'report_annuale',
       referenceYear: 2026,
       referencePeriod: '2026',
@@ -51,7 +39,7 @@ it('climbs the ladder for a late Report annuale draft, then follows an extension
   // The Comitato Ristretto meeting after the ladder's second rung, where the item must appear.
   const may = await db.meeting.create({
     data: {
-      bodyId: district.bodies.cr,
+      bodyId: world.district.bodies.cr,
       plannedDateKey: '2027-05-11',
       startsAt: new Date('2027-05-11T16:00:00Z'),
       endsAt: new Date('2027-05-11T18:00:00Z'),
@@ -60,19 +48,19 @@ it('climbs the ladder for a late Report annuale draft, then follows an extension
     },
   });
   const id = report.id;
-  await startDeliverableWorkflow(stack.gc, id);
+  await startDeliverableWorkflow(world.stack.gc, id);
 
   // The draft is due when the convocation of the Comitato that reviews it leaves (13 April, for the
   // Assemblea of 15 April): Wednesday 7 April 2027.
-  let plan = (await queryDeliverable(stack.gc, id)).plan;
+  let plan = (await queryDeliverable(world.stack.gc, id)).plan;
   for (let i = 0; !plan && i < 50; i++) {
     await new Promise((resolve) => setTimeout(resolve, 100)); // the first activity is still running
-    plan = (await queryDeliverable(stack.gc, id)).plan;
+    plan = (await queryDeliverable(world.stack.gc, id)).plan;
   }
   expect(plan?.stage).toBe('udp_draft');
   expect(plan?.dueAt).toBe('2027-04-07T23:59:59+02:00');
 
-  await stack.skipPast('2027-04-06T09:00:00+02:00');
+  await world.stack.skipPast('2027-04-06T09:00:00+02:00');
   const D = 'udp_draft:2027-04-07';
   expect(await sent(id)).toEqual(
     [
@@ -84,11 +72,11 @@ it('climbs the ladder for a late Report annuale draft, then follows an extension
   );
 
   // Level 1 the day after (owner and Responsabile UdP are the same person here).
-  await stack.skipPast('2027-04-08T09:00:00+02:00');
+  await world.stack.skipPast('2027-04-08T09:00:00+02:00');
   expect((await sent(id)).filter((k) => k.startsWith('escalation'))).toEqual([`escalation:${D}:1:respudp`]);
 
   // Level 2 a week after: the Comitato Ristretto coordinator, and an item on its next agenda.
-  await stack.skipPast('2027-04-14T09:00:00+02:00');
+  await world.stack.skipPast('2027-04-14T09:00:00+02:00');
   expect((await sent(id)).filter((k) => k.startsWith('escalation:') && k.includes(':2:'))).toEqual([
     `escalation:${D}:2:coordcr`,
   ]);
@@ -99,7 +87,7 @@ it('climbs the ladder for a late Report annuale draft, then follows an extension
   ]);
 
   // Level 3 three weeks after: the Presidente dell'Assemblea and the Sovraintendenza.
-  await stack.skipPast('2027-04-28T09:00:00+02:00');
+  await world.stack.skipPast('2027-04-28T09:00:00+02:00');
   expect((await sent(id)).filter((k) => k.startsWith('escalation:') && k.includes(':3:'))).toEqual([
     `escalation:${D}:3:presidente`,
     `escalation:${D}:3:sov2`,
@@ -107,20 +95,20 @@ it('climbs the ladder for a late Report annuale draft, then follows an extension
   expect((await db.deliverable.findUniqueOrThrow({ where: { id } })).escalationLevel).toBe(3);
 
   // A malformed extension is refused (audited), and the workflow carries on.
-  await signalDeliverable(stack.gc, id, 'extended', { dueAt: 'fine maggio', reason: ' ' });
+  await signalDeliverable(world.stack.gc, id, 'extended', { dueAt: 'fine maggio', reason: ' ' });
   // An extension to 5 May re-arms the reminders for the new date; nothing is repeated for the old one.
-  await signalDeliverable(stack.gc, id, 'extended', {
+  await signalDeliverable(world.stack.gc, id, 'extended', {
     dueAt: '2027-05-05T23:59:59+02:00',
     reason: 'Dati di spesa ATS in ritardo',
     by: 'coordinatore',
   });
-  await stack.skipPast('2027-05-04T09:00:00+02:00');
+  await world.stack.skipPast('2027-05-04T09:00:00+02:00');
   expect((await sent(id)).filter((k) => k.includes('2027-05-05'))).toEqual([
     'deliverable-reminder:udp_draft:2027-05-05:1:respudp',
   ]);
 
-  await signalDeliverable(stack.gc, id, 'approved', { by: 'assemblea' });
-  const final = await stack.gc.client.workflow.getHandle(workflowId.deliverable(id)).result();
+  await signalDeliverable(world.stack.gc, id, 'approved', { by: 'assemblea' });
+  const final = await world.stack.gc.client.workflow.getHandle(workflowId.deliverable(id)).result();
   expect(final.plan?.closed).toBe(true);
   const row = await db.deliverable.findUniqueOrThrow({ where: { id }, include: { events: true } });
   expect(row.status).toBe('approved');
@@ -141,5 +129,5 @@ it('climbs the ladder for a late Report annuale draft, then follows an extension
       'reminded',
     ].sort(),
   );
-  expect(stack.catcher.mailbox.list().every((m) => m.deliveries === 1)).toBe(true);
+  expect(world.stack.catcher.mailbox.list().every((m) => m.deliveries === 1)).toBe(true);
 });

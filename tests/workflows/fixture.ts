@@ -4,7 +4,7 @@
  * Assemblea with its Presidente, a Sovraintendenza of two, and two sub-ambiti whose lead comuni each have
  * a mayor. Small on purpose: every expected message can be listed by hand.
  */
-import { DEFAULT_RULES, type BodyKind } from '../../domain/index';
+import { atRome, DEFAULT_RULES, type BodyKind } from '../../domain/index';
 import type { PrismaClient } from '../../prisma/client';
 
 export interface District {
@@ -69,4 +69,18 @@ export async function createDistrict(db: PrismaClient): Promise<District> {
   await seat(sov, 'membro-1', people.presidente!);
   await seat(sov, 'membro-2', await person('sov2', 'Sindaco Sovraintendente'));
   return { ambitoId: ambito.id, bodies: { cr, udp, ads, sov }, people };
+}
+
+/** A meeting of `bodyId` on `day`, 18:00-20:00 in Crema, with the agenda items given (titles, in order). */
+export function createMeeting(db: PrismaClient, bodyId: string, day: string, agenda: string[] = []) {
+  return db.meeting.create({
+    data: {
+      bodyId,
+      plannedDateKey: day,
+      startsAt: atRome(day, '18:00').toJSDate(),
+      endsAt: atRome(day, '20:00').toJSDate(),
+      place: 'Sala Giunta, Comune di Crema',
+      agendaItems: { create: agenda.map((title, i) => ({ position: i + 1, title })) },
+    },
+  });
 }

@@ -5,6 +5,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { afterAll, beforeAll } from 'vitest';
 import type { Worker } from '@temporalio/worker';
 import { CREMA_LOCAL_FEASTS, HolidayCalendar } from '../../domain/index';
 import { startMailCatcher, type MailCatcher } from '../../notifications/catcher/server';
@@ -13,6 +14,7 @@ import { createActivities } from '../../activities/index';
 import { createGovernanceWorker } from '../../worker/worker';
 import type { GovernanceClient } from '../../workflows/client';
 import { createTestDatabase, type TestDatabase } from '../support/database';
+import { createDistrict, type District } from './fixture';
 
 const TEST_SERVER = fileURLToPath(new URL('../../tools/temporal-server/bin/test-server', import.meta.url));
 
@@ -77,4 +79,24 @@ export async function startStack(taskQueue: string): Promise<Stack> {
       await Promise.allSettled([env.teardown(), catcher.close(), db.cleanup()]);
     },
   };
+}
+
+export interface DistrictStack {
+  stack: Stack;
+  district: District;
+}
+
+/**
+ * For a test file: the stack with its worker running and the fixture district, started before the file's
+ * tests (and before its own beforeAll hooks) and closed after them.
+ */
+export function useDistrictStack(taskQueue: string): DistrictStack {
+  const world = {} as DistrictStack;
+  beforeAll(async () => {
+    world.stack = await startStack(taskQueue);
+    world.district = await createDistrict(world.stack.db.prisma);
+    await world.stack.runWorker();
+  });
+  afterAll(() => world.stack?.close());
+  return world;
 }

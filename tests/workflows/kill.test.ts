@@ -49,7 +49,7 @@ import { startMailCatcher } from '../../notifications/catcher/server';
 import type { PrismaClient } from '../../prisma/client';
 import { signalMeeting, startMeetingWorkflow, type GovernanceClient } from '../../workflows/client';
 import { createTestDatabase } from '../support/database';
-import { createDistrict } from './fixture';
+import { createDistrict, createMeeting } from './fixture';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TEST_SERVER = join(ROOT, 'tools/temporal-server/bin/test-server');
@@ -230,16 +230,7 @@ async function run(plan: Kill[]): Promise<RunResult> {
       });
     }
     const meeting = (bodyId: string, day: string, title: string) =>
-      prisma.meeting.create({
-        data: {
-          bodyId,
-          plannedDateKey: day,
-          startsAt: new Date(`${day}T17:00:00Z`),
-          endsAt: new Date(`${day}T19:00:00Z`),
-          place: 'Sala Giunta',
-          agendaItems: { create: [{ position: 1, title }] },
-        },
-      });
+      createMeeting(prisma, bodyId, day, [title]);
     const cr = await meeting(district.bodies.cr, '2027-03-09', 'Piano Operativo 2028: linee di indirizzo');
     const sa = await meeting(assembly.id, '2027-03-11', 'Servizi domiciliari del sub-ambito');
     // The April Comitato Ristretto runs on time after the kill points: messages enough that every planned

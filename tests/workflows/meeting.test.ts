@@ -4,73 +4,58 @@
  * answer, attendance and quorum, the minutes request, reminders and the first escalation for late minutes,
  * and the circulation of the approved minutes to members and the lead comuni of the sub-ambiti.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { dateOf, formatInstant } from '../../domain/index';
 import { DateTime } from 'luxon';
 import { queryMeeting, signalMeeting, startMeetingWorkflow } from '../../workflows/client';
 import { workflowId } from '../../workflows/contracts';
 import type { MeetingState } from '../../workflows/meeting';
-import { createDistrict, type District } from './fixture';
-import { startStack, type Stack } from './harness';
+import { createMeeting } from './fixture';
+import { useDistrictStack } from './harness';
 
-let stack: Stack;
-let district: District;
-
-beforeAll(async () => {
-  stack = await startStack('meeting-test');
-  district = await createDistrict(stack.db.prisma);
-  await stack.runWorker();
-});
-
-afterAll(async () => {
-  await stack?.close();
-});
+const world = useDistrictStack('meeting-test');
 
 /** Outbox rows as "<purpose>:<person key>", sorted, so the expected set reads like the story. */
 async function sent(meetingId: string): Promise<string[]> {
-  const byId = Object.fromEntries(Object.entries(district.people).map(([k, v]) => [v, k]));
-  const rows = await stack.db.prisma.outboxMessage.findMany({
+  const byId = Object.fromEntries(Object.entries(world.district.people).map(([k, v]) => [v, k]));
+  const rows = await world.stack.db.prisma.outboxMessage.findMany({
     where: { idempotencyKey: { contains: meetingId } },
   });
   return rows.map((r) => `${r.idempotencyKey.split(':')[0]}:${byId[r.personId!]}`).sort();
 }
 
 it('runs a Comitato Ristretto meeting from convocation to circulated minutes', async () => {
-  const db = stack.db.prisma;
+  const db = world.stack.db.prisma;
   // Tuesday 9 March 2027, 18:00-20:00: 5 giorni liberi put the convocation on Wednesday 3 March at 09:00.
-  const meeting = await db.meeting.create({
-    data: {
-      bodyId: district.bodies.cr,
-      plannedDateKey: '2027-03-09',
-      startsAt: new Date('2027-03-09T17:00:00Z'),
-      endsAt: new Date('2027-03-09T19:00:00Z'),
-      place: 'Sala Giunta, Comune di Crema',
-      agendaItems: { create: [{ position: 1, title: 'Piano Operativo 2028: linee di indirizzo' }] },
-    },
-  });
+  const meeting = await createMeeting(db, world.district.bodies.cr, '2027-03-09', [
+    'Piano Operativo 2028: linee di indirizzo',
+  ]);
   const id = meeting.id;
-  expect(await startMeetingWorkflow(stack.gc, id)).toBe(true);
-  expect(await startMeetingWorkflow(stack.gc, id)).toBe(false); // idempotent start
+  expect(await startMeetingWorkflow(world.stack.gc, id)).toBe(true);
+  expect(await startMeetingWorkflow(world.stack.gc, id)).toBe(false); // idempotent start
 
-  await stack.skipPast('2027-03-02T09:00:00+01:00');
+  await world.stack.skipPast('2027-03-02T09:00:00+01:00');
   expect(await sent(id)).toEqual([]); // nothing before the deadline
 
-  await stack.skipPast('2027-03-03T09:00:00+01:00');
+  await world.stack.skipPast('2027-03-03T09:00:00+01:00');
   expect(await sent(id)).toEqual(['convocation:assessore2', 'convocation:coordcr', 'convocation:sindaco1']);
   expect((await db.meeting.findUniqueOrThrow({ where: { id } })).status).toBe('convened');
 
   // Sindaco 1 answers from the link (the answer page stores it); an item is added more than 24 hours ahead.
   await db.invitation.update({
-    where: { meetingId_personId: { meetingId: id, personId: district.people.sindaco1! } },
+    where: { meetingId_personId: { meetingId: id, personId: world.district.people.sindaco1! } },
     data: { answer: 'present', answeredAt: new Date() },
   });
-  await signalMeeting(stack.gc, id, 'answer', { personId: district.people.sindaco1!, answer: 'present' });
-  await signalMeeting(stack.gc, id, 'agendaAddendum', {
+  await signalMeeting(world.stack.gc, id, 'answer', {
+    personId: world.district.people.sindaco1!,
+    answer: 'present',
+  });
+  await signalMeeting(world.stack.gc, id, 'agendaAddendum', {
     items: [{ title: 'Report annuale 2026: calendario' }],
   });
 
   // Two working days before (Friday 5 March): only those who have not answered are reminded.
-  await stack.skipPast('2027-03-05T09:00:00+01:00');
+  await world.stack.skipPast('2027-03-05T09:00:00+01:00');
   expect((await sent(id)).filter((k) => !k.startsWith('convocation'))).toEqual([
     'addendum:assessore2',
     'addendum:coordcr',
@@ -86,24 +71,30 @@ it('runs a Comitato Ristretto meeting from convocation to circulated minutes', a
 
   // Refused changes are audited and ignored: a reschedule ending before it starts, and an addendum on the
   // morning of the session (less than 24 hours ahead). The meeting carries on unchanged.
-  await signalMeeting(stack.gc, id, 'reschedule', {
+  await signalMeeting(world.stack.gc, id, 'reschedule', {
     startsAt: '2027-03-10T18:00:00+01:00',
     endsAt: '2027-03-10T17:00:00+01:00',
   });
-  await stack.skipPast('2027-03-09T09:00:00+01:00');
-  await signalMeeting(stack.gc, id, 'agendaAddendum', { items: [{ title: 'Punto dell’ultimo minuto' }] });
+  await world.stack.skipPast('2027-03-09T09:00:00+01:00');
+  await signalMeeting(world.stack.gc, id, 'agendaAddendum', {
+    items: [{ title: 'Punto dell’ultimo minuto' }],
+  });
 
   // During the session: attendance, the delegate counting for the seat.
-  await stack.skipPast('2027-03-09T18:30:00+01:00');
-  await signalMeeting(stack.gc, id, 'attendance', {
+  await world.stack.skipPast('2027-03-09T18:30:00+01:00');
+  await signalMeeting(world.stack.gc, id, 'attendance', {
     entries: [
-      { personId: district.people.coordcr!, status: 'present' },
-      { personId: district.people.sindaco1!, status: 'present' },
-      { personId: district.people.assessore2!, status: 'delegate', delegateName: 'Assessore Delegato 2' },
+      { personId: world.district.people.coordcr!, status: 'present' },
+      { personId: world.district.people.sindaco1!, status: 'present' },
+      {
+        personId: world.district.people.assessore2!,
+        status: 'delegate',
+        delegateName: 'Assessore Delegato 2',
+      },
     ],
   });
-  await stack.skipPast('2027-03-09T20:00:00+01:00');
-  const afterSession: MeetingState = await queryMeeting(stack.gc, id);
+  await world.stack.skipPast('2027-03-09T20:00:00+01:00');
+  const afterSession: MeetingState = await queryMeeting(world.stack.gc, id);
   expect(afterSession.phase).toBe('awaiting-minutes');
   expect(afterSession.quorum).toEqual({ present: 3, seats: 3, reached: true });
   expect(afterSession.rejectedChanges).toBe(2);
@@ -116,7 +107,7 @@ it('runs a Comitato Ristretto meeting from convocation to circulated minutes', a
   expect(await sent(id)).toContain('minutes-request:coordudp');
 
   // Minutes due Wednesday 24 March: reminders on the 17th and 23rd, first escalation on Thursday the 25th.
-  await stack.skipPast('2027-03-25T09:00:00+01:00');
+  await world.stack.skipPast('2027-03-25T09:00:00+01:00');
   const steps = await db.outboxMessage.findMany({
     where: { idempotencyKey: { startsWith: `minutes-step:${id}` } },
     orderBy: { idempotencyKey: 'asc' },
@@ -126,26 +117,26 @@ it('runs a Comitato Ristretto meeting from convocation to circulated minutes', a
     steps.map((s) => [s.idempotencyKey.split(':')[2]!.slice(0, 10), s.kind, s.personId]).sort(byJson),
   ).toEqual(
     [
-      ['2027-03-17', 'minutesRequest', district.people.coordudp],
-      ['2027-03-23', 'minutesRequest', district.people.coordudp],
-      ['2027-03-25', 'escalation', district.people.coordudp],
-      ['2027-03-25', 'escalation', district.people.respudp],
+      ['2027-03-17', 'minutesRequest', world.district.people.coordudp],
+      ['2027-03-23', 'minutesRequest', world.district.people.coordudp],
+      ['2027-03-25', 'escalation', world.district.people.coordudp],
+      ['2027-03-25', 'escalation', world.district.people.respudp],
     ].sort(byJson),
   );
-  expect((await queryMeeting(stack.gc, id)).minutesEscalationLevel).toBe(1);
+  expect((await queryMeeting(world.stack.gc, id)).minutesEscalationLevel).toBe(1);
 
   // The secretary uploads, the Comitato approves (the API records both, then signals).
-  const now = new Date(await stack.env.currentTimeMs());
+  const now = new Date(await world.stack.env.currentTimeMs());
   await db.verbale.update({
     where: { meetingId: id },
     data: { submittedAt: now, approvedAt: now, status: 'approved' },
   });
-  await signalMeeting(stack.gc, id, 'minutesSubmitted');
-  await signalMeeting(stack.gc, id, 'minutesApproved');
-  const final = await stack.gc.client.workflow.getHandle(workflowId.meeting(id)).result();
+  await signalMeeting(world.stack.gc, id, 'minutesSubmitted');
+  await signalMeeting(world.stack.gc, id, 'minutesApproved');
+  const final = await world.stack.gc.client.workflow.getHandle(workflowId.meeting(id)).result();
   expect(final.phase).toBe('closed');
   // A completed meeting is not run again by a later start (the reconciler's safety).
-  expect(await startMeetingWorkflow(stack.gc, id)).toBe(false);
+  expect(await startMeetingWorkflow(world.stack.gc, id)).toBe(false);
   expect((await db.meeting.findUniqueOrThrow({ where: { id } })).status).toBe('closed');
 
   expect(await sent(id)).toEqual([
@@ -172,13 +163,15 @@ it('runs a Comitato Ristretto meeting from convocation to circulated minutes', a
   const rows = await db.outboxMessage.findMany({ where: { idempotencyKey: { contains: id } } });
   expect(rows.every((r) => r.status === 'sent')).toBe(true);
   for (const r of rows)
-    expect(stack.holidays.isWorkingDay(dateOf(formatInstant(DateTime.fromJSDate(r.createdAt))))).toBe(true);
+    expect(world.stack.holidays.isWorkingDay(dateOf(formatInstant(DateTime.fromJSDate(r.createdAt))))).toBe(
+      true,
+    );
   const convocation = rows.find((r) => r.idempotencyKey.startsWith('convocation:'))!;
   // At the deadline, give or take the scheduling latency of the virtual clock.
   const lateBy = convocation.createdAt.getTime() - Date.parse('2027-03-03T09:00:00+01:00');
   expect(lateBy).toBeGreaterThanOrEqual(0);
   expect(lateBy).toBeLessThan(1000);
-  const caught = stack.catcher.mailbox.list();
+  const caught = world.stack.catcher.mailbox.list();
   expect(caught).toHaveLength(17);
   expect(caught.every((m) => m.deliveries === 1)).toBe(true);
 });
