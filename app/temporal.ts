@@ -9,7 +9,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createConnection } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { startTemporalServer } from '../tools/temporal-server/src/index';
 import type { Config } from './config';
 
@@ -56,16 +56,19 @@ export async function resolveTemporal(
     dbFile: join(config.DATA_DIR, 'temporal', 'dev.sqlite'),
     downloadDir: join(config.DATA_DIR, 'temporal', 'bin'),
   };
-  mkdirSync(place.downloadDir, { recursive: true });
   const official = (server: RunningServer, how: string): TemporalEndpoint => {
     log(`Temporal: server di sviluppo ufficiale (${how}) su ${server.address}, stato in ${place.dbFile}`);
     return { ...server, kind: 'official-dev-server' };
   };
-  if (sources.cliInstalled()) return official(await startCliDevServer(place), 'temporal CLI');
+  if (sources.cliInstalled()) {
+    mkdirSync(dirname(place.dbFile), { recursive: true });
+    return official(await startCliDevServer(place), 'temporal CLI');
+  }
 
   let why = 'scaricamento disattivato (TEMPORAL_DEV_SERVER_DOWNLOAD=false)';
   if (config.TEMPORAL_DEV_SERVER_DOWNLOAD) {
     log('Temporal: nessuna CLI temporal installata; scaricamento del server di sviluppo ufficiale…');
+    mkdirSync(place.downloadDir, { recursive: true });
     try {
       return official(await sources.download(place), `scaricato in ${place.downloadDir}`);
     } catch (error) {

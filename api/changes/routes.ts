@@ -7,11 +7,11 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { CivilDate } from '../../domain/index';
+import { atRome, CivilDate } from '../../domain/index';
 
 const Query = z
   .object({
-    /** Only refusals from this day on (Europe/Rome midnight is close enough for a review list: UTC day). */
+    /** Only refusals from this day on (from midnight in Italy). */
     from: CivilDate.optional(),
   })
   .strict();
@@ -27,7 +27,7 @@ export const changesRoutes: FastifyPluginAsync = async (app) => {
       const events = await db.auditEvent.findMany({
         where: {
           action: { in: REJECTED_ACTIONS },
-          ...(from ? { at: { gte: new Date(`${from}T00:00:00Z`) } } : {}),
+          ...(from ? { at: { gte: atRome(from, '00:00').toJSDate() } } : {}),
         },
         orderBy: { at: 'desc' },
         take: 500,
