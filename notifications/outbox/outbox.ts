@@ -90,6 +90,10 @@ export interface DeliveryResult {
   nextAttemptAt: string | null;
 }
 
+function noDelivery(): DeliveryResult {
+  return { sent: 0, failed: 0, retrying: 0, resumed: 0, pending: 0, nextAttemptAt: null };
+}
+
 const RESUMED =
   'ripresa dopo interruzione: reinviato con lo stesso Message-ID / resumed after an interruption';
 
@@ -188,11 +192,21 @@ export function createOutbox(options: OutboxOptions) {
 
   /** Renders and stores messages; one row per key, whatever the number of calls. */
   async function enqueue(input: NotificationRequest[]): Promise<EnqueueResult> {
-    const at = now();
-    // Everything is validated before anything is stored: malformed data is a bug, and half a fan-out
-    // stored would hide it.
+    return store(validated(input));
+  }
+
+  /**
+   * Everything is validated before anything is stored: malformed data is a bug, and half a fan-out stored
+   * would hide it.
+   */
+  function validated(input: NotificationRequest[]): ParsedNotificationRequest[] {
     const requests = input.map((raw) => NotificationRequest.parse(raw));
     for (const request of requests) validateData(request);
+    return requests;
+  }
+
+  async function store(requests: ParsedNotificationRequest[]): Promise<EnqueueResult> {
+    const at = now();
     // Rendered and inserted in chunks, each INSERT running while the next chunk renders. ON CONFLICT DO
     // NOTHING: a key that already has a row (a retried activity, a concurrent enqueue) keeps it untouched.
     const chunks: Promise<{ prepared: ReturnType<typeof toRow>[]; created: Set<string> }>[] = [];
@@ -227,14 +241,7 @@ export function createOutbox(options: OutboxOptions) {
   async function deliver(filter: { keys?: string[]; limit?: number } = {}): Promise<DeliveryResult> {
     const keys = filter.keys ?? null;
     const limit = filter.limit ?? 10_000;
-    const result: DeliveryResult = {
-      sent: 0,
-      failed: 0,
-      retrying: 0,
-      resumed: 0,
-      pending: 0,
-      nextAttemptAt: null,
-    };
+    const result = noDelivery();
     // Set when the server cannot be reached: the rest of the round waits too, instead of hammering it.
     let unreachableUntil: Date | null = null;
     const sentRecorder = createSentRecorder(db);
@@ -342,20 +349,17 @@ export function createOutbox(options: OutboxOptions) {
   }
 
   /**
-   * The fan-out: enqueue every message, then deliver those keys. (Chunking the two to overlap them was
-   * measured slower: more round trips, smaller claims.) Safe to repeat as a whole.
-   */
-  /**
    * Enqueues and delivers a fan-out. Each chunk is delivered as soon as it is stored, so the SMTP pool is
-   * busy while later chunks render; every request is validated before the first one is stored.
+   * busy while later chunks render; every request is validated before the first one is stored. Safe to
+   * repeat as a whole.
    */
-  async function send(requests: NotificationRequest[]) {
-    for (const raw of requests) validateData(NotificationRequest.parse(raw));
+  async function send(input: NotificationRequest[]) {
+    const requests = validated(input);
     const enqueued: EnqueueResult = { created: 0, existing: 0, refused: [] };
     const deliveries: Promise<DeliveryResult>[] = [];
     for (let start = 0; start < requests.length; start += SEND_CHUNK) {
       const chunk = requests.slice(start, start + SEND_CHUNK);
-      const stored = await enqueue(chunk);
+      const stored = await store(chunk);
       enqueued.created += stored.created;
       enqueued.existing += stored.existing;
       enqueued.refused.push(...stored.refused);
@@ -363,14 +367,7 @@ export function createOutbox(options: OutboxOptions) {
       delivering.catch(() => {}); // awaited below; handled now so a later enqueue failure is not "unhandled"
       deliveries.push(delivering);
     }
-    const delivery: DeliveryResult = {
-      sent: 0,
-      failed: 0,
-      retrying: 0,
-      resumed: 0,
-      pending: 0,
-      nextAttemptAt: null,
-    };
+    const delivery = noDelivery();
     for (const part of await Promise.all(deliveries)) {
       delivery.sent += part.sent;
       delivery.failed += part.failed;
