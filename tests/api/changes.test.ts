@@ -10,7 +10,7 @@ import {
   startDeliverableWorkflow,
   startMeetingWorkflow,
 } from '../../workflows/client';
-import { createMeeting } from '../workflows/fixture';
+import { createDeliverable, createMeeting } from '../workflows/fixture';
 import { useApiWorld } from './support';
 
 const world = useApiWorld('api-changes');
@@ -31,16 +31,13 @@ describe('GET /api/v1/changes/rejected', () => {
   it('lists what the workflows refused, with the reason and what was asked', async () => {
     const db = world.stack.db.prisma;
     const meeting = await createMeeting(db, world.district.bodies.cr, '2027-03-09');
-    const deliverable = await db.deliverable.create({
-      data: {
-        ambitoId: world.district.ambitoId,
-        kind: 'report_annuale',
-        referenceYear: 2026,
-        referencePeriod: '2026',
-        ownerRole: 'Responsabile UdP',
-        dueDate: new Date('2027-04-30T00:00:00Z'),
-      },
-    });
+    const deliverable = await createDeliverable(
+      db,
+      world.district.ambitoId,
+      'report_annuale',
+      '2026',
+      '2027-04-30',
+    );
     const gc = world.stack.gc;
     expect(await startMeetingWorkflow(gc, meeting.id)).toBe(true);
     expect(await startDeliverableWorkflow(gc, deliverable.id)).toBe(true);

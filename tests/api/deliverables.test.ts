@@ -4,6 +4,8 @@
  * event. Rejected requests leave rows, history and audit untouched.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { DeliverableKind } from '../../domain/index';
+import { createDeliverable } from '../workflows/fixture';
 import { useApiWorld } from './support';
 
 const ids: Record<'report' | 'piano' | 'semestrale' | 'later', string> = {
@@ -16,28 +18,12 @@ const ids: Record<'report' | 'piano' | 'semestrale' | 'later', string> = {
 const world = useApiWorld('api-deliverables');
 
 beforeAll(async () => {
-  const create = (
-    kind: 'report_annuale' | 'piano_operativo' | 'aggiornamento_semestrale',
-    year: number,
-    period: string,
-    due: string,
-  ) =>
-    world.stack.db.prisma.deliverable
-      .create({
-        data: {
-          ambitoId: world.district.ambitoId,
-          kind,
-          referenceYear: year,
-          referencePeriod: period,
-          ownerRole: 'Responsabile UdP',
-          dueDate: new Date(`${due}T00:00:00Z`),
-        },
-      })
-      .then((d) => d.id);
-  ids.report = await create('report_annuale', 2026, '2026', '2027-04-30');
-  ids.piano = await create('piano_operativo', 2028, '2028', '2027-12-31');
-  ids.semestrale = await create('aggiornamento_semestrale', 2027, '2027-S1', '2027-07-31');
-  ids.later = await create('report_annuale', 2027, '2027', '2028-04-30');
+  const create = async (kind: DeliverableKind, period: string, due: string) =>
+    (await createDeliverable(world.stack.db.prisma, world.district.ambitoId, kind, period, due)).id;
+  ids.report = await create('report_annuale', '2026', '2027-04-30');
+  ids.piano = await create('piano_operativo', '2028', '2027-12-31');
+  ids.semestrale = await create('aggiornamento_semestrale', '2027-S1', '2027-07-31');
+  ids.later = await create('report_annuale', '2027', '2028-04-30');
 });
 
 async function post(url: string, payload?: object, server = world.app) {

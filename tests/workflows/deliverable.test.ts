@@ -6,6 +6,7 @@
 import { expect, it } from 'vitest';
 import { queryDeliverable, signalDeliverable, startDeliverableWorkflow } from '../../workflows/client';
 import { workflowId } from '../../workflows/contracts';
+import { createDeliverable, createMeeting } from './fixture';
 import { useDistrictStack } from './harness';
 
 const world = useDistrictStack('deliverable-test');
@@ -26,27 +27,9 @@ async function sent(deliverableId: string): Promise<string[]> {
 
 it('climbs the ladder for a late Report annuale draft, then follows an extension', async () => {
   const db = world.stack.db.prisma;
-  const report = await db.deliverable.create({
-    data: {
-      ambitoId: world.district.ambitoId,
-      kind: 'report_annuale',
-      referenceYear: 2026,
-      referencePeriod: '2026',
-      ownerRole: 'Responsabile UdP',
-      dueDate: new Date('2027-04-30T00:00:00Z'),
-    },
-  });
+  const report = await createDeliverable(db, world.district.ambitoId, 'report_annuale', '2026', '2027-04-30');
   // The Comitato Ristretto meeting after the ladder's second rung, where the item must appear.
-  const may = await db.meeting.create({
-    data: {
-      bodyId: world.district.bodies.cr,
-      plannedDateKey: '2027-05-11',
-      startsAt: new Date('2027-05-11T16:00:00Z'),
-      endsAt: new Date('2027-05-11T18:00:00Z'),
-      place: 'Sala Giunta',
-      agendaItems: { create: [{ position: 1, title: 'Comunicazioni' }] },
-    },
-  });
+  const may = await createMeeting(db, world.district.bodies.cr, '2027-05-11', ['Comunicazioni']);
   const id = report.id;
   await startDeliverableWorkflow(world.stack.gc, id);
 

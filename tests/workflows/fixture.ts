@@ -4,7 +4,7 @@
  * Assemblea with its Presidente, a Sovraintendenza of two, and two sub-ambiti whose lead comuni each have
  * a mayor. Small on purpose: every expected message can be listed by hand.
  */
-import { atRome, DEFAULT_RULES, type BodyKind } from '../../domain/index';
+import { atRome, DEFAULT_RULES, type BodyKind, type DeliverableKind } from '../../domain/index';
 import type { PrismaClient } from '../../prisma/client';
 
 export interface District {
@@ -81,6 +81,26 @@ export function createMeeting(db: PrismaClient, bodyId: string, day: string, age
       endsAt: atRome(day, '20:00').toJSDate(),
       place: 'Sala Giunta, Comune di Crema',
       agendaItems: { create: agenda.map((title, i) => ({ position: i + 1, title })) },
+    },
+  });
+}
+
+/** A deliverable of the ambito for `period` ("2026", "2027-S1"), owned by the Responsabile UdP, due on `due`. */
+export function createDeliverable(
+  db: PrismaClient,
+  ambitoId: string,
+  kind: DeliverableKind,
+  period: string,
+  due: string,
+) {
+  return db.deliverable.create({
+    data: {
+      ambitoId,
+      kind,
+      referenceYear: Number(period.slice(0, 4)),
+      referencePeriod: period,
+      ownerRole: 'Responsabile UdP',
+      dueDate: new Date(`${due}T00:00:00Z`),
     },
   });
 }
