@@ -1,6 +1,6 @@
 /**
- * The pages that links in e-mails open: a meeting (/riunioni/:id), its verbale (/riunioni/:id/verbale) and
- * a deliverable (/scadenze/:id). Read-only and server-rendered, in Italian, working without JavaScript.
+ * The pages that links in e-mails open: a meeting (/riunioni/:id), its verbale (/riunioni/:id/verbale), a
+ * deliverable (/scadenze/:id) and a body's sessions (/organi/:id, linked from compliance warnings). Read-only and server-rendered, in Italian, working without JavaScript.
  * They show what the recipients of those e-mails already know (body, date, place, agenda, stage and
  * deadlines), never who answered what: that stays behind the API until authentication exists.
  */
@@ -53,6 +53,7 @@ const EVENT: Record<string, string> = {
 const Id = z.object({ id: z.uuid() });
 const civilDate = (date: Date) => formatDate(date.toISOString().slice(0, 10) + 'T12:00:00Z', 'it');
 
+/** `what`: the whole Italian phrase, e.g. "Seduta non trovata" (the participle agrees with the noun). */
 function notFound(reply: FastifyReply, what: string) {
   return reply
     .status(404)
@@ -60,7 +61,7 @@ function notFound(reply: FastifyReply, what: string) {
     .send(
       page(
         'Pagina non trovata',
-        `<h1>${escapeHtml(what)} non trovata</h1><p>Il collegamento non corrisponde a nulla di registrato. Verifichi di averlo copiato per intero o chieda all'Ufficio di Piano. <small>Not found: please check the link.</small></p>`,
+        `<h1>${escapeHtml(what)}</h1><p>Il collegamento non corrisponde a nulla di registrato. Verifichi di averlo copiato per intero o chieda all'Ufficio di Piano. <small>Not found: please check the link.</small></p>`,
       ),
     );
 }
@@ -77,7 +78,7 @@ export const pagesRoutes: FastifyPluginAsync = async (app) => {
 
   app.get<{ Params: { id: string } }>('/riunioni/:id', async (request, reply) => {
     const m = await loadMeeting(request.params.id);
-    if (!m) return notFound(reply, 'Seduta');
+    if (!m) return notFound(reply, 'Seduta non trovata');
     const where = [
       m.place ? escapeHtml(m.place) : '',
       m.onlineUrl ? `<a href="${escapeHtml(m.onlineUrl)}">collegamento online</a>` : '',
@@ -104,7 +105,7 @@ export const pagesRoutes: FastifyPluginAsync = async (app) => {
 
   app.get<{ Params: { id: string } }>('/riunioni/:id/verbale', async (request, reply) => {
     const m = await loadMeeting(request.params.id);
-    if (!m) return notFound(reply, 'Seduta');
+    if (!m) return notFound(reply, 'Seduta non trovata');
     const v = m.verbale;
     const body = v
       ? `<p>Stato: ${escapeHtml(VERBALE_STATUS[v.status] ?? v.status)}. Termine: ${escapeHtml(civilDate(v.dueDate))}.</p>${v.documentId ? `<p><a href="/api/v1/meetings/${m.id}/minutes/file">Scarica il verbale</a></p>` : ''}`
@@ -126,7 +127,7 @@ export const pagesRoutes: FastifyPluginAsync = async (app) => {
           include: { events: { orderBy: { at: 'asc' } } },
         })
       : null;
-    if (!d) return notFound(reply, 'Scadenza');
+    if (!d) return notFound(reply, 'Scadenza non trovata');
     const title = `${DELIVERABLE_KIND[d.kind] ?? d.kind} ${d.referencePeriod}`;
     const history = d.events
       .map(
@@ -142,6 +143,38 @@ export const pagesRoutes: FastifyPluginAsync = async (app) => {
 <p>Termine: <strong>${escapeHtml(civilDate(d.dueDate))}</strong>${d.escalationLevel > 0 ? ` · livello di sollecito ${d.escalationLevel}` : ''}</p>
 <p>Responsabile: ${escapeHtml(d.ownerRole)}</p>
 <h2>Storia</h2>${history ? `<table><thead><tr><th>Quando</th><th>Evento</th><th>Nota</th></tr></thead><tbody>${history}</tbody></table>` : '<p>Nessun evento.</p>'}`,
+      ),
+    );
+  });
+
+  /** The body's sessions from a year ago to a year ahead: what a compliance warning asks to look at. */
+  app.get<{ Params: { id: string } }>('/organi/:id', async (request, reply) => {
+    const parsed = Id.safeParse(request.params);
+    const year = 366 * 86_400_000;
+    const body = parsed.success
+      ? await app.db.body.findUnique({
+          where: { id: parsed.data.id },
+          include: {
+            meetings: {
+              where: { startsAt: { gte: new Date(Date.now() - year), lte: new Date(Date.now() + year) } },
+              orderBy: { startsAt: 'asc' },
+            },
+          },
+        })
+      : null;
+    if (!body) return notFound(reply, 'Organo non trovato');
+    const rows = body.meetings
+      .map(
+        (m) =>
+          `<tr><td><a href="/riunioni/${m.id}">${escapeHtml(formatDateTime(m.startsAt.toISOString(), 'it'))}</a></td><td>${escapeHtml(MEETING_STATUS[m.status] ?? m.status)}</td></tr>`,
+      )
+      .join('');
+    return reply.type('text/html; charset=utf-8').send(
+      page(
+        body.name,
+        `<h1>${escapeHtml(body.name)}</h1>
+<p>Convoca: ${escapeHtml(body.convenerRole)}</p>
+<h2>Sedute dell'ultimo anno e del prossimo</h2>${rows ? `<table><thead><tr><th>Quando</th><th>Stato</th></tr></thead><tbody>${rows}</tbody></table>` : '<p>Nessuna seduta registrata in questo periodo.</p>'}`,
       ),
     );
   });

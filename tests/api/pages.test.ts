@@ -1,5 +1,5 @@
 /**
- * The pages that e-mail links open (/riunioni/:id, /riunioni/:id/verbale, /scadenze/:id), over a real
+ * The pages that e-mail links open (/riunioni/:id, /riunioni/:id/verbale, /scadenze/:id, /organi/:id), over a real
  * seeded Postgres: Italian, escaped, and a clear 404 page for a link that matches nothing.
  */
 import type { FastifyInstance } from 'fastify';
@@ -13,6 +13,7 @@ let database: TestDatabase;
 let app: FastifyInstance;
 let meetingId: string;
 let deliverableId: string;
+let crId: string;
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -20,6 +21,7 @@ beforeAll(async () => {
   app = await buildServer({ db: database.prisma, config: loadConfig({ LOG_LEVEL: 'silent' }) });
   const db = database.prisma;
   const cr = await db.body.findFirstOrThrow({ where: { kind: 'comitato_ristretto' } });
+  crId = cr.id;
   const meeting = await db.meeting.create({
     data: {
       bodyId: cr.id,
@@ -95,15 +97,25 @@ describe('pages opened from e-mail links', () => {
     expect(response.body).toContain('<td>sollecito</td><td>Livello 1</td>');
   });
 
+  it('shows a body with its sessions, each linking to its page (the link of compliance warnings)', async () => {
+    const response = await get(`/organi/${crId}`);
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toContain('<h1>Comitato Ristretto');
+    expect(response.body).toContain(
+      `<a href="/riunioni/${meetingId}">martedì 9 marzo 2027, ore 18:00</a></td><td>convocata</td>`,
+    );
+  });
+
   it.each([
-    ['/riunioni/not-a-uuid', 'Seduta'],
-    ['/riunioni/00000000-0000-4000-8000-000000000000', 'Seduta'],
-    ['/riunioni/00000000-0000-4000-8000-000000000000/verbale', 'Seduta'],
-    ['/scadenze/00000000-0000-4000-8000-000000000000', 'Scadenza'],
+    ['/riunioni/not-a-uuid', 'Seduta non trovata'],
+    ['/riunioni/00000000-0000-4000-8000-000000000000', 'Seduta non trovata'],
+    ['/riunioni/00000000-0000-4000-8000-000000000000/verbale', 'Seduta non trovata'],
+    ['/scadenze/00000000-0000-4000-8000-000000000000', 'Scadenza non trovata'],
+    ['/organi/00000000-0000-4000-8000-000000000000', 'Organo non trovato'],
   ])('%s -> an Italian 404 page', async (url, what) => {
     const response = await get(url);
     expect(response.statusCode).toBe(404);
     expect(response.headers['content-type']).toMatch(/text\/html/);
-    expect(response.body).toContain(`${what} non trovata`);
+    expect(response.body).toContain(`<h1>${what}</h1>`);
   });
 });
