@@ -12,7 +12,7 @@
  *
  * A route without a declaration is refused by a test that walks the route table (tests/auth/routes.test.ts).
  */
-import type { Action } from '../../domain/policy';
+import type { Action, Principal } from '../../domain/policy';
 
 export type TargetFrom = 'ambito' | 'body' | 'meeting' | 'deliverable' | 'message';
 
@@ -21,5 +21,22 @@ export type RouteAccess = 'public' | 'signed-in' | { action: Action; on: TargetF
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: RouteAccess;
+  }
+}
+
+/** The signed-in person, set on every request by the auth plugin (null when anonymous). */
+export interface Viewer {
+  personId: string;
+  fullName: string;
+  email: string;
+  /** The person's roles, read from the data for this request. */
+  principal: Principal;
+  /** Set when an API token acted: its name, for the audit. */
+  tokenName: string | null;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    viewer: Viewer | null;
   }
 }
