@@ -10,9 +10,11 @@ import type { Database } from '../prisma/client';
 import { registerErrorHandling } from './errors';
 import { healthRoutes } from './health/routes';
 import layoutPlugin from './layout/plugin';
+import { bodyPages } from './bodies/pages';
 import { bodiesRoutes } from './bodies/routes';
 import { calendarRoutes } from './calendar/routes';
 import { changesRoutes } from './changes/routes';
+import { deliverablePages } from './deliverables/pages';
 import { deliverablesRoutes } from './deliverables/routes';
 import { meetingsRoutes } from './meetings/routes';
 import { messagesRoutes } from './messages/routes';
@@ -79,6 +81,8 @@ export async function buildServer({
   await app.register(messagesRoutes, { prefix: '/api/v1' });
   await app.register(changesRoutes, { prefix: '/api/v1' });
   await app.register(pagesRoutes);
+  await app.register(deliverablePages, { governance, now });
+  await app.register(bodyPages, { governance, now });
   for (const plugin of plugins) await app.register(plugin);
   return app;
 }
