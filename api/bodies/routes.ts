@@ -24,7 +24,7 @@ export const bodiesRoutes: FastifyPluginAsync<GovernanceOptions> = async (app, o
     '/bodies',
     { config: { access: { action: 'ambito.read', on: 'ambito' } }, schema: { querystring: Query } },
     async (request) => {
-      const ambito = await resolveAmbito(db, request.query.ambito);
+      const ambito = await resolveAmbito(db, request.query.ambito, request.viewer);
       const bodies = await loadBodies(db, ambito.id);
       return {
         ambito: { code: ambito.code, name: ambito.name },

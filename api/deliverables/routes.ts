@@ -45,7 +45,7 @@ export const deliverablesRoutes: FastifyPluginAsync<GovernanceOptions> = async (
     { config: { access: { action: 'ambito.read', on: 'ambito' } }, schema: { querystring: ListQuery } },
     async (request) => {
       const { year, ambito: code } = request.query;
-      const ambito = await resolveAmbito(db, code);
+      const ambito = await resolveAmbito(db, code, request.viewer);
       const [rows, types] = await Promise.all([
         db.deliverable.findMany({
           where: {

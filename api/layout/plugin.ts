@@ -89,19 +89,18 @@ const layoutPlugin: FastifyPluginAsync<LayoutOptions> = async (app, { db, feedba
       ...data,
       viewer,
       csrfToken: generate ? generate.call(reply) : '',
-      navigation: navigationFor(request.viewer, path),
+      navigation: navigationFor(viewer, path),
       district: db ? await districtName(db, viewer) : null,
     };
     const html = await reply.viewAsync(view, context);
-    // No inline script anywhere; inline styles only where a page shows foreign HTML (the mailbox's e-mails).
-    const styles = data.foreignHtml ? "'self' 'unsafe-inline'" : "'self'";
-    return reply
-      .type('text/html; charset=utf-8')
-      .header(
+    // The security headers (api/auth) allow no inline script or style; a page showing an e-mail's HTML in a
+    // sandboxed frame lets that HTML keep its inline styles, and nothing else.
+    if (data.foreignHtml)
+      reply.header(
         'content-security-policy',
-        `default-src 'self'; style-src ${styles}; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'`,
-      )
-      .send(html);
+        "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'",
+      );
+    return reply.type('text/html; charset=utf-8').send(html);
   }
 
   app.decorateReply('page', function (this: FastifyReply, view: string, data: PageData) {
