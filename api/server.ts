@@ -13,6 +13,7 @@ import authPlugin from './auth/plugin';
 import type { OidcSettings } from './auth/oidc';
 import { registerErrorHandling } from './errors';
 import { healthRoutes } from './health/routes';
+import { homeRoutes } from './home/routes';
 import layoutPlugin from './layout/plugin';
 import { bodyPages } from './bodies/pages';
 import { bodiesRoutes } from './bodies/routes';
@@ -21,6 +22,7 @@ import { changesRoutes } from './changes/routes';
 import { deliverablePages } from './deliverables/pages';
 import { deliverablesRoutes } from './deliverables/routes';
 import { meetingsRoutes } from './meetings/routes';
+import { messagePages } from './messages/pages';
 import { messagesRoutes } from './messages/routes';
 import { pagesRoutes } from './pages/routes';
 import type { GovernanceOptions } from './temporal';
@@ -109,6 +111,8 @@ export async function buildServer({
   await app.register(pagesRoutes);
   await app.register(deliverablePages, { governance, now });
   await app.register(bodyPages, { governance, now });
+  await app.register(messagePages);
+  await app.register(homeRoutes);
   for (const plugin of plugins) await app.register(plugin);
   return app;
 }
