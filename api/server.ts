@@ -17,6 +17,7 @@ import { homeRoutes } from './home/routes';
 import layoutPlugin from './layout/plugin';
 import { bodyPages } from './bodies/pages';
 import { bodiesRoutes } from './bodies/routes';
+import { calendarPages } from './calendar/pages';
 import { calendarRoutes } from './calendar/routes';
 import { changesRoutes } from './changes/routes';
 import { deliverablePages } from './deliverables/pages';
@@ -113,6 +114,7 @@ export async function buildServer({
   await app.register(bodyPages, { governance, now });
   await app.register(messagePages);
   await app.register(homeRoutes);
+  await app.register(calendarPages);
   for (const plugin of plugins) await app.register(plugin);
   return app;
 }

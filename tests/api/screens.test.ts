@@ -64,6 +64,7 @@ describe('screens of the navigation', () => {
     ['/organi', 'Organi', 'Comitato Ristretto'],
     ['/scadenze', 'Scadenze', 'Piano Operativo 2027'],
     ['/posta', 'Posta non consegnata', 'Nessuna e-mail in attesa'],
+    ['/calendario', 'Calendario', 'Tutti gli organi'],
   ])('%s answers in the layout with its content', async (url, heading, content) => {
     const response = await get(url);
     expect(response.statusCode).toBe(200);
@@ -76,6 +77,21 @@ describe('screens of the navigation', () => {
     const html = (await get('/')).body;
     expect(html).toContain(`<a href="/scadenze/${deliverableId}">Piano Operativo 2027</a>`);
     expect(html).toContain('sollecito di livello 2');
+  });
+
+  it('shows the year month by month, with each plan problem on the Assemblea it concerns', async () => {
+    const response = await get('/calendario?anno=2027');
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toContain('<h2 class="h4 mt-4">dicembre 2027</h2>');
+    expect(response.body).toContain('problemi nel piano');
+    expect(response.body).toMatch(
+      /Problema: la convocazione parte prima che Comitato Ristretto si riunisca \(martedì 14 dicembre 2027[^)]*\), e approva Piano Operativo 2028/,
+    );
+    expect(response.body).toContain('Scadenza:</strong> Piano Operativo 2028');
+    const filtered = await get(`/calendario?anno=2027&organo=${crId}`);
+    expect(filtered.body).not.toMatch(/<\/strong> – (<a[^>]*>)?Assemblea dei Sindaci/);
+    expect(filtered.body).toMatch(/<\/strong> – (<a[^>]*>)?Comitato Ristretto/);
+    expect(filtered.body).toMatch(/<option value="[^"]+" selected>Comitato Ristretto<\/option>/);
   });
 
   it('refuses a signed-out visitor', async () => {
