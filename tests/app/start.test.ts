@@ -15,7 +15,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { Mailbox } from '../../notifications/catcher/mailbox';
 import { freePort } from '../../prisma/free-port';
+import { signInByEmail, visitor } from '../support/sign-in';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -118,21 +120,52 @@ it('starts everything from nothing, keeps what was added across a restart, and s
   expect(said).toContain('Worker Temporal attivo');
 
   expect(await (await fetch(`${first.url}/healthz`)).json()).toEqual({ status: 'ok', database: 'ok' });
-  const { bodies } = (await (await fetch(`${first.url}/api/v1/bodies`)).json()) as {
+
+  // Nobody is trusted for a header: anonymous writes are refused whatever X-Utente says, pages ask to sign in.
+  const home = await fetch(`${first.url}/`, { redirect: 'manual', headers: { accept: 'text/html' } });
+  expect(home.status).toBe(303);
+  expect(home.headers.get('location')).toBe('/accesso?ritorno=%2F');
+  const anonymous = await fetch(`${first.url}/api/v1/meetings`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-utente': 'Coordinatrice UdP' },
+    body: '{}',
+  });
+  expect(anonymous.status).toBe(401);
+
+  // The coordinator signs in by e-mail link from the development mailbox and may change a body's rules;
+  // the Sindaco di Pandino signs in the same way and may not.
+  const folder = join(dataDir, 'mailbox');
+  const mailbox = {
+    list: () => new Mailbox(folder).list(),
+    source: (id: string) => new Mailbox(folder).source(id),
+  };
+  const coordinator = await signInByEmail(first.url, mailbox, 'coordinatore-udp@example.org');
+  const mayor = await signInByEmail(first.url, mailbox, 'sindaco.pandino@example.org');
+  const { bodies } = (await (await coordinator.request('/api/v1/bodies')).json()) as {
     bodies: { id: string; code: string }[];
   };
   expect(bodies).toHaveLength(13);
   const cr = bodies.find((b) => b.code === 'comitato-ristretto')!;
-  const created = await fetch(`${first.url}/api/v1/meetings`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-utente': 'Coordinatrice UdP' },
-    body: JSON.stringify({
+  const rules = { minutes: { required: true, deadlineDays: 20 } };
+  for (const person of [coordinator, mayor]) {
+    person.csrf = ((await (await person.request('/api/v1/me')).json()) as { csrfToken: string }).csrfToken;
+  }
+  const refused = await mayor.request(`/api/v1/bodies/${cr.id}/rules`, { method: 'PATCH', json: rules });
+  expect(refused.status).toBe(403);
+  const changed = await coordinator.request(`/api/v1/bodies/${cr.id}/rules`, {
+    method: 'PATCH',
+    json: rules,
+  });
+  expect(changed.status).toBeLessThan(300);
+
+  const created = await coordinator.request('/api/v1/meetings', {
+    json: {
       bodyId: cr.id,
       startsAt: '2027-06-23T17:00:00+02:00',
       endsAt: '2027-06-23T19:00:00+02:00',
       place: 'Sala Giunta, Crema',
       agenda: [{ title: 'Seduta straordinaria: servizi estivi' }],
-    }),
+    },
   });
   expect(created.status).toBe(201);
   const meetingId = ((await created.json()) as { meeting: { id: string } }).meeting.id;
@@ -158,7 +191,10 @@ it('starts everything from nothing, keeps what was added across a restart, and s
   // meeting, and the reconciler gives it its workflow back.
   const second = await start();
   expect(second.output()).not.toContain('Inizializzazione di PostgreSQL integrato');
-  const meeting = await fetch(`${second.url}/api/v1/meetings/${meetingId}`);
+  // Sessions live in Postgres: the coordinator's survives the restart.
+  const again = visitor(second.url);
+  again.cookies.set('sessione', coordinator.cookies.get('sessione')!);
+  const meeting = await again.request(`/api/v1/meetings/${meetingId}`);
   expect(meeting.status).toBe(200);
   expect(((await meeting.json()) as { meeting: { place: string } }).meeting.place).toBe('Sala Giunta, Crema');
   expect(await eventuallyRunning(`meeting/${meetingId}`)).toContain(`meeting/${meetingId}`);
