@@ -15,10 +15,11 @@ import {
   type CivilDate,
   type LocalFeast,
   type MeetingOverride,
+  type BodyKind,
   type PlanBody,
 } from '../../domain';
 import type { Database, Meeting } from '../../prisma/client';
-import { loadBodies } from '../bodies/load';
+import { ACTIVE_SERIES, seriesRulesOf } from '../../activities/series-rules';
 
 const asInstant = (date: Date) => formatInstant(DateTime.fromJSDate(date));
 
@@ -53,40 +54,57 @@ function holidayCalendar(feasts: LocalFeast[]): HolidayCalendar {
 
 export type CalendarEntryWithMeeting = Awaited<ReturnType<typeof computeCalendar>>[number];
 
+/**
+ * The bodies of an ambito as loadBodies (api/bodies/load.ts) selects and orders them, reduced to what the
+ * calendar needs; their rules are parsed (seriesRulesOf) only when a calendar is computed.
+ */
+function activeBodiesOf(ambitoId: string) {
+  return { active: true, OR: [{ ambitoId }, { spansAmbiti: { some: { ambitoId } } }] };
+}
+
 export async function buildCalendar(
   db: Database,
   request: CalendarRequest,
 ): Promise<readonly CalendarEntryWithMeeting[]> {
   const { ambitoId, from, to } = request;
-  const [bodies, feasts] = await Promise.all([
-    loadBodies(db, ambitoId),
-    db.localFeastDay.findMany({ where: { ambitoId, comuneId: null } }),
+  const [bodies, feasts, stored] = await Promise.all([
+    db.body.findMany({
+      where: activeBodiesOf(ambitoId),
+      select: {
+        id: true,
+        code: true,
+        kind: true,
+        name: true,
+        rules: true,
+        series: { ...ACTIVE_SERIES, select: { rulesOverride: true } },
+      },
+      orderBy: [{ kind: 'asc' }, { code: 'asc' }],
+    }),
+    db.localFeastDay.findMany({
+      where: { ambitoId, comuneId: null },
+      select: { month: true, day: true, name: true },
+    }),
+    // planRange also plans the year before `from` (a December meeting may move into January).
+    db.meeting.findMany({
+      where: {
+        body: activeBodiesOf(ambitoId),
+        OR: [
+          { plannedDateKey: { gte: `${Number(from.slice(0, 4)) - 1}-01-01`, lte: to } },
+          { startsAt: { gte: DateTime.fromISO(from).minus({ days: 1 }).toJSDate() } },
+        ],
+      },
+      select: {
+        id: true,
+        bodyId: true,
+        plannedDateKey: true,
+        status: true,
+        startsAt: true,
+        endsAt: true,
+        urgent: true,
+      },
+    }),
   ]);
-  // planRange also plans the year before `from` (a December meeting may move into January).
-  const stored = await db.meeting.findMany({
-    where: {
-      bodyId: { in: bodies.map((body) => body.id) },
-      OR: [
-        { plannedDateKey: { gte: `${Number(from.slice(0, 4)) - 1}-01-01`, lte: to } },
-        { startsAt: { gte: DateTime.fromISO(from).minus({ days: 1 }).toJSDate() } },
-      ],
-    },
-    select: {
-      id: true,
-      bodyId: true,
-      plannedDateKey: true,
-      status: true,
-      startsAt: true,
-      endsAt: true,
-      urgent: true,
-    },
-  });
-  const inputs = {
-    request,
-    bodies: bodies.map(({ id, kind, name, rules }) => ({ id, kind, name, rules })),
-    feasts: feasts.map(({ month, day, name }) => ({ month, day, name })),
-    stored,
-  };
+  const inputs = { request, bodies, feasts, stored };
   const key = JSON.stringify(inputs);
   let entries = built.get(key);
   if (!entries) {
@@ -110,17 +128,38 @@ type StoredMeeting = Pick<
   'id' | 'bodyId' | 'plannedDateKey' | 'status' | 'startsAt' | 'endsAt' | 'urgent'
 >;
 
+interface StoredBody {
+  id: string;
+  code: string;
+  kind: BodyKind;
+  name: string;
+  rules: unknown;
+  series: { rulesOverride: unknown }[];
+}
+
+function withRules({ series, ...row }: StoredBody): PlanBody {
+  // Both are validated on every write; a row that fails here was edited behind the service's back.
+  try {
+    return { id: row.id, kind: row.kind, name: row.name, rules: seriesRulesOf({ rules: row.rules, series }) };
+  } catch (error) {
+    throw new Error(`Regole non valide nel database per l'organo ${row.code}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+}
+
 function computeCalendar({
   request: { from, to, bodyId },
-  bodies,
+  bodies: storedBodies,
   feasts,
   stored,
 }: {
   request: CalendarRequest;
-  bodies: PlanBody[];
+  bodies: StoredBody[];
   feasts: LocalFeast[];
   stored: StoredMeeting[];
 }) {
+  const bodies = storedBodies.map(withRules);
   const holidays = holidayCalendar(feasts);
   const byId = new Map(bodies.map((body) => [body.id, body]));
   const overrides: MeetingOverride[] = stored.map((meeting) =>
