@@ -4,12 +4,13 @@
  * BENCH_API_NODE_ARGS adds Node flags to the service process, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`
  * to profile it under load (the profile is written when it exits after SIGTERM).
  */
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../../prisma/free-port';
+import { cpuSecondsOfTree } from '../cpu-time';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const READY_TIMEOUT_MS = 180_000;
@@ -19,32 +20,6 @@ export interface RunningService {
   /** CPU seconds used so far by the service and its children (Postgres, Temporal server). */
   cpuSeconds(): number;
   stop(): Promise<void>;
-}
-
-const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
-
-/** user + system CPU seconds of a process and all its descendants, from /proc (Linux). */
-function cpuOfTree(root: number): number {
-  const stats = readdirSync('/proc')
-    .filter((name) => /^\d+$/.test(name))
-    .flatMap((pid) => {
-      try {
-        // The command name may hold spaces: fields are counted after its closing parenthesis.
-        const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-        const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-        return [
-          { pid: Number(pid), ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) },
-        ];
-      } catch {
-        return []; // exited meanwhile
-      }
-    });
-  const inTree = new Set([root]);
-  for (let grew = true; grew;) {
-    grew = false;
-    for (const s of stats) if (!inTree.has(s.pid) && inTree.has(s.ppid)) grew = inTree.add(s.pid).size > 0;
-  }
-  return stats.filter((s) => inTree.has(s.pid)).reduce((sum, s) => sum + s.ticks, 0) / CLOCK_TICKS;
 }
 
 export async function startService(): Promise<RunningService> {
@@ -96,7 +71,7 @@ export async function startService(): Promise<RunningService> {
   });
   return {
     url,
-    cpuSeconds: () => cpuOfTree(child.pid!),
+    cpuSeconds: () => cpuSecondsOfTree(child.pid!),
     async stop() {
       child.kill('SIGTERM');
       await exited;
