@@ -9,20 +9,23 @@
  * `targets()`.
  */
 import autocannon from 'autocannon';
-import { startService } from './service';
+import { createPrismaClient } from '../../prisma/client';
+import { actAs, COORDINATORE } from '../../tests/support/auth';
+import { startService, type RunningService } from './service';
 
 const RATE = 100;
 const SECONDS = 10;
 const CONNECTIONS = 10;
 const P95_TARGET_MS = 20;
 
-/**
- * The headers of a request made by the coordinator. Sign-in does not exist yet: anonymous requests, which
- * the read routes measured here accept. With sign-in, this creates an API token and returns a Bearer header.
- */
-async function signIn(baseUrl: string): Promise<Record<string, string>> {
-  void baseUrl;
-  return {};
+/** The headers of a request made by the seeded coordinator: a personal API token, as the tests create one. */
+async function signIn(service: RunningService): Promise<Record<string, string>> {
+  const db = createPrismaClient(service.databaseUrl);
+  try {
+    return await actAs(db, COORDINATORE);
+  } finally {
+    await db.$disconnect();
+  }
 }
 
 interface Target {
@@ -86,7 +89,7 @@ async function drive(url: string, headers: Record<string, string>, cpuSeconds: (
 
 const service = await startService();
 try {
-  const headers = await signIn(service.url);
+  const headers = await signIn(service);
   const meetingId = await someMeetingId(service.url, headers);
   console.log(
     `bench:api — ${RATE} richieste/s per ${SECONDS} s, ${CONNECTIONS} connessioni; obiettivo p95 < ${P95_TARGET_MS} ms, nessun errore`,

@@ -17,6 +17,8 @@ const READY_TIMEOUT_MS = 180_000;
 
 export interface RunningService {
   url: string;
+  /** The service's embedded Postgres. */
+  databaseUrl: string;
   /** CPU seconds used so far by the service and its children (Postgres, Temporal server). */
   cpuSeconds(): number;
   stop(): Promise<void>;
@@ -28,10 +30,11 @@ export async function startService(): Promise<RunningService> {
   // Only what the bench creates: never a configured database, Temporal or mail server.
   for (const name of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'SMTP_URL', 'PEC_SMTP_URL', 'PUBLIC_BASE_URL'])
     delete env[name];
+  const postgresPort = await freePort();
   Object.assign(env, {
     DATA_DIR: dataDir,
     PORT: String(await freePort()),
-    EMBEDDED_POSTGRES_PORT: String(await freePort()),
+    EMBEDDED_POSTGRES_PORT: String(postgresPort),
     EMBEDDED_TEMPORAL_PORT: String(await freePort()),
     MAIL_CATCHER_PORT: String(await freePort()),
     TEMPORAL_DEV_SERVER_DOWNLOAD: 'false',
@@ -71,6 +74,8 @@ export async function startService(): Promise<RunningService> {
   });
   return {
     url,
+    // The embedded server's default user, password and database (prisma/embedded.ts).
+    databaseUrl: `postgresql://postgres:postgres@127.0.0.1:${postgresPort}/postgres`,
     cpuSeconds: () => cpuSecondsOfTree(child.pid!),
     async stop() {
       child.kill('SIGTERM');
