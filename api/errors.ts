@@ -77,6 +77,13 @@ export function registerErrorHandling(app: FastifyInstance): void {
         ...(error.fields.length ? { fields: error.fields } : {}),
       });
     }
+    if (error.code?.startsWith('FST_CSRF_')) {
+      return reply.status(403).send({
+        error: 'modulo_non_valido',
+        message:
+          'Il modulo è scaduto o non proviene da questo servizio: ricaricare la pagina e inviarlo di nuovo.',
+      });
+    }
     if (error.statusCode && error.statusCode < 500) {
       return reply
         .status(error.statusCode)
