@@ -39,7 +39,8 @@ function targets(meetingId: string): Target[] {
     { name: 'calendario 2027 (anno)', path: '/api/v1/calendar?from=2027-01-01&to=2027-12-31' },
     { name: 'calendario marzo 2027 (mese)', path: '/api/v1/calendar?from=2027-03-01&to=2027-03-31' },
     { name: 'pagina della seduta', path: `/riunioni/${meetingId}` },
-    { name: 'home del coordinatore', path: '/' },
+    { name: 'home del coordinatore (Oggi)', path: '/' },
+    { name: 'pagina Calendario 2027', path: '/calendario?anno=2027' },
     // The ICS feed: add its path here once the route exists.
     { name: 'feed ICS', path: undefined },
   ];
