@@ -34,8 +34,8 @@ class HourlyOffsetZone extends IANAZone {
     if (known !== undefined) return Number.isNaN(known) ? super.offset(ts) : known;
     const first = super.offset(hour * HOUR_MS);
     const constant = first === super.offset(hour * HOUR_MS + HOUR_MS - 1);
-    // A bound, not an eviction policy: a process plans a few years, i.e. some tens of thousands of hours.
-    if (this.byHour.size > 1_000_000) this.byHour.clear();
+    // A bound, not an eviction policy: 100,000 hours are eleven years, more than any process plans.
+    if (this.byHour.size >= 100_000) this.byHour.clear();
     this.byHour.set(hour, constant ? first : NaN);
     return constant ? first : super.offset(ts);
   }
