@@ -18,7 +18,7 @@ import { RequestRejected } from '../errors';
 import { findApiToken } from './api-tokens';
 import { authorize, requireSignIn } from './guard';
 import type { OidcSettings } from './oidc';
-import { loadPrincipal } from './principal';
+import { loadPerson } from './principal';
 import { signInRoutes } from './routes';
 import { SESSION_COOKIE, findSession } from './sessions';
 
@@ -125,18 +125,8 @@ const authPlugin: FastifyPluginAsync<AuthOptions> = async (app, options) => {
     return session ? viewerOf(session.personId, null, session.id) : null;
 
     async function viewerOf(personId: string, tokenName: string | null, sessionId: string | null) {
-      const person = await db.person.findUniqueOrThrow({
-        where: { id: personId },
-        select: { fullName: true, email: true },
-      });
-      return {
-        personId,
-        fullName: person.fullName,
-        email: person.email,
-        principal: await loadPrincipal(db, personId, at),
-        tokenName,
-        sessionId,
-      };
+      const person = await loadPerson(db, personId, at);
+      return person && { personId, ...person, tokenName, sessionId };
     }
   }
 };

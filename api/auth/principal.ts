@@ -5,6 +5,7 @@
  * - member: seats held today, as holder or standing delegate;
  * - oversight: the Presidente dell'Assemblea's seat and the seats of the Sovraintendenza, over their ambito;
  * - invitee: meetings the person was invited to without holding a seat (a one-meeting delegate).
+ * Read on every signed-in request, so it is one query.
  */
 import type { Principal } from '../../domain/policy';
 import type { Database } from '../../prisma/client';
@@ -12,43 +13,50 @@ import type { Database } from '../../prisma/client';
 /** The Presidente dell'Assemblea's seat code (prisma/seed/bodies.ts). */
 const PRESIDENTE_SEAT = 'presidente-assemblea';
 
-export async function loadPrincipal(db: Database, personId: string, now: Date): Promise<Principal> {
-  const [person, udp, segreteria, memberships, invitations] = await Promise.all([
-    db.person.findUniqueOrThrow({ where: { id: personId }, select: { organisationId: true } }),
-    db.ufficioDiPianoMember.findMany({ where: { personId }, select: { ambitoId: true } }),
-    db.segreteria.findMany({ where: { personId }, select: { bodyId: true } }),
-    db.membership.findMany({
-      where: {
-        OR: [{ personId }, { delegatePersonId: personId }],
-        validFrom: { lte: now },
-        AND: [{ OR: [{ validTo: null }, { validTo: { gte: startOfDay(now) } }] }],
-      },
-      select: {
-        personId: true,
-        seat: { select: { code: true, body: { select: { id: true, kind: true, ambitoId: true } } } },
-      },
-    }),
-    db.invitation.findMany({ where: { personId, seatId: null }, select: { meetingId: true } }),
-  ]);
-  const convened = person.organisationId
-    ? await db.body.findMany({
-        where: { convenerOrganisationId: person.organisationId },
-        select: { id: true },
-      })
-    : [];
-  const oversight = memberships.filter(
-    (m) =>
-      m.personId === personId && (m.seat.body.kind === 'sovraintendenza' || m.seat.code === PRESIDENTE_SEAT),
-  );
-  return {
-    personId,
-    udpOf: udp.map((u) => u.ambitoId),
-    oversightOf: unique(oversight.map((m) => m.seat.body.ambitoId)),
-    segreteriaOf: segreteria.map((s) => s.bodyId),
-    convenerOf: convened.map((b) => b.id),
-    memberOf: unique(memberships.map((m) => m.seat.body.id)),
-    invitedTo: invitations.map((i) => i.meetingId),
+const seatBody = {
+  select: { seat: { select: { code: true, body: { select: { id: true, kind: true, ambitoId: true } } } } },
+} as const;
+
+/** The person's name and address for the page, and their roles today; null when there is no such person. */
+export async function loadPerson(db: Database, personId: string, now: Date) {
+  const current = {
+    validFrom: { lte: now },
+    OR: [{ validTo: null }, { validTo: { gte: startOfDay(now) } }],
   };
+  const person = await db.person.findUnique({
+    where: { id: personId },
+    select: {
+      fullName: true,
+      email: true,
+      organisation: { select: { convenes: { select: { id: true } } } },
+      udpOf: { select: { ambitoId: true } },
+      segreteriaOf: { select: { bodyId: true } },
+      memberships: { where: current, ...seatBody },
+      delegateFor: { where: current, ...seatBody },
+      invitations: { where: { seatId: null }, select: { meetingId: true } },
+    },
+  });
+  if (!person) return null;
+  const oversight = person.memberships.filter(
+    (m) => m.seat.body.kind === 'sovraintendenza' || m.seat.code === PRESIDENTE_SEAT,
+  );
+  const principal: Principal = {
+    personId,
+    udpOf: person.udpOf.map((u) => u.ambitoId),
+    oversightOf: unique(oversight.map((m) => m.seat.body.ambitoId)),
+    segreteriaOf: person.segreteriaOf.map((s) => s.bodyId),
+    convenerOf: person.organisation?.convenes.map((b) => b.id) ?? [],
+    memberOf: unique([...person.memberships, ...person.delegateFor].map((m) => m.seat.body.id)),
+    invitedTo: person.invitations.map((i) => i.meetingId),
+  };
+  return { fullName: person.fullName, email: person.email, principal };
+}
+
+/** The person's roles today (see loadPerson). */
+export async function loadPrincipal(db: Database, personId: string, now: Date): Promise<Principal> {
+  const person = await loadPerson(db, personId, now);
+  if (!person) throw new Error(`Persona sconosciuta: ${personId}`);
+  return person.principal;
 }
 
 const unique = (values: string[]) => [...new Set(values)];
