@@ -31,6 +31,7 @@ import { activityNow, type ActivityDeps } from './context';
 import { escalationRecipients, escalationRequests } from './escalations';
 import { sendMessages } from './mail';
 import { rejection } from './rejection';
+import { bestPresenceBySeat, countingRecords } from './roll-call';
 import { leadComuniRecipients, minuteTakers, seatRecipients, unique } from './people';
 import { meetingTimeline } from './timeline';
 
@@ -424,6 +425,8 @@ export function createMeetingActivities(deps: ActivityDeps): MeetingActivities {
         const data = {
           status: e.status,
           delegateName: e.delegateName ?? null,
+          delegatePersonId: e.delegatePersonId ?? null,
+          arrivedAt: e.arrivedAt ? new Date(e.arrivedAt) : null,
           seatId: seatOf.get(e.personId) ?? null,
         };
         await db.attendance.upsert({
@@ -433,18 +436,21 @@ export function createMeetingActivities(deps: ActivityDeps): MeetingActivities {
         });
       }
       const all = await db.attendance.findMany({ where: { meetingId, seatId: { not: null } } });
-      // A seat counts once, at its best presence (the holder present beats a delegate beats absent).
-      const rank = { present: 2, delegate: 1, absent: 0 } as const;
-      const bySeat = new Map<string, 'present' | 'delegate' | 'absent'>();
-      for (const a of all) {
-        const before = bySeat.get(a.seatId!);
-        if (!before || rank[a.status] > rank[before]) bySeat.set(a.seatId!, a.status);
-      }
+      const best = bestPresenceBySeat(all);
       const seats = [...new Set(memberships.map((ms) => ms.seatId))];
+      const counting = countingRecords(best, new Set(seats), rules.quorum.delegatesCount);
+      // Stored per record, so reports and the draft verbale say who made the quorum without recomputing it.
+      await db.$transaction([
+        db.attendance.updateMany({
+          where: { meetingId, id: { notIn: counting } },
+          data: { countsForQuorum: false },
+        }),
+        db.attendance.updateMany({ where: { id: { in: counting } }, data: { countsForQuorum: true } }),
+      ]);
       if (seats.length === 0) return { present: 0, seats: 0, reached: false };
       const outcome = evaluateQuorum(
         seats,
-        [...bySeat].map(([seatId, presence]) => ({ seatId, presence })),
+        [...best].map(([seatId, b]) => ({ seatId, presence: b.presence })),
         rules.quorum,
       );
       await audit('meeting.attendance', meetingId, {

@@ -71,26 +71,38 @@ export const Addendum = z
   })
   .strict();
 
+/** The roll call's statuses; `absent_justified` counts as absent for the quorum. */
+export const AttendanceStatus = z.enum(['present', 'delegate', 'absent', 'absent_justified'], {
+  message: 'atteso present, delegate, absent o absent_justified',
+});
+
+export const AttendanceEntry = z
+  .object({
+    personId: z.uuid({ message: "atteso l'identificativo (UUID) di una persona" }),
+    status: AttendanceStatus,
+    /** Who represented the seat: a name, and the person when they are in the registry. */
+    delegateName: z.string().trim().min(1).max(200).optional(),
+    delegatePersonId: z.uuid({ message: "atteso l'identificativo (UUID) di una persona" }).optional(),
+    /** Arrival after the start (present or delegate only). */
+    arrivedAt: Instant.optional(),
+  })
+  .strict()
+  .refine((e) => (e.status === 'delegate') === (e.delegateName !== undefined), {
+    path: ['delegateName'],
+    message: 'obbligatorio con status delegate, e solo in quel caso',
+  })
+  .refine((e) => e.status === 'delegate' || e.delegatePersonId === undefined, {
+    path: ['delegatePersonId'],
+    message: 'solo con status delegate',
+  })
+  .refine((e) => e.arrivedAt === undefined || e.status === 'present' || e.status === 'delegate', {
+    path: ['arrivedAt'],
+    message: "l'ora di arrivo vale solo per chi è presente o rappresentato",
+  });
+
 export const Attendance = z
   .object({
-    entries: z
-      .array(
-        z
-          .object({
-            personId: z.uuid({ message: "atteso l'identificativo (UUID) di una persona" }),
-            status: z.enum(['present', 'delegate', 'absent'], {
-              message: 'atteso present, delegate o absent',
-            }),
-            delegateName: z.string().trim().min(1).max(200).optional(),
-          })
-          .strict()
-          .refine((e) => (e.status === 'delegate') === (e.delegateName !== undefined), {
-            path: ['delegateName'],
-            message: 'obbligatorio con status delegate, e solo in quel caso',
-          }),
-      )
-      .min(1, 'almeno una presenza')
-      .max(300),
+    entries: z.array(AttendanceEntry).min(1, 'almeno una presenza').max(300),
   })
   .strict()
   .superRefine((v, ctx) => {

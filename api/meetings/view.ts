@@ -83,6 +83,9 @@ export async function meetingView(db: Database, id: string) {
       fullName: a.person.fullName,
       status: a.status,
       delegateName: a.delegateName,
+      delegatePersonId: a.delegatePersonId,
+      arrivedAt: iso(a.arrivedAt),
+      countsForQuorum: a.countsForQuorum,
     })),
     verbale: m.verbale && {
       status: m.verbale.status,
