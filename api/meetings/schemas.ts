@@ -21,6 +21,18 @@ function withTimes<T extends z.ZodType<{ startsAt: string; endsAt: string }>>(sc
     });
 }
 
+const uuid = (what: string) => z.uuid({ message: `atteso l'identificativo (UUID) ${what}` });
+
+export const ItemParams = z.object({ id: uuid('della riunione'), itemId: uuid('del punto') }).strict();
+export const DocumentParams = z
+  .object({ id: uuid('della riunione'), documentId: uuid('del documento') })
+  .strict();
+
+/** Every item of the agenda, in the new order. */
+export const AgendaOrder = z
+  .object({ itemIds: z.array(uuid('del punto')).min(1, 'almeno un punto').max(60) })
+  .strict();
+
 export const AgendaItemInput = z
   .object({
     title: z.string().trim().min(1, 'il titolo è obbligatorio').max(300),
