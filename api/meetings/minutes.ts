@@ -3,6 +3,7 @@
  * approval, download. The API stores these itself and then tells the workflow, which reads the same state
  * when the reconciler restarts it (api/temporal.ts, kind 1).
  */
+import { createHash } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { addDays, BodyRules, dateOf, endOfDay, formatInstant } from '../../domain/index';
@@ -17,6 +18,8 @@ import {
   type GovernanceOptions,
 } from '../temporal';
 import { may } from './access';
+import { MIME_TYPE } from './filetype';
+import { draftMinutes } from './verbale/draft';
 import { MeetingParams, MinutesExtension } from './schemas';
 import { documentHeaders, readUploadedDocument } from './upload';
 import { meetingOr404, requireStatus } from './view';
@@ -208,6 +211,26 @@ export const minutesRoutes: FastifyPluginAsync<GovernanceOptions> = async (app, 
         );
       }
       return reply.headers(documentHeaders(doc)).send(Buffer.from(doc.content));
+    },
+  );
+
+  api.get(
+    '/meetings/:id/minutes/draft',
+    { schema: { params: MeetingParams }, config: may('meeting.prepare') },
+    async (request, reply) => {
+      const { id } = request.params;
+      const meeting = await meetingOr404(db, id);
+      const content = await draftMinutes(db, id, app.config.DATA_DIR);
+      return reply
+        .headers(
+          documentHeaders({
+            name: `Bozza verbale ${meeting.body.name} ${meeting.plannedDateKey}.docx`,
+            mimeType: MIME_TYPE.docx,
+            sizeBytes: content.length,
+            sha256: createHash('sha256').update(content).digest('hex'),
+          }),
+        )
+        .send(content);
     },
   );
 };
