@@ -9,8 +9,25 @@ import type { z } from 'zod';
 import type { Database } from '../../prisma/client';
 import type { GovernanceClient } from '../../workflows/client';
 import { RequestRejected } from '../errors';
-import { actorOf, auditedSignal, nowOf, signalMeetingWithStart, type GovernanceOptions } from '../temporal';
-import type { Addendum, AgendaItemInput, AgendaOrder, Attendance, Cancel, Reschedule } from './schemas';
+import { dateOf } from '../../domain/index';
+import { startMeetingWorkflow } from '../../workflows/client';
+import {
+  actorOf,
+  afterCommit,
+  auditedSignal,
+  nowOf,
+  signalMeetingWithStart,
+  type GovernanceOptions,
+} from '../temporal';
+import type {
+  Addendum,
+  AgendaItemInput,
+  AgendaOrder,
+  Attendance,
+  Cancel,
+  CreateMeeting,
+  Reschedule,
+} from './schemas';
 import type { UploadedDocument } from './upload';
 import { meetingOr404, requireStatus } from './view';
 
@@ -48,6 +65,65 @@ const auditOf = (actor: string, action: string, entityId: string, data: object) 
   entityId,
   data: { ...data },
 });
+
+/** An extra or urgent session with its agenda; its workflow starts after the commit. */
+export async function createMeeting(ctx: OperationContext, input: z.output<typeof CreateMeeting>) {
+  const { db, actor } = ctx;
+  const body = await db.body.findUnique({ where: { id: input.bodyId } });
+  if (!body?.active) {
+    throw new RequestRejected(404, 'organo_sconosciuto', `Organo sconosciuto: ${input.bodyId}`, [
+      { field: 'bodyId', message: 'nessun organo attivo con questo identificativo' },
+    ]);
+  }
+  if (Date.parse(input.startsAt) <= ctx.now) {
+    throw new RequestRejected(400, 'richiesta_non_valida', 'La riunione deve iniziare nel futuro.', [
+      { field: 'startsAt', message: 'deve essere nel futuro' },
+    ]);
+  }
+  const plannedDateKey = dateOf(input.startsAt);
+  const duplicate = () =>
+    new RequestRejected(
+      409,
+      'riunione_esistente',
+      `Esiste già una riunione di ${body.name} il ${plannedDateKey}: modificarla invece di crearne un'altra.`,
+      [{ field: 'startsAt', message: 'giorno già occupato per questo organo' }],
+    );
+  if (await db.meeting.findUnique({ where: { bodyId_plannedDateKey: { bodyId: body.id, plannedDateKey } } }))
+    throw duplicate();
+  let meetingId: string;
+  try {
+    meetingId = await db.$transaction(async (tx) => {
+      const meeting = await tx.meeting.create({
+        data: {
+          bodyId: body.id,
+          plannedDateKey,
+          startsAt: new Date(input.startsAt),
+          endsAt: new Date(input.endsAt),
+          place: input.place ?? null,
+          onlineUrl: input.onlineUrl ?? null,
+          urgent: input.urgent,
+          agendaItems: {
+            create: input.agenda.map((item, i) => ({
+              position: i + 1,
+              title: item.title,
+              description: item.description ?? null,
+            })),
+          },
+        },
+      });
+      await tx.auditEvent.create({
+        data: { actor, action: 'meeting.created', entity: 'meeting', entityId: meeting.id, data: input },
+      });
+      return meeting.id;
+    });
+  } catch (err) {
+    // Two requests for the same day at once: the unique key decides, the loser gets the same 409.
+    if ((err as { code?: string }).code === 'P2002') throw duplicate();
+    throw err;
+  }
+  const processo = await afterCommit(ctx.log, ctx.governance, (gc) => startMeetingWorkflow(gc, meetingId));
+  return { meetingId, processo };
+}
 
 /** Sends the convocation now instead of at the legal deadline. */
 export async function releaseConvocation(ctx: OperationContext, meetingId: string): Promise<void> {

@@ -6,11 +6,9 @@
 import multipart from '@fastify/multipart';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { dateOf } from '../../domain/index';
-import { queryMeeting, startMeetingWorkflow } from '../../workflows/client';
+import { queryMeeting } from '../../workflows/client';
 import type { MeetingState } from '../../workflows/meeting';
-import { RequestRejected } from '../errors';
-import { actorOf, afterCommit, nowOf, type GovernanceOptions } from '../temporal';
+import type { GovernanceOptions } from '../temporal';
 import { may } from './access';
 import { convocationRoutes } from './convocation';
 import { minutesRoutes } from './minutes';
@@ -43,70 +41,13 @@ export const meetingsRoutes: FastifyPluginAsync<GovernanceOptions> = async (app,
     limits: { fileSize: MAX_DOCUMENT_BYTES, files: 1, fields: 5, parts: 6 },
   });
   const api = app.withTypeProvider<ZodTypeProvider>();
+  const ctxOf = (request: FastifyRequest) => op.operationContext(request, db, options);
 
   api.post(
     '/meetings',
     { schema: { body: CreateMeeting }, config: { access: { action: 'body.meeting.create', on: 'body' } } },
     async (request, reply) => {
-      const input = request.body;
-      const actor = actorOf(request);
-      const body = await db.body.findUnique({ where: { id: input.bodyId } });
-      if (!body?.active) {
-        throw new RequestRejected(404, 'organo_sconosciuto', `Organo sconosciuto: ${input.bodyId}`, [
-          { field: 'bodyId', message: 'nessun organo attivo con questo identificativo' },
-        ]);
-      }
-      if (Date.parse(input.startsAt) <= (await nowOf(options))) {
-        throw new RequestRejected(400, 'richiesta_non_valida', 'La riunione deve iniziare nel futuro.', [
-          { field: 'startsAt', message: 'deve essere nel futuro' },
-        ]);
-      }
-      const plannedDateKey = dateOf(input.startsAt);
-      const duplicate = () =>
-        new RequestRejected(
-          409,
-          'riunione_esistente',
-          `Esiste già una riunione di ${body.name} il ${plannedDateKey}: modificarla invece di crearne un'altra.`,
-          [{ field: 'startsAt', message: 'giorno già occupato per questo organo' }],
-        );
-      if (
-        await db.meeting.findUnique({ where: { bodyId_plannedDateKey: { bodyId: body.id, plannedDateKey } } })
-      )
-        throw duplicate();
-      let meetingId: string;
-      try {
-        meetingId = await db.$transaction(async (tx) => {
-          const meeting = await tx.meeting.create({
-            data: {
-              bodyId: body.id,
-              plannedDateKey,
-              startsAt: new Date(input.startsAt),
-              endsAt: new Date(input.endsAt),
-              place: input.place ?? null,
-              onlineUrl: input.onlineUrl ?? null,
-              urgent: input.urgent,
-              agendaItems: {
-                create: input.agenda.map((item, i) => ({
-                  position: i + 1,
-                  title: item.title,
-                  description: item.description ?? null,
-                })),
-              },
-            },
-          });
-          await tx.auditEvent.create({
-            data: { actor, action: 'meeting.created', entity: 'meeting', entityId: meeting.id, data: input },
-          });
-          return meeting.id;
-        });
-      } catch (err) {
-        // Two requests for the same day at once: the unique key decides, the loser gets the same 409.
-        if ((err as { code?: string }).code === 'P2002') throw duplicate();
-        throw err;
-      }
-      const processo = await afterCommit(request.log, governance, (gc) =>
-        startMeetingWorkflow(gc, meetingId),
-      );
+      const { meetingId, processo } = await op.createMeeting(await ctxOf(request), request.body);
       return reply
         .status(processo.stato === 'notificato' ? 201 : 202)
         .send({ meeting: await meetingView(db, meetingId), processo });
@@ -123,7 +64,6 @@ export const meetingsRoutes: FastifyPluginAsync<GovernanceOptions> = async (app,
     },
   );
 
-  const ctxOf = (request: FastifyRequest) => op.operationContext(request, db, options);
   const accepted = { accettata: true, messaggio: ACCEPTED };
 
   api.post(
