@@ -14,6 +14,7 @@ import { bodiesRoutes } from './bodies/routes';
 import { calendarRoutes } from './calendar/routes';
 import { changesRoutes } from './changes/routes';
 import { deliverablesRoutes } from './deliverables/routes';
+import { meetingPages } from './meetings/pages';
 import { meetingsRoutes } from './meetings/routes';
 import { messagesRoutes } from './messages/routes';
 import { pagesRoutes } from './pages/routes';
@@ -79,6 +80,7 @@ export async function buildServer({
   await app.register(messagesRoutes, { prefix: '/api/v1' });
   await app.register(changesRoutes, { prefix: '/api/v1' });
   await app.register(pagesRoutes);
+  await app.register(meetingPages, { governance, now });
   for (const plugin of plugins) await app.register(plugin);
   return app;
 }

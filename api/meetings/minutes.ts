@@ -6,23 +6,16 @@
 import { createHash } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { addDays, BodyRules, dateOf, endOfDay, formatInstant } from '../../domain/index';
-import { DateTime } from 'luxon';
 import { RequestRejected } from '../errors';
-import {
-  actorOf,
-  afterCommit,
-  auditedSignal,
-  nowOf,
-  signalMeetingWithStart,
-  type GovernanceOptions,
-} from '../temporal';
+import type { GovernanceOptions } from '../temporal';
 import { may } from './access';
+import { approveMinutes, extendMinutes, submitMinutes } from './minutes-operations';
+import { operationContext } from './operations';
 import { MIME_TYPE } from './filetype';
 import { draftMinutes } from './verbale/draft';
 import { MeetingParams, MinutesExtension } from './schemas';
 import { documentHeaders, readUploadedDocument } from './upload';
-import { meetingOr404, requireStatus } from './view';
+import { meetingOr404 } from './view';
 
 export const minutesRoutes: FastifyPluginAsync<GovernanceOptions> = async (app, options) => {
   const db = app.db;
@@ -32,66 +25,10 @@ export const minutesRoutes: FastifyPluginAsync<GovernanceOptions> = async (app, 
     '/meetings/:id/minutes',
     { schema: { params: MeetingParams }, config: may('meeting.prepare') },
     async (request, reply) => {
-      const { id } = request.params;
-      const actor = actorOf(request);
-      const meeting = await meetingOr404(db, id);
-      requireStatus(meeting, ['convened', 'held'], 'caricare il verbale');
-      if (meeting.endsAt.getTime() > (await nowOf(options))) {
-        throw new RequestRejected(
-          409,
-          'seduta_non_conclusa',
-          'Il verbale si carica dopo la fine della seduta.',
-        );
-      }
-      if (meeting.verbale?.approvedAt) {
-        throw new RequestRejected(
-          409,
-          'verbale_approvato',
-          'Il verbale di questa seduta è già stato approvato.',
-        );
-      }
-      const { name, format, mimeType, content, sha256 } = await readUploadedDocument(
-        request,
-        'il file del verbale',
-        'verbale',
-      );
-      const now = new Date(await nowOf(options));
-      const { deadlineDays } = BodyRules.parse(meeting.body.rules).minutes;
-      const dueDate = new Date(
-        `${addDays(dateOf(formatInstant(DateTime.fromJSDate(meeting.startsAt))), deadlineDays)}T00:00:00Z`,
-      );
-      const document = await db.$transaction(async (tx) => {
-        const doc = await tx.document.create({
-          data: {
-            name,
-            mimeType,
-            sizeBytes: content.length,
-            sha256,
-            content: new Uint8Array(content),
-            meetingId: id,
-            uploadedBy: actor,
-          },
-          select: { id: true, name: true, mimeType: true, sizeBytes: true, sha256: true },
-        });
-        // A new upload before approval replaces the previous file; the old one stays attached to the meeting.
-        await tx.verbale.upsert({
-          where: { meetingId: id },
-          create: { meetingId: id, dueDate, documentId: doc.id, submittedAt: now },
-          update: { documentId: doc.id, submittedAt: now },
-        });
-        await tx.auditEvent.create({
-          data: {
-            actor,
-            action: 'meeting.minutes_submitted',
-            entity: 'meeting',
-            entityId: id,
-            data: { documentId: doc.id, name, sha256, sizeBytes: content.length, format },
-          },
-        });
-        return doc;
-      });
-      const processo = await afterCommit(request.log, options.governance, (gc) =>
-        signalMeetingWithStart(gc, id, 'minutesSubmitted'),
+      const { document, processo } = await submitMinutes(
+        await operationContext(request, db, options),
+        request.params.id,
+        () => readUploadedDocument(request, 'il file del verbale', 'verbale'),
       );
       return reply.status(processo.stato === 'notificato' ? 201 : 202).send({ document, processo });
     },
@@ -101,41 +38,7 @@ export const minutesRoutes: FastifyPluginAsync<GovernanceOptions> = async (app, 
     '/meetings/:id/minutes/approve',
     { schema: { params: MeetingParams }, config: may('meeting.prepare') },
     async (request, reply) => {
-      const { id } = request.params;
-      const actor = actorOf(request);
-      const meeting = await meetingOr404(db, id);
-      requireStatus(meeting, ['convened', 'held'], 'approvare il verbale');
-      const verbale = meeting.verbale;
-      if (!verbale?.documentId) {
-        throw new RequestRejected(409, 'verbale_mancante', 'Il verbale non è ancora stato caricato.');
-      }
-      if (verbale.approvedAt) {
-        throw new RequestRejected(
-          409,
-          'verbale_approvato',
-          'Il verbale di questa seduta è già stato approvato.',
-        );
-      }
-      const now = new Date(await nowOf(options));
-      await db.$transaction([
-        // Guarded by approvedAt: two approvals at once leave one row change and one audit each, not two approvals.
-        db.verbale.update({
-          where: { id: verbale.id, approvedAt: null },
-          data: { status: 'approved', approvedAt: now },
-        }),
-        db.auditEvent.create({
-          data: {
-            actor,
-            action: 'meeting.minutes_approved',
-            entity: 'meeting',
-            entityId: id,
-            data: { documentId: verbale.documentId },
-          },
-        }),
-      ]);
-      const processo = await afterCommit(request.log, options.governance, (gc) =>
-        signalMeetingWithStart(gc, id, 'minutesApproved'),
-      );
+      const processo = await approveMinutes(await operationContext(request, db, options), request.params.id);
       return reply.status(processo.stato === 'notificato' ? 200 : 202).send({ approvato: true, processo });
     },
   );
@@ -145,48 +48,10 @@ export const minutesRoutes: FastifyPluginAsync<GovernanceOptions> = async (app, 
     '/meetings/:id/minutes/extend',
     { schema: { params: MeetingParams, body: MinutesExtension }, config: may('meeting.prepare') },
     async (request, reply) => {
-      const { id } = request.params;
-      const { dueDate, reason } = request.body;
-      const meeting = await meetingOr404(db, id);
-      requireStatus(meeting, ['held'], 'prorogare la scadenza del verbale');
-      const verbale = meeting.verbale;
-      if (!verbale) {
-        throw new RequestRejected(
-          409,
-          'verbale_non_richiesto',
-          'Il verbale di questa seduta non è ancora stato richiesto: nessuna scadenza da prorogare.',
-        );
-      }
-      if (verbale.submittedAt) {
-        throw new RequestRejected(
-          409,
-          'verbale_caricato',
-          'Il verbale è già stato caricato: nessuna scadenza da prorogare.',
-        );
-      }
-      const current = verbale.dueDate.toISOString().slice(0, 10);
-      if (dueDate <= current) {
-        throw new RequestRejected(
-          400,
-          'richiesta_non_valida',
-          `La nuova scadenza deve essere successiva a quella attuale (${current}).`,
-          [{ field: 'dueDate', message: `deve essere dopo il ${current}` }],
-        );
-      }
-      const by = actorOf(request);
-      await auditedSignal(
-        db,
-        request.log,
-        options.governance,
-        {
-          actor: by,
-          action: 'meeting.minutes_extension_requested',
-          entity: 'meeting',
-          entityId: id,
-          data: { dueDate, reason, previousDueDate: current },
-        },
-        (gc) =>
-          signalMeetingWithStart(gc, id, 'minutesDeadlineExtended', { dueAt: endOfDay(dueDate), reason, by }),
+      const { dueDate } = await extendMinutes(
+        await operationContext(request, db, options),
+        request.params.id,
+        request.body,
       );
       return reply.status(202).send({
         accettata: true,
