@@ -7,17 +7,27 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import '../app/zod-italian';
 import type { Config } from '../app/config';
 import type { Database } from '../prisma/client';
+import { randomBytes } from 'node:crypto';
+import type { Outbox } from '../notifications/outbox/outbox';
+import authPlugin from './auth/plugin';
+import type { OidcSettings } from './auth/oidc';
 import { registerErrorHandling } from './errors';
 import { healthRoutes } from './health/routes';
+import { homeRoutes } from './home/routes';
 import layoutPlugin from './layout/plugin';
+import { bodyPages } from './bodies/pages';
 import { bodiesRoutes } from './bodies/routes';
+import { calendarPages } from './calendar/pages';
 import { calendarRoutes } from './calendar/routes';
 import { changesRoutes } from './changes/routes';
+import { deliverablePages } from './deliverables/pages';
 import { deliverablesRoutes } from './deliverables/routes';
 import { meetingPages } from './meetings/pages';
 import { meetingsRoutes } from './meetings/routes';
+import { messagePages } from './messages/pages';
 import { messagesRoutes } from './messages/routes';
 import { pagesRoutes } from './pages/routes';
+import { staffRoutes } from './staff/routes';
 import type { GovernanceOptions } from './temporal';
 
 declare module 'fastify' {
@@ -32,6 +42,17 @@ export interface ServerOptions extends Partial<GovernanceOptions> {
   config: Config;
   /** Capabilities that live outside api/ (mailbox, answer pages...), registered after the core routes. */
   plugins?: FastifyPluginAsync[];
+  /** Sends sign-in e-mails; without it the e-mail link sign-in answers 503. */
+  outbox?: Outbox;
+  /** Signs short-lived cookies; give every API process of one service the same (npm start derives it). */
+  cookieSecret?: string;
+}
+
+/** OpenID Connect settings from the configuration, when all three variables are set. */
+export function oidcSettings(config: Config): OidcSettings | undefined {
+  const { OIDC_ISSUER_URL: issuer, OIDC_CLIENT_ID: clientId, OIDC_CLIENT_SECRET: clientSecret } = config;
+  if (!issuer || !clientId || !clientSecret) return undefined;
+  return { issuer, clientId, clientSecret, label: config.OIDC_LABEL, trustEmail: config.OIDC_TRUST_EMAIL };
 }
 
 /** Replaces long opaque path or query segments (answer tokens) with a placeholder. */
@@ -50,6 +71,8 @@ export async function buildServer({
   governance = null,
   now,
   plugins = [],
+  outbox,
+  cookieSecret = randomBytes(32).toString('base64url'),
 }: ServerOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger:
@@ -68,6 +91,15 @@ export async function buildServer({
   registerErrorHandling(app);
   app.decorate('db', db);
   app.decorate('config', config);
+  // First, so that its hooks see every route registered after it.
+  await app.register(authPlugin, {
+    db,
+    outbox,
+    publicBaseUrl: config.PUBLIC_BASE_URL,
+    devMailbox: !config.SMTP_URL,
+    oidc: oidcSettings(config),
+    cookieSecret,
+  });
 
   // Pages of every capability render through the layout's reply.page().
   await app.register(layoutPlugin, { db, feedbackEmail: addressOf(config.MAIL_FROM) });
@@ -79,8 +111,14 @@ export async function buildServer({
   await app.register(deliverablesRoutes, { prefix: '/api/v1', governance, now });
   await app.register(messagesRoutes, { prefix: '/api/v1' });
   await app.register(changesRoutes, { prefix: '/api/v1' });
+  await app.register(staffRoutes, { prefix: '/api/v1' });
   await app.register(pagesRoutes);
   await app.register(meetingPages, { governance, now });
+  await app.register(deliverablePages, { governance, now });
+  await app.register(bodyPages, { governance, now });
+  await app.register(messagePages);
+  await app.register(homeRoutes);
+  await app.register(calendarPages);
   for (const plugin of plugins) await app.register(plugin);
   return app;
 }

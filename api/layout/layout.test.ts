@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../server';
 import { loadConfig } from '../../app/config';
 import { seedCremasco } from '../../prisma/seed';
+import { actAs, COORDINATORE } from '../../tests/support/auth';
 import { createTestDatabase, type TestDatabase } from '../../tests/support/database';
 
 let database: TestDatabase;
@@ -63,10 +64,13 @@ describe('layout', () => {
     expect(file.rawPayload.length).toBeGreaterThan(10_000);
   });
 
-  it('shows the navigation with the current page marked', async () => {
-    const html = (await app.inject({ url: '/accessibilita', headers: HTML })).body;
+  it('shows the Ufficio di Piano its whole navigation, and an anonymous visitor none', async () => {
+    const headers = { ...HTML, ...(await actAs(database.prisma, COORDINATORE)) };
+    const html = (await app.inject({ url: '/accessibilita', headers })).body;
     for (const label of ['Oggi', 'Calendario', 'Organi', 'Persone', 'Scadenze', 'Posta', 'Nuova seduta'])
       expect(html).toContain(`>${label}</a>`);
+    const anonymous = (await app.inject({ url: '/accessibilita', headers: HTML })).body;
+    expect(anonymous).not.toContain('>Calendario</a>');
   });
 
   it('answers a browser with a 404 page in the layout, and an API client with JSON', async () => {

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { permits } from '../auth/guard';
 import { RequestRejected } from '../errors';
 import type { GovernanceOptions } from '../temporal';
 import { may } from './access';
@@ -73,6 +74,15 @@ export const minutesRoutes: FastifyPluginAsync<GovernanceOptions> = async (app, 
           404,
           'verbale_mancante',
           'Il verbale di questa seduta non è ancora stato caricato.',
+        );
+      }
+      // Until approved, a verbale is a draft: for those who prepare it and for oversight, not every member.
+      const approved = verbale.status === 'approved' || verbale.status === 'published';
+      if (!approved && !(await permits(db, request, 'minutes.read.draft', 'meeting'))) {
+        throw new RequestRejected(
+          403,
+          'non_consentito',
+          'Il verbale non è ancora approvato: non è consultabile dai componenti.',
         );
       }
       return reply.headers(documentHeaders(doc)).send(Buffer.from(doc.content));

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../../api/server';
 import { loadConfig } from '../../app/config';
 import { seedCremasco } from '../../prisma/seed';
+import { actAs, COORDINATORE } from '../support/auth';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 
 let database: TestDatabase;
@@ -14,11 +15,13 @@ let app: FastifyInstance;
 let meetingId: string;
 let deliverableId: string;
 let crId: string;
+let coordinator: Record<string, string>;
 
 beforeAll(async () => {
   database = await createTestDatabase();
   await seedCremasco(database.prisma);
   app = await buildServer({ db: database.prisma, config: loadConfig({ LOG_LEVEL: 'silent' }) });
+  coordinator = await actAs(database.prisma, COORDINATORE);
   const db = database.prisma;
   const cr = await db.body.findFirstOrThrow({ where: { kind: 'comitato_ristretto' } });
   crId = cr.id;
@@ -63,7 +66,7 @@ afterAll(async () => {
   await database?.cleanup();
 });
 
-const get = (url: string) => app.inject({ method: 'GET', url });
+const get = (url: string) => app.inject({ method: 'GET', url, headers: coordinator });
 
 describe('pages opened from e-mail links', () => {
   it('shows a meeting in Italian with its agenda, escaping what people typed', async () => {
@@ -91,10 +94,13 @@ describe('pages opened from e-mail links', () => {
     const response = await get(`/scadenze/${deliverableId}`);
     expect(response.statusCode).toBe(200);
     expect(response.body).toContain('Report annuale 2026');
-    expect(response.body).toContain('Fase: esame del Comitato Ristretto');
+    expect(response.body).toContain(
+      '<dt class="col-sm-3">Fase</dt><dd class="col-sm-9">esame del Comitato Ristretto</dd>',
+    );
     expect(response.body).toContain('venerdì 30 aprile 2027');
     expect(response.body).toContain('livello di sollecito 1');
     expect(response.body).toContain('<td>sollecito</td><td>Livello 1</td>');
+    expect(response.body).toContain(`action="/scadenze/${deliverableId}/proroga"`);
   });
 
   it('shows a body with its sessions, each linking to its page (the link of compliance warnings)', async () => {
@@ -102,7 +108,7 @@ describe('pages opened from e-mail links', () => {
     expect(response.statusCode).toBe(200);
     expect(response.body).toContain('<h1>Comitato Ristretto');
     expect(response.body).toContain(
-      `<a href="/riunioni/${meetingId}">martedì 9 marzo 2027, ore 18:00</a></td><td>convocata</td>`,
+      `<td><a href="/riunioni/${meetingId}">martedì 9 marzo 2027, ore 18:00</a></td><td>convocata</td>`,
     );
   });
 
