@@ -47,6 +47,9 @@ export function rescheduleProblem(change: { startsAt: string; endsAt: string }, 
   return null;
 }
 
+/** The audit action that records "Invia ora la convocazione"; the plan reads it (api/meetings/operations.ts). */
+export const RELEASE_REQUESTED = 'meeting.convocation_release_requested';
+
 export const iso = (d: Date): string => formatInstant(DateTime.fromJSDate(d));
 /** A `date` column (UTC midnight) as the civil date it stores. */
 export const civilOf = (d: Date): string => d.toISOString().slice(0, 10);
@@ -148,6 +151,11 @@ export function createMeetingActivities(deps: ActivityDeps): MeetingActivities {
       endsAt: view.endsAt,
       convocationAt: t.convocationAt,
       reminderAt: t.reminderAt,
+      convocationReleased:
+        m.status === 'planned' &&
+        (await db.auditEvent.count({
+          where: { entity: 'meeting', entityId: m.id, action: RELEASE_REQUESTED },
+        })) > 0,
       minutesRequired: rules.minutes.required,
       minutesDueAt: rules.minutes.required ? minutesDueAt : null,
       minutesStatus: v?.circulatedAt

@@ -102,6 +102,7 @@ export async function meetingWorkflow(input: { meetingId: string }): Promise<Mee
   const initial = await act.planMeeting(meetingId);
   /** The current plan; every change replaces it (and the copy the query shows). */
   let plan = (state.plan = initial);
+  if (initial.convocationReleased) released = true;
   state.phase = initial.status === 'cancelled' ? 'cancelled' : 'awaiting-convocation';
   if (initial.minutesStatus !== 'none') minutesSubmitted = true;
   if (initial.minutesStatus === 'approved' || initial.minutesStatus === 'circulated') minutesApproved = true;

@@ -65,10 +65,17 @@ export const convocationRoutes: FastifyPluginAsync<GovernanceOptions> = async (a
     '/meetings/:id/convocation/release',
     { schema: { params: MeetingParams }, config: may('meeting.prepare') },
     async (request, reply) => {
-      await releaseConvocation(await operationContext(request, db, options), request.params.id);
+      const processo = await releaseConvocation(
+        await operationContext(request, db, options),
+        request.params.id,
+      );
       return reply.status(202).send({
         accettata: true,
-        messaggio: 'La convocazione parte ora: il processo della riunione la invia a ogni componente.',
+        messaggio:
+          processo.stato === 'notificato'
+            ? 'La convocazione parte ora: il processo della riunione la invia a ogni componente.'
+            : processo.nota,
+        processo,
       });
     },
   );

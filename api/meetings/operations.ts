@@ -5,6 +5,7 @@
  * forms of the meeting page call these same functions: one implementation, two doors.
  */
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
+import { RELEASE_REQUESTED } from '../../activities/meetings';
 import type { z } from 'zod';
 import type { Database } from '../../prisma/client';
 import type { GovernanceClient } from '../../workflows/client';
@@ -125,16 +126,17 @@ export async function createMeeting(ctx: OperationContext, input: z.output<typeo
   return { meetingId, processo };
 }
 
-/** Sends the convocation now instead of at the legal deadline. */
-export async function releaseConvocation(ctx: OperationContext, meetingId: string): Promise<void> {
+/**
+ * Sends the convocation now instead of at the legal deadline. The request is stored first (its audit row,
+ * which the workflow's plan reads), then the workflow is told: a workflow restarted by the reconciler still
+ * sends it at once (api/temporal.ts, kind 1).
+ */
+export async function releaseConvocation(ctx: OperationContext, meetingId: string) {
   const meeting = await meetingOr404(ctx.db, meetingId);
   requireStatus(meeting, ['planned'], 'inviare la convocazione');
-  await auditedSignal(
-    ctx.db,
-    ctx.log,
-    ctx.governance,
-    auditOf(ctx.actor, 'meeting.convocation_release_requested', meetingId, {}),
-    (gc) => signalMeetingWithStart(gc, meetingId, 'releaseConvocation'),
+  await ctx.db.auditEvent.create({ data: auditOf(ctx.actor, RELEASE_REQUESTED, meetingId, {}) });
+  return afterCommit(ctx.log, ctx.governance, (gc) =>
+    signalMeetingWithStart(gc, meetingId, 'releaseConvocation'),
   );
 }
 
