@@ -22,6 +22,7 @@ import { calendarRoutes } from './calendar/routes';
 import { changesRoutes } from './changes/routes';
 import { deliverablePages } from './deliverables/pages';
 import { deliverablesRoutes } from './deliverables/routes';
+import { meetingPages } from './meetings/pages';
 import { meetingsRoutes } from './meetings/routes';
 import { messagePages } from './messages/pages';
 import { messagesRoutes } from './messages/routes';
@@ -112,6 +113,7 @@ export async function buildServer({
   await app.register(changesRoutes, { prefix: '/api/v1' });
   await app.register(staffRoutes, { prefix: '/api/v1' });
   await app.register(pagesRoutes);
+  await app.register(meetingPages, { governance, now });
   await app.register(deliverablePages, { governance, now });
   await app.register(bodyPages, { governance, now });
   await app.register(messagePages);

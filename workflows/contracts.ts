@@ -35,6 +35,8 @@ export interface MeetingPlan {
   minutesRequired: boolean;
   /** When the verbale is due; null when the body keeps no minutes. */
   minutesDueAt: string | null;
+  /** The office asked to send the convocation now ("Invia ora"); stored, so a restarted workflow still does. */
+  convocationReleased: boolean;
   /** Where the verbale stands, so a workflow restarted by the reconciler resumes at the right step. */
   minutesStatus: 'none' | 'submitted' | 'approved' | 'circulated';
 }
@@ -54,7 +56,14 @@ export interface AgendaAddendum {
 }
 
 export interface AttendanceRecord {
-  entries: { personId: string; status: 'present' | 'delegate' | 'absent'; delegateName?: string }[];
+  entries: {
+    personId: string;
+    status: 'present' | 'delegate' | 'absent' | 'absent_justified';
+    delegateName?: string;
+    delegatePersonId?: string;
+    /** ISO instant of a late arrival. */
+    arrivedAt?: string;
+  }[];
 }
 
 export interface AnswerNotice {

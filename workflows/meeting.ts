@@ -102,6 +102,7 @@ export async function meetingWorkflow(input: { meetingId: string }): Promise<Mee
   const initial = await act.planMeeting(meetingId);
   /** The current plan; every change replaces it (and the copy the query shows). */
   let plan = (state.plan = initial);
+  if (initial.convocationReleased) released = true;
   state.phase = initial.status === 'cancelled' ? 'cancelled' : 'awaiting-convocation';
   if (initial.minutesStatus !== 'none') minutesSubmitted = true;
   if (initial.minutesStatus === 'approved' || initial.minutesStatus === 'circulated') minutesApproved = true;
@@ -215,7 +216,8 @@ export async function meetingWorkflow(input: { meetingId: string }): Promise<Mee
   // 3. The session: attendance may be recorded during it or afterwards.
   if (state.phase === 'convened') {
     state.phase = 'in-session';
-    await waitUntil(plan.endsAt, () => false);
+    // The roll call is applied as it is recorded, so the quorum shows while the session runs.
+    while (await waitUntil(plan.endsAt, () => attendance.length > 0)) await applyAttendance();
     await applyAttendance();
     await act.markMeetingHeld(meetingId);
     state.phase = 'awaiting-minutes';
