@@ -16,6 +16,7 @@ import { deliverablesRoutes } from './deliverables/routes';
 import { meetingsRoutes } from './meetings/routes';
 import { messagesRoutes } from './messages/routes';
 import { pagesRoutes } from './pages/routes';
+import { reportsRoutes } from '../reports/routes';
 import type { GovernanceOptions } from './temporal';
 
 declare module 'fastify' {
@@ -70,6 +71,7 @@ export async function buildServer({
   await app.register(deliverablesRoutes, { prefix: '/api/v1', governance, now });
   await app.register(messagesRoutes, { prefix: '/api/v1' });
   await app.register(changesRoutes, { prefix: '/api/v1' });
+  await app.register(reportsRoutes, { prefix: '/api/v1' });
   await app.register(pagesRoutes);
   for (const plugin of plugins) await app.register(plugin);
   return app;
