@@ -1,0 +1,32 @@
+/**
+ * Until sign-in lands in this branch (issue 9), nothing sets `request.viewer`: this test-only hook sets it
+ * from the person `actAs` names, with the roles the test gives them. Remove it once actAs returns a real
+ * Bearer token and the auth plugin reads the roles from the data.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Principal } from '../../domain/policy';
+import type { PrismaClient } from '../../prisma/client';
+
+export type Roles = Omit<Principal, 'personId'>;
+
+export const NO_ROLES: Roles = { udpOf: [], oversightOf: [], segreteriaOf: [], convenerOf: [], memberOf: [] };
+
+export function viewersFromActAs(
+  app: FastifyInstance,
+  db: PrismaClient,
+  roles: Map<string, Partial<Roles>>,
+): void {
+  app.addHook('onRequest', async (request) => {
+    const name = request.headers['x-utente'];
+    const person = typeof name === 'string' ? await db.person.findFirst({ where: { fullName: name } }) : null;
+    request.viewer = person
+      ? {
+          personId: person.id,
+          fullName: person.fullName,
+          email: person.email,
+          principal: { personId: person.id, ...NO_ROLES, ...roles.get(person.email) },
+          tokenName: null,
+        }
+      : null;
+  });
+}
