@@ -17,6 +17,7 @@ import { meetingsRoutes } from './meetings/routes';
 import { messagesRoutes } from './messages/routes';
 import { pagesRoutes } from './pages/routes';
 import { reportsRoutes } from '../reports/routes';
+import { feedsRoutes } from './feeds/routes';
 import type { GovernanceOptions } from './temporal';
 
 declare module 'fastify' {
@@ -73,6 +74,7 @@ export async function buildServer({
   await app.register(changesRoutes, { prefix: '/api/v1' });
   await app.register(reportsRoutes, { prefix: '/api/v1' });
   await app.register(pagesRoutes);
+  await app.register(feedsRoutes);
   for (const plugin of plugins) await app.register(plugin);
   return app;
 }

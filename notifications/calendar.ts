@@ -113,6 +113,53 @@ export function buildInvite(input: InviteInput): string {
   return calendar.toString();
 }
 
+export const FeedEvent = z.object({
+  meetingId: z.string().min(1),
+  revision: z.number().int().min(0),
+  summary: z.string().trim().min(1),
+  description: z.string().optional(),
+  startsAt: z.iso.datetime({ offset: true }),
+  endsAt: z.iso.datetime({ offset: true }),
+  location: z.string().optional(),
+  url: z.url().optional(),
+  cancelled: z.boolean(),
+  /** DTSTAMP: the meeting's last change, so an unchanged feed is byte-identical (and keeps its ETag). */
+  changedAt: z.iso.datetime({ offset: true }),
+});
+export type FeedEvent = z.input<typeof FeedEvent>;
+
+/**
+ * A subscribed calendar (webcal) of several meetings. Each event has the UID and SEQUENCE of the e-mail
+ * invites about the same meeting, so a client holding both shows one event; a cancelled meeting stays, as
+ * STATUS:CANCELLED. No METHOD: a feed is published, not an iTIP request.
+ */
+export function buildFeed(input: { name: string; uidDomain: string; events: FeedEvent[] }): string {
+  const calendar = ical({
+    prodId: { company: 'governance-cycles', product: 'calendario-governance', language: 'IT' },
+    name: input.name,
+    ttl: 60 * 60,
+    timezone: { name: null, generator: (tz) => (tz === ZONE ? EUROPE_ROME : null) },
+  });
+  const at = (iso: string) => DateTime.fromISO(iso, { zone: ZONE });
+  for (const raw of input.events) {
+    const e = FeedEvent.parse(raw);
+    calendar.createEvent({
+      id: meetingUid(e.meetingId, input.uidDomain),
+      sequence: e.revision,
+      start: at(e.startsAt),
+      end: at(e.endsAt),
+      timezone: ZONE,
+      stamp: DateTime.fromISO(e.changedAt, { zone: 'utc' }),
+      summary: e.summary,
+      description: e.description ?? null,
+      location: e.location ?? null,
+      url: e.url ?? null,
+      status: e.cancelled ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
+    });
+  }
+  return calendar.toString();
+}
+
 /** Unfolds an .ics text and returns its property lines (for tests and the development mailbox). */
 export function icsLines(ics: string): string[] {
   return ics

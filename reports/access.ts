@@ -12,7 +12,7 @@ import type { AttendanceScope } from './attendance';
 
 export function signedInViewer(request: FastifyRequest): Viewer {
   if (!request.viewer)
-    throw new RequestRejected(401, 'accesso_richiesto', 'Per consultare i report occorre accedere.');
+    throw new RequestRejected(401, 'accesso_richiesto', 'Occorre accedere con il proprio account.');
   return request.viewer;
 }
 
