@@ -17,7 +17,7 @@ import {
 } from '../domain/index';
 import { issueAnswerLinks } from '../notifications/answers/answers';
 import type { NotificationRequest } from '../notifications/outbox/request';
-import type { Prisma } from '../prisma/client';
+import type { Prisma, PrismaClient } from '../prisma/client';
 import type { AttendanceRecord, LadderStep, MeetingActivities, MeetingPlan } from '../workflows/contracts';
 import {
   defaultAgenda,
@@ -31,6 +31,7 @@ import { activityNow, type ActivityDeps } from './context';
 import { escalationRecipients, escalationRequests } from './escalations';
 import { sendMessages } from './mail';
 import { rejection } from './rejection';
+import { bestPresenceBySeat, countingRecords } from './roll-call';
 import { leadComuniRecipients, minuteTakers, seatRecipients, unique } from './people';
 import { meetingTimeline } from './timeline';
 
@@ -52,9 +53,72 @@ export const civilOf = (d: Date): string => d.toISOString().slice(0, 10);
 
 const meetingInclude = {
   body: { include: { ambito: true, convenerOrganisation: true } },
-  agendaItems: { orderBy: { position: 'asc' } },
+  agendaItems: { orderBy: { position: 'asc' }, include: { documents: { orderBy: { createdAt: 'asc' } } } },
   verbale: true,
 } satisfies Prisma.MeetingInclude;
+
+/** A meeting as the messages show it: the row, its body's rules, and the data every template shares. */
+export async function meetingForMessages(db: PrismaClient, publicBaseUrl: string, meetingId: string) {
+  const base = publicBaseUrl.replace(/\/$/, '');
+  const m = await db.meeting.findUniqueOrThrow({ where: { id: meetingId }, include: meetingInclude });
+  const rules = BodyRules.parse(m.body.rules);
+  const view: MeetingView = {
+    id: m.id,
+    bodyId: m.bodyId,
+    bodyName: m.body.name,
+    bodyKind: m.body.kind,
+    startsAt: iso(m.startsAt),
+    endsAt: iso(m.endsAt),
+    place: m.place,
+    onlineUrl: m.onlineUrl ?? (m.place ? null : `${base}/riunioni/${m.id}`),
+    urgent: m.urgent,
+    revision: m.revision,
+    agenda: m.agendaItems.length > 0 ? m.agendaItems : defaultAgenda(rules.minutes.required),
+  };
+  const common = {
+    district: m.body.ambito.name,
+    sender: { name: m.body.convenerRole },
+    meeting: templateMeeting(view),
+  };
+  // Documents attached to an item travel as links to the meeting's document route (members sign in).
+  const agenda = view.agenda.map((item, i) => ({
+    ...templateAgenda([item])[0]!,
+    documents: (m.agendaItems[i]?.documents ?? []).map((d) => ({
+      title: d.name,
+      url: `${base}/riunioni/${m.id}/documenti/${d.id}`,
+    })),
+  }));
+  return { m, rules, view, common, agenda };
+}
+
+export type MeetingForMessages = Awaited<ReturnType<typeof meetingForMessages>>;
+
+/** The convocation of one recipient: the same request the workflow enqueues and the page previews. */
+export function convocationRequest(
+  loaded: MeetingForMessages,
+  r: Recipient,
+  answerLinks: Record<'present' | 'absent' | 'delegate', string>,
+  revision: number,
+) {
+  const { m, view, common, agenda } = loaded;
+  const cabina = m.body.kind === 'cabina_di_regia' && m.body.convenerOrganisation;
+  return {
+    key: `convocation:${m.id}:${r.personId}:${revision}`,
+    kind: cabina ? ('cabinaInvitation' as const) : ('convocation' as const),
+    to: { name: r.name, email: r.email },
+    data: {
+      ...common,
+      recipient: { name: r.name },
+      agenda,
+      legalBasis: legalBasis(view.bodyKind),
+      answerLinks,
+      ...(cabina ? { onBehalfOf: cabina.name } : {}),
+    },
+    invite: { method: 'REQUEST' as const, meetingId: m.id, revision },
+    meetingId: m.id,
+    personId: r.personId,
+  } satisfies NotificationRequest;
+}
 
 export function createMeetingActivities(deps: ActivityDeps): MeetingActivities {
   const db = deps.prisma;
@@ -62,32 +126,14 @@ export function createMeetingActivities(deps: ActivityDeps): MeetingActivities {
   const meetingUrl = (id: string) => `${base}/riunioni/${id}`;
 
   async function load(meetingId: string) {
-    const m = await db.meeting.findUniqueOrThrow({ where: { id: meetingId }, include: meetingInclude });
-    const rules = BodyRules.parse(m.body.rules);
-    const view: MeetingView = {
-      id: m.id,
-      bodyId: m.bodyId,
-      bodyName: m.body.name,
-      bodyKind: m.body.kind,
-      startsAt: iso(m.startsAt),
-      endsAt: iso(m.endsAt),
-      place: m.place,
-      onlineUrl: m.onlineUrl ?? (m.place ? null : meetingUrl(m.id)),
-      urgent: m.urgent,
-      revision: m.revision,
-      agenda: m.agendaItems.length > 0 ? m.agendaItems : defaultAgenda(rules.minutes.required),
-    };
-    const common = {
-      district: m.body.ambito.name,
-      sender: { name: m.body.convenerRole },
-      meeting: templateMeeting(view),
-    };
+    const loaded = await meetingForMessages(db, base, meetingId);
+    const { m, rules, view } = loaded;
     const timeline = meetingTimeline(view, rules, deps.holidays);
     // The verbale's stored due date wins: the coordinator may have granted more time.
     const minutesDueAt = m.verbale
       ? endOfDay(civilOf(m.verbale.dueDate))
       : (timeline.minutesDueAt ?? view.endsAt);
-    return { m, rules, view, common, timeline, minutesDueAt };
+    return { ...loaded, timeline, minutesDueAt };
   }
 
   async function plan(meetingId: string): Promise<MeetingPlan> {
@@ -173,25 +219,11 @@ export function createMeetingActivities(deps: ActivityDeps): MeetingActivities {
 
     async sendConvocations(meetingId, revision) {
       const loaded = await load(meetingId);
-      const { m, view, common } = loaded;
+      const { m } = loaded;
       const recipients = await seatRecipients(db, m.bodyId, m.startsAt);
-      const cabina = m.body.kind === 'cabina_di_regia' && m.body.convenerOrganisation;
-      const requests = await withAnswerLinks(loaded, recipients, (r, answerLinks) => ({
-        key: `convocation:${m.id}:${r.personId}:${revision}`,
-        kind: cabina ? 'cabinaInvitation' : 'convocation',
-        to: to(r),
-        data: {
-          ...common,
-          recipient: { name: r.name },
-          agenda: templateAgenda(view.agenda),
-          legalBasis: legalBasis(view.bodyKind),
-          answerLinks,
-          ...(cabina ? { onBehalfOf: cabina.name } : {}),
-        },
-        invite: { method: 'REQUEST', meetingId: m.id, revision },
-        meetingId: m.id,
-        personId: r.personId,
-      }));
+      const requests = await withAnswerLinks(loaded, recipients, (r, answerLinks) =>
+        convocationRequest(loaded, r, answerLinks, revision),
+      );
       const sent = await sendMessages(deps, requests);
       const updated = await db.meeting.updateMany({
         where: { id: m.id, status: 'planned' },
@@ -424,6 +456,8 @@ export function createMeetingActivities(deps: ActivityDeps): MeetingActivities {
         const data = {
           status: e.status,
           delegateName: e.delegateName ?? null,
+          delegatePersonId: e.delegatePersonId ?? null,
+          arrivedAt: e.arrivedAt ? new Date(e.arrivedAt) : null,
           seatId: seatOf.get(e.personId) ?? null,
         };
         await db.attendance.upsert({
@@ -433,18 +467,21 @@ export function createMeetingActivities(deps: ActivityDeps): MeetingActivities {
         });
       }
       const all = await db.attendance.findMany({ where: { meetingId, seatId: { not: null } } });
-      // A seat counts once, at its best presence (the holder present beats a delegate beats absent).
-      const rank = { present: 2, delegate: 1, absent: 0 } as const;
-      const bySeat = new Map<string, 'present' | 'delegate' | 'absent'>();
-      for (const a of all) {
-        const before = bySeat.get(a.seatId!);
-        if (!before || rank[a.status] > rank[before]) bySeat.set(a.seatId!, a.status);
-      }
+      const best = bestPresenceBySeat(all);
       const seats = [...new Set(memberships.map((ms) => ms.seatId))];
+      const counting = countingRecords(best, new Set(seats), rules.quorum.delegatesCount);
+      // Stored per record, so reports and the draft verbale say who made the quorum without recomputing it.
+      await db.$transaction([
+        db.attendance.updateMany({
+          where: { meetingId, id: { notIn: counting } },
+          data: { countsForQuorum: false },
+        }),
+        db.attendance.updateMany({ where: { id: { in: counting } }, data: { countsForQuorum: true } }),
+      ]);
       if (seats.length === 0) return { present: 0, seats: 0, reached: false };
       const outcome = evaluateQuorum(
         seats,
-        [...bySeat].map(([seatId, presence]) => ({ seatId, presence })),
+        [...best].map(([seatId, b]) => ({ seatId, presence: b.presence })),
         rules.quorum,
       );
       await audit('meeting.attendance', meetingId, {

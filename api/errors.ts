@@ -2,7 +2,7 @@
  * One shape for every error the API returns, so pages and clients can show it field by field:
  * `{ error: <code>, message: <Italian sentence>, fields?: [{ field, message }] }`.
  */
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 
 export interface FieldProblem {
@@ -22,8 +22,28 @@ export class RequestRejected extends Error {
   }
 }
 
+/** A browser asking for a page gets the layout's error page (api/layout) instead of JSON. */
+function pageRequest(request: FastifyRequest, reply: FastifyReply): boolean {
+  return (
+    !request.url.startsWith('/api/') &&
+    (request.headers.accept ?? '').includes('text/html') &&
+    typeof reply.errorPage === 'function'
+  );
+}
+
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (pageRequest(request, reply)) {
+      const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 500;
+      if (status === 500) request.log.error({ err: error }, 'unhandled error');
+      return status === 500
+        ? reply.errorPage(
+            500,
+            'Errore del servizio',
+            "Si è verificato un errore interno. Riprovi tra qualche minuto; se il problema continua, avvisi l'Ufficio di Piano.",
+          )
+        : reply.errorPage(status, 'Richiesta non accolta', error.message);
+    }
     if (hasZodFastifySchemaValidationErrors(error)) {
       const fields = error.validation.flatMap((problem): FieldProblem[] => {
         // An unknown parameter is reported on the object; name the parameter itself.
@@ -62,8 +82,14 @@ export function registerErrorHandling(app: FastifyInstance): void {
   });
 
   app.setNotFoundHandler((request, reply) =>
-    reply
-      .status(404)
-      .send({ error: 'non_trovato', message: `Percorso non trovato: ${request.method} ${request.url}` }),
+    pageRequest(request, reply)
+      ? reply.errorPage(
+          404,
+          'Pagina non trovata',
+          "L'indirizzo non corrisponde a nessuna pagina. Verifichi di averlo copiato per intero.",
+        )
+      : reply
+          .status(404)
+          .send({ error: 'non_trovato', message: `Percorso non trovato: ${request.method} ${request.url}` }),
   );
 }

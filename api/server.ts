@@ -9,6 +9,7 @@ import type { Config } from '../app/config';
 import type { Database } from '../prisma/client';
 import { registerErrorHandling } from './errors';
 import { healthRoutes } from './health/routes';
+import layoutPlugin from './layout/plugin';
 import { bodiesRoutes } from './bodies/routes';
 import { calendarRoutes } from './calendar/routes';
 import { changesRoutes } from './changes/routes';
@@ -39,6 +40,11 @@ export function redactTokens(url: string): string {
   return url.replace(/[A-Za-z0-9_-]{24,}/g, '[token]');
 }
 
+/** "Ufficio di Piano <udp@example.org>" → "udp@example.org". */
+function addressOf(mailbox: string): string {
+  return /<([^>]+)>/.exec(mailbox)?.[1] ?? mailbox;
+}
+
 export async function buildServer({
   db,
   config,
@@ -64,6 +70,8 @@ export async function buildServer({
   app.decorate('db', db);
   app.decorate('config', config);
 
+  // Pages of every capability render through the layout's reply.page().
+  await app.register(layoutPlugin, { db, feedbackEmail: addressOf(config.MAIL_FROM) });
   await app.register(healthRoutes);
   await app.register(bodiesRoutes, { prefix: '/api/v1', governance, now });
   await app.register(calendarRoutes, { prefix: '/api/v1' });

@@ -2,7 +2,8 @@
  * Presenze: who attended a body's sessions over a period.
  *
  * Per meeting: each seat with its holder on the day, how the seat stood (reports/seat-status.ts), who
- * represented it, the arrival time, whether it counted for the quorum, and whether the quorum was reached.
+ * represented it, the arrival time, whether it counted for the quorum, and whether the quorum was reached,
+ * all read from the roll call the meeting pages and the workflow use (activities/roll-call.ts).
  * Per organisation and per person: meetings expected (only those held while the person held the seat, from
  * the Membership's validFrom/validTo), present in person, by delegate, justified, absent, and the rate
  * (present in person or by delegate) ÷ expected, as the ATS report the district's agreement asks for counts
@@ -11,7 +12,8 @@
  * Only sessions that took place and have a roll call count: a session held without one is listed apart
  * (`withoutRollCall`), since counting its seats absent would blame people for a missing record.
  */
-import { BodyRules, dateOf, evaluateQuorum, type CivilDate } from '../domain/index';
+import { rollCall } from '../activities/roll-call';
+import { dateOf, type CivilDate } from '../domain/index';
 import type { Database } from '../prisma/client';
 import { seatOutcome, type SeatStatus } from './seat-status';
 import { romeDayRange } from './period';
@@ -74,16 +76,7 @@ export async function attendanceReport(
   query: AttendanceQuery,
   scope: AttendanceScope,
 ): Promise<AttendanceReport> {
-  const body = await db.body.findUniqueOrThrow({
-    where: { id: query.bodyId },
-    include: {
-      seats: {
-        orderBy: { code: 'asc' },
-        include: { memberships: { include: { person: { include: { organisation: true } } } } },
-      },
-    },
-  });
-  const quorumRule = BodyRules.parse(body.rules).quorum;
+  const body = await db.body.findUniqueOrThrow({ where: { id: query.bodyId } });
   const meetings = await db.meeting.findMany({
     where: {
       bodyId: body.id,
@@ -91,10 +84,6 @@ export async function attendanceReport(
       startsAt: romeDayRange(query.from, query.to),
     },
     orderBy: { startsAt: 'asc' },
-    include: {
-      attendances: { include: { person: true } },
-      invitations: { select: { personId: true, answer: true, delegateEmail: true } },
-    },
   });
 
   const report: AttendanceReport = {
@@ -107,77 +96,44 @@ export async function attendanceReport(
     organisations: [],
     people: [],
   };
+  const organisationOf = await organisations(db, body.id);
   for (const meeting of meetings) {
     const date = dateOf(meeting.startsAt.toISOString());
-    if (meeting.attendances.length === 0) {
+    const roll = await rollCall(db, meeting.id);
+    if (roll.lines.every((line) => line.recorded === null)) {
       report.withoutRollCall.push({ meetingId: meeting.id, date });
       continue;
     }
-    const rows = meeting.attendances.map((a) => ({
-      personId: a.personId,
-      status: a.status,
-      delegateName: a.delegateName,
-      personName: a.person.fullName,
-      personEmail: a.person.email,
-      arrivedAt: null,
-    }));
-    const answers = new Map(meeting.invitations.map((i) => [i.personId, i]));
-    const seats: SeatRow[] = [];
-    for (const seat of body.seats) {
-      const membership = seat.memberships.find(
-        (m) => dayOf(m.validFrom) <= date && (m.validTo === null || dayOf(m.validTo) >= date),
-      );
-      if (!membership) continue; // a vacant seat expects nobody
-      const answer = answers.get(membership.personId);
-      const outcome = seatOutcome(
-        {
-          holderId: membership.personId,
-          standingDelegateId: membership.delegatePersonId,
-          answer: answer?.answer ? { answer: answer.answer, delegateEmail: answer.delegateEmail } : null,
-        },
-        rows,
-      );
-      seats.push({
-        seatId: seat.id,
-        role: seat.role,
-        holderId: membership.personId,
-        holder: membership.person.fullName,
-        organisation: membership.person.organisation?.name ?? NO_ORGANISATION,
+    const seats = roll.lines.map((line): SeatRow => {
+      const outcome = seatOutcome(line);
+      return {
+        seatId: line.seatId,
+        role: line.role,
+        holderId: line.holder.id,
+        holder: line.holder.fullName,
+        organisation: organisationOf.get(line.holder.id) ?? NO_ORGANISATION,
         status: outcome.status,
         representedBy: outcome.representedBy,
         representativeId: outcome.representativeId,
         arrivedAt: outcome.arrivedAt?.toISOString() ?? null,
-        countsForQuorum:
-          seat.votes &&
-          (outcome.status === 'present' || (outcome.status === 'delegate' && quorumRule.delegatesCount)),
-      });
-    }
-    const voting = seats.filter((s) => body.seats.find((x) => x.id === s.seatId)!.votes);
-    const quorum =
-      voting.length === 0
-        ? { valid: false, counted: 0, required: 0, seats: 0 }
-        : evaluateQuorum(
-            voting.map((s) => s.seatId),
-            voting.map((s) => ({
-              seatId: s.seatId,
-              presence: s.status === 'present' ? 'present' : s.status === 'delegate' ? 'delegate' : 'absent',
-            })),
-            quorumRule,
-          );
+        countsForQuorum: outcome.countsForQuorum,
+      };
+    });
     const visible =
       scope.kind === 'all'
         ? seats
         : seats.filter((s) => s.holderId === scope.personId || s.representativeId === scope.personId);
     if (scope.kind === 'own' && visible.length === 0) continue;
+    const q = roll.quorum;
     report.meetings.push({
       meetingId: meeting.id,
       date,
       startsAt: meeting.startsAt.toISOString(),
       quorum: {
-        reached: quorum.valid,
-        counted: quorum.counted,
-        required: quorum.required,
-        seats: quorum.seats,
+        reached: q?.valid ?? false,
+        counted: q?.counted ?? 0,
+        required: q?.required ?? 0,
+        seats: q?.seats ?? 0,
       },
       seats: visible,
     });
@@ -210,8 +166,17 @@ export async function attendanceReport(
   return report;
 }
 
-function dayOf(date: Date): CivilDate {
-  return date.toISOString().slice(0, 10);
+/** The organisation of everyone who ever held a seat of the body. */
+async function organisations(db: Database, bodyId: string): Promise<Map<string, string>> {
+  const memberships = await db.membership.findMany({
+    where: { seat: { bodyId } },
+    select: { person: { select: { id: true, organisation: { select: { name: true } } } } },
+  });
+  return new Map(
+    memberships.flatMap((m) =>
+      m.person.organisation ? [[m.person.id, m.person.organisation.name] as const] : [],
+    ),
+  );
 }
 
 function emptyTally(): Tally {

@@ -118,34 +118,53 @@ export async function createAttendanceFixture(db: PrismaClient, tag = 'r'): Prom
         delegateEmail: delegateEmail ?? null,
       },
     });
+  // Rows as the meeting workflow stores them: the seat, and whether the record counted for the quorum.
+  const seatOf = new Map([
+    [people.ada.id, presidente.id],
+    [people.bruno.id, presidente.id],
+    [people.carla.id, csc1.id],
+    [people.dario.id, csc1.id],
+    [people.elena.id, atsSeat.id],
+    [people.fabio.id, guest.id],
+  ]);
   const roll = (
     meetingId: string,
     personId: string,
-    status: 'present' | 'delegate' | 'absent',
-    delegateName?: string,
-  ) => db.attendance.create({ data: { meetingId, personId, status, delegateName: delegateName ?? null } });
+    status: 'present' | 'delegate' | 'absent' | 'absent_justified',
+    delegate?: { name: string; personId?: string },
+  ) =>
+    db.attendance.create({
+      data: {
+        meetingId,
+        personId,
+        seatId: seatOf.get(personId)!,
+        status,
+        delegateName: delegate?.name ?? null,
+        delegatePersonId: delegate?.personId ?? null,
+        countsForQuorum: (status === 'present' || status === 'delegate') && personId !== people.fabio.id,
+      },
+    });
 
-  // February: Ada and Carla present, Elena apologised, Fabio present.
+  // February: Ada and Carla present, Elena apologised (recorded justified), Fabio present.
   await answer(meetings.feb, people.elena.id, 'absent');
   await roll(meetings.feb, people.ada.id, 'present');
   await roll(meetings.feb, people.carla.id, 'present');
-  await roll(meetings.feb, people.elena.id, 'absent');
+  await roll(meetings.feb, people.elena.id, 'absent_justified');
   await roll(meetings.feb, people.fabio.id, 'present');
   // May: Bruno (standing delegate) for Ada, Carla absent without a word, Elena present, Fabio absent.
   await roll(meetings.may, people.bruno.id, 'present');
   await roll(meetings.may, people.carla.id, 'absent');
   await roll(meetings.may, people.elena.id, 'present');
   await roll(meetings.may, people.fabio.id, 'absent');
-  // September: Ada sends an assessora (named at the roll call), Dario present, Elena sends Hugo for this
-  // meeting only (named in her answer), Fabio present.
+  // September: Ada sends an assessora, Dario present, Elena sends Hugo for this meeting only (named in her
+  // answer), Fabio present.
   await answer(meetings.sep, people.elena.id, 'delegate', people.hugo.email);
-  await roll(meetings.sep, people.ada.id, 'delegate', 'Assessora Gioia Lucà');
+  await roll(meetings.sep, people.ada.id, 'delegate', { name: 'Assessora Gioia Lucà' });
   await roll(meetings.sep, people.dario.id, 'present');
-  await roll(meetings.sep, people.hugo.id, 'present');
+  await roll(meetings.sep, people.elena.id, 'delegate', { name: 'Hugo Lucà', personId: people.hugo.id });
   await roll(meetings.sep, people.fabio.id, 'present');
-  // November: Ada apologised, Dario absent, Elena and Fabio present.
+  // November: Ada apologised and the roll call says nothing of her seat; Dario absent; Elena and Fabio present.
   await answer(meetings.nov, people.ada.id, 'absent');
-  await roll(meetings.nov, people.ada.id, 'absent');
   await roll(meetings.nov, people.dario.id, 'absent');
   await roll(meetings.nov, people.elena.id, 'present');
   await roll(meetings.nov, people.fabio.id, 'present');

@@ -1,18 +1,16 @@
 /**
- * How a seat stood at one meeting, from the roll call and the answers: the one place where the stored
- * attendance model is read as a report status, so that a richer roll call changes only this file.
+ * How a seat stood at one meeting, read from the roll call (activities/roll-call.ts): the one place where
+ * the stored attendance becomes a report status, so a change to the roll call changes only this file.
  *
- * Today's roll call stores, per person, present / delegate / absent (with the delegate's name when the
- * holder sent one). A seat is:
- * - `present`: its holder was there in person;
- * - `delegate`: someone represented it: the holder recorded as "delegate" (the name given), the standing
- *   delegate of the membership present, or the one-meeting delegate the holder named in their answer
- *   (matched by e-mail) present;
- * - `justified`: nobody came, but the holder had announced the absence by answering the convocation
- *   "assente" (an apology: GVOffice and Legistar's "Excused");
- * - `absent`: nobody came and nobody apologised, or no roll call row at all.
- * The best of these wins when several rows speak of the same seat (present > delegate > justified > absent).
+ * - `present`: the holder was there in person;
+ * - `delegate`: someone represented the seat: recorded as "delegate" with the delegate's name (a one-meeting
+ *   delegate), or the membership's standing delegate recorded present;
+ * - `justified`: recorded "absent, justified", or not recorded at all after the holder apologised by answering
+ *   the convocation "assente";
+ * - `absent`: recorded absent, or not recorded without an apology.
  */
+import type { RollCallLine } from '../activities/roll-call';
+
 export type SeatStatus = 'present' | 'delegate' | 'justified' | 'absent';
 
 export const SEAT_STATUS_LABEL: Record<SeatStatus, string> = {
@@ -22,62 +20,44 @@ export const SEAT_STATUS_LABEL: Record<SeatStatus, string> = {
   absent: 'Assente',
 };
 
-export interface RollCallRow {
-  personId: string;
-  status: 'present' | 'delegate' | 'absent';
-  delegateName: string | null;
-  personName: string;
-  personEmail: string;
-  /** When the person arrived, once the roll call records it. */
-  arrivedAt: Date | null;
-}
-
-export interface SeatHolding {
-  holderId: string;
-  standingDelegateId: string | null;
-  /** The holder's answer to the convocation, if any. */
-  answer: { answer: 'present' | 'absent' | 'delegate'; delegateEmail: string | null } | null;
-}
-
 export interface SeatOutcome {
   status: SeatStatus;
   /** Who represented the seat, when status is `delegate`. */
   representedBy: string | null;
-  /** The person who represented the seat, when known as a person (standing or one-meeting delegate). */
+  /** The standing delegate who represented the seat, when it was them. */
   representativeId: string | null;
   arrivedAt: Date | null;
+  countsForQuorum: boolean;
 }
 
-const RANK: Record<SeatStatus, number> = { present: 3, delegate: 2, justified: 1, absent: 0 };
-
-/** The seat's outcome from the roll call rows of the meeting (all of them; the seat picks its own). */
-export function seatOutcome(holding: SeatHolding, rows: readonly RollCallRow[]): SeatOutcome {
-  const oneMeetingDelegate =
-    holding.answer?.answer === 'delegate' ? holding.answer.delegateEmail?.toLowerCase() : undefined;
-  const candidates: SeatOutcome[] = [];
-  for (const row of rows) {
-    if (row.personId === holding.holderId) {
-      if (row.status === 'present') candidates.push(outcome('present', null, null, row.arrivedAt));
-      else if (row.status === 'delegate')
-        candidates.push(outcome('delegate', row.delegateName ?? 'delegato', null, row.arrivedAt));
-    } else if (
-      row.status === 'present' &&
-      (row.personId === holding.standingDelegateId ||
-        (oneMeetingDelegate !== undefined && row.personEmail.toLowerCase() === oneMeetingDelegate))
-    ) {
-      candidates.push(outcome('delegate', row.personName, row.personId, row.arrivedAt));
+export function seatOutcome(line: RollCallLine): SeatOutcome {
+  const r = line.recorded;
+  const none = { representedBy: null, representativeId: null, arrivedAt: null, countsForQuorum: false };
+  if (!r) return { status: line.answer?.status === 'absent' ? 'justified' : 'absent', ...none };
+  const recorded = { arrivedAt: r.arrivedAt, countsForQuorum: r.countsForQuorum };
+  switch (r.status) {
+    case 'present': {
+      const standingDelegate =
+        line.recordedFor && line.recordedFor.id !== line.holder.id ? line.recordedFor : null;
+      return standingDelegate
+        ? {
+            status: 'delegate',
+            representedBy: standingDelegate.fullName,
+            representativeId: standingDelegate.id,
+            ...recorded,
+          }
+        : { status: 'present', representedBy: null, representativeId: null, ...recorded };
     }
+    case 'delegate':
+      return {
+        status: 'delegate',
+        representedBy: r.delegateName ?? 'delegato',
+        representativeId: null,
+        ...recorded,
+      };
+    case 'absent_justified':
+      return { status: 'justified', ...none };
+    case 'absent':
+      return { status: 'absent', ...none };
   }
-  const apologised = holding.answer?.answer === 'absent';
-  candidates.push(outcome(apologised ? 'justified' : 'absent', null, null, null));
-  return candidates.reduce((best, c) => (RANK[c.status] > RANK[best.status] ? c : best));
-}
-
-function outcome(
-  status: SeatStatus,
-  representedBy: string | null,
-  representativeId: string | null,
-  arrivedAt: Date | null,
-): SeatOutcome {
-  return { status, representedBy, representativeId, arrivedAt };
 }

@@ -54,7 +54,14 @@ export interface AgendaAddendum {
 }
 
 export interface AttendanceRecord {
-  entries: { personId: string; status: 'present' | 'delegate' | 'absent'; delegateName?: string }[];
+  entries: {
+    personId: string;
+    status: 'present' | 'delegate' | 'absent' | 'absent_justified';
+    delegateName?: string;
+    delegatePersonId?: string;
+    /** ISO instant of a late arrival. */
+    arrivedAt?: string;
+  }[];
 }
 
 export interface AnswerNotice {

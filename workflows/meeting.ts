@@ -215,7 +215,8 @@ export async function meetingWorkflow(input: { meetingId: string }): Promise<Mee
   // 3. The session: attendance may be recorded during it or afterwards.
   if (state.phase === 'convened') {
     state.phase = 'in-session';
-    await waitUntil(plan.endsAt, () => false);
+    // The roll call is applied as it is recorded, so the quorum shows while the session runs.
+    while (await waitUntil(plan.endsAt, () => attendance.length > 0)) await applyAttendance();
     await applyAttendance();
     await act.markMeetingHeld(meetingId);
     state.phase = 'awaiting-minutes';

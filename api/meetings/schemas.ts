@@ -21,6 +21,18 @@ function withTimes<T extends z.ZodType<{ startsAt: string; endsAt: string }>>(sc
     });
 }
 
+const uuid = (what: string) => z.uuid({ message: `atteso l'identificativo (UUID) ${what}` });
+
+export const ItemParams = z.object({ id: uuid('della riunione'), itemId: uuid('del punto') }).strict();
+export const DocumentParams = z
+  .object({ id: uuid('della riunione'), documentId: uuid('del documento') })
+  .strict();
+
+/** Every item of the agenda, in the new order. */
+export const AgendaOrder = z
+  .object({ itemIds: z.array(uuid('del punto')).min(1, 'almeno un punto').max(60) })
+  .strict();
+
 export const AgendaItemInput = z
   .object({
     title: z.string().trim().min(1, 'il titolo è obbligatorio').max(300),
@@ -71,26 +83,38 @@ export const Addendum = z
   })
   .strict();
 
+/** The roll call's statuses; `absent_justified` counts as absent for the quorum. */
+export const AttendanceStatus = z.enum(['present', 'delegate', 'absent', 'absent_justified'], {
+  message: 'atteso present, delegate, absent o absent_justified',
+});
+
+export const AttendanceEntry = z
+  .object({
+    personId: z.uuid({ message: "atteso l'identificativo (UUID) di una persona" }),
+    status: AttendanceStatus,
+    /** Who represented the seat: a name, and the person when they are in the registry. */
+    delegateName: z.string().trim().min(1).max(200).optional(),
+    delegatePersonId: z.uuid({ message: "atteso l'identificativo (UUID) di una persona" }).optional(),
+    /** Arrival after the start (present or delegate only). */
+    arrivedAt: Instant.optional(),
+  })
+  .strict()
+  .refine((e) => (e.status === 'delegate') === (e.delegateName !== undefined), {
+    path: ['delegateName'],
+    message: 'obbligatorio con status delegate, e solo in quel caso',
+  })
+  .refine((e) => e.status === 'delegate' || e.delegatePersonId === undefined, {
+    path: ['delegatePersonId'],
+    message: 'solo con status delegate',
+  })
+  .refine((e) => e.arrivedAt === undefined || e.status === 'present' || e.status === 'delegate', {
+    path: ['arrivedAt'],
+    message: "l'ora di arrivo vale solo per chi è presente o rappresentato",
+  });
+
 export const Attendance = z
   .object({
-    entries: z
-      .array(
-        z
-          .object({
-            personId: z.uuid({ message: "atteso l'identificativo (UUID) di una persona" }),
-            status: z.enum(['present', 'delegate', 'absent'], {
-              message: 'atteso present, delegate o absent',
-            }),
-            delegateName: z.string().trim().min(1).max(200).optional(),
-          })
-          .strict()
-          .refine((e) => (e.status === 'delegate') === (e.delegateName !== undefined), {
-            path: ['delegateName'],
-            message: 'obbligatorio con status delegate, e solo in quel caso',
-          }),
-      )
-      .min(1, 'almeno una presenza')
-      .max(300),
+    entries: z.array(AttendanceEntry).min(1, 'almeno una presenza').max(300),
   })
   .strict()
   .superRefine((v, ctx) => {

@@ -44,7 +44,10 @@ export async function meetingView(db: Database, id: string) {
     where: { id },
     include: {
       body: true,
-      agendaItems: { orderBy: { position: 'asc' } },
+      agendaItems: {
+        orderBy: { position: 'asc' },
+        include: { documents: { select: { id: true, name: true, mimeType: true, sizeBytes: true } } },
+      },
       invitations: { include: { person: true }, orderBy: { person: { fullName: 'asc' } } },
       attendances: { include: { person: true }, orderBy: { person: { fullName: 'asc' } } },
       verbale: { include: { document: true } },
@@ -66,10 +69,12 @@ export async function meetingView(db: Database, id: string) {
     cancelledAt: iso(m.cancelledAt),
     cancellationReason: m.cancellationReason,
     agenda: m.agendaItems.map((a) => ({
+      id: a.id,
       position: a.position,
       title: a.title,
       description: a.description,
       isAddendum: a.isAddendum,
+      documents: a.documents,
     })),
     invitations: m.invitations.map((i) => ({
       personId: i.personId,
@@ -83,6 +88,9 @@ export async function meetingView(db: Database, id: string) {
       fullName: a.person.fullName,
       status: a.status,
       delegateName: a.delegateName,
+      delegatePersonId: a.delegatePersonId,
+      arrivedAt: iso(a.arrivedAt),
+      countsForQuorum: a.countsForQuorum,
     })),
     verbale: m.verbale && {
       status: m.verbale.status,

@@ -284,10 +284,27 @@ describe('after the session: attendance and the verbale', () => {
     expect(noDelegate.status).toBe(400);
     expect(await snapshot()).toEqual(before);
 
+    const lateArrival = await post(`/api/v1/meetings/${meetingId}/attendance`, {
+      entries: [
+        {
+          personId: world.district.people.sindaco1,
+          status: 'absent',
+          arrivedAt: '2027-03-10T18:20:00+01:00',
+        },
+      ],
+    });
+    expect(lateArrival.status).toBe(400);
+    expect(lateArrival.body.fields).toEqual([{ field: 'entries.0.arrivedAt', message: expect.any(String) }]);
+    expect(await snapshot()).toEqual(before);
+
     const { status } = await post(`/api/v1/meetings/${meetingId}/attendance`, {
       entries: [
-        { personId: world.district.people.coordcr, status: 'present' },
-        { personId: world.district.people.sindaco1, status: 'absent' },
+        {
+          personId: world.district.people.coordcr,
+          status: 'present',
+          arrivedAt: '2027-03-10T18:20:00+01:00',
+        },
+        { personId: world.district.people.sindaco1, status: 'absent_justified' },
         {
           personId: world.district.people.assessore2,
           status: 'delegate',
@@ -301,7 +318,21 @@ describe('after the session: attendance and the verbale', () => {
       (s) => s?.quorum !== null && s?.quorum !== undefined,
     );
     expect(state?.quorum).toEqual({ present: 2, seats: 3, reached: true });
-    expect(await world.stack.db.prisma.attendance.count({ where: { meetingId } })).toBe(3);
+    const rows = await world.stack.db.prisma.attendance.findMany({ where: { meetingId } });
+    const byPerson = new Map(rows.map((r) => [r.personId, r]));
+    const p = world.district.people;
+    expect(rows).toHaveLength(3);
+    expect(byPerson.get(p.coordcr!)).toMatchObject({
+      status: 'present',
+      countsForQuorum: true,
+      arrivedAt: new Date('2027-03-10T17:20:00Z'),
+    });
+    expect(byPerson.get(p.sindaco1!)).toMatchObject({ status: 'absent_justified', countsForQuorum: false });
+    expect(byPerson.get(p.assessore2!)).toMatchObject({
+      status: 'delegate',
+      delegateName: 'Assessore Delegato 2',
+      countsForQuorum: true,
+    });
   });
 
   it('extends the verbale deadline through the workflow; a date not after the current one is refused', async () => {

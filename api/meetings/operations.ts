@@ -1,0 +1,367 @@
+/**
+ * What people do to a meeting, once: each operation validates against the stored state, audits who did it
+ * and either stores the change (agenda before the convocation, documents) or hands it to the workflow
+ * (release, reschedule, cancel, addendum, roll call; api/temporal.ts says why). The JSON routes and the
+ * forms of the meeting page call these same functions: one implementation, two doors.
+ */
+import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
+import type { z } from 'zod';
+import type { Database } from '../../prisma/client';
+import type { GovernanceClient } from '../../workflows/client';
+import { RequestRejected } from '../errors';
+import { actorOf, auditedSignal, nowOf, signalMeetingWithStart, type GovernanceOptions } from '../temporal';
+import type { Addendum, AgendaItemInput, AgendaOrder, Attendance, Cancel, Reschedule } from './schemas';
+import type { UploadedDocument } from './upload';
+import { meetingOr404, requireStatus } from './view';
+
+/** The 24-hour rule of the agreement: an addendum must reach members a day before the session. */
+const ADDENDUM_NOTICE_MS = 24 * 3600_000;
+
+export interface OperationContext {
+  db: Database;
+  governance: GovernanceClient | null;
+  log: FastifyBaseLogger;
+  /** Who acts, for the audit. */
+  actor: string;
+  /** The current instant in ms (the time-skipping clock in tests). */
+  now: number;
+}
+
+export async function operationContext(
+  request: FastifyRequest,
+  db: Database,
+  options: GovernanceOptions,
+): Promise<OperationContext> {
+  return {
+    db,
+    governance: options.governance,
+    log: request.log,
+    actor: actorOf(request),
+    now: await nowOf(options),
+  };
+}
+
+const auditOf = (actor: string, action: string, entityId: string, data: object) => ({
+  actor,
+  action,
+  entity: 'meeting' as const,
+  entityId,
+  data: { ...data },
+});
+
+/** Sends the convocation now instead of at the legal deadline. */
+export async function releaseConvocation(ctx: OperationContext, meetingId: string): Promise<void> {
+  const meeting = await meetingOr404(ctx.db, meetingId);
+  requireStatus(meeting, ['planned'], 'inviare la convocazione');
+  await auditedSignal(
+    ctx.db,
+    ctx.log,
+    ctx.governance,
+    auditOf(ctx.actor, 'meeting.convocation_release_requested', meetingId, {}),
+    (gc) => signalMeetingWithStart(gc, meetingId, 'releaseConvocation'),
+  );
+}
+
+export async function reschedule(
+  ctx: OperationContext,
+  meetingId: string,
+  change: z.output<typeof Reschedule>,
+): Promise<void> {
+  requireStatus(await meetingOr404(ctx.db, meetingId), ['planned', 'convened'], 'spostare la riunione');
+  if (Date.parse(change.startsAt) <= ctx.now) {
+    throw new RequestRejected(400, 'richiesta_non_valida', 'La nuova data deve essere nel futuro.', [
+      { field: 'startsAt', message: 'deve essere nel futuro' },
+    ]);
+  }
+  await auditedSignal(
+    ctx.db,
+    ctx.log,
+    ctx.governance,
+    auditOf(ctx.actor, 'meeting.reschedule_requested', meetingId, change),
+    (gc) => signalMeetingWithStart(gc, meetingId, 'reschedule', change),
+  );
+}
+
+export async function cancel(
+  ctx: OperationContext,
+  meetingId: string,
+  request: z.output<typeof Cancel>,
+): Promise<void> {
+  requireStatus(await meetingOr404(ctx.db, meetingId), ['planned', 'convened'], 'annullare la riunione');
+  await auditedSignal(
+    ctx.db,
+    ctx.log,
+    ctx.governance,
+    auditOf(ctx.actor, 'meeting.cancel_requested', meetingId, request),
+    (gc) => signalMeetingWithStart(gc, meetingId, 'cancel', request),
+  );
+}
+
+/** New items: before the convocation they join the agenda, after it they are an addendum (24-hour rule). */
+export async function addAgendaItems(
+  ctx: OperationContext,
+  meetingId: string,
+  addendum: z.output<typeof Addendum>,
+): Promise<void> {
+  const meeting = await meetingOr404(ctx.db, meetingId);
+  requireStatus(meeting, ['planned', 'convened'], "integrare l'ordine del giorno");
+  // The workflow enforces the rule too; saying it here gives the person an answer instead of silence.
+  if (meeting.status === 'convened' && meeting.startsAt.getTime() - ctx.now < ADDENDUM_NOTICE_MS) {
+    throw new RequestRejected(
+      409,
+      'preavviso_insufficiente',
+      "Mancano meno di 24 ore alla seduta: l'ordine del giorno non può più essere integrato.",
+    );
+  }
+  await auditedSignal(
+    ctx.db,
+    ctx.log,
+    ctx.governance,
+    auditOf(ctx.actor, 'meeting.agenda_addendum_requested', meetingId, addendum),
+    (gc) => signalMeetingWithStart(gc, meetingId, 'agendaAddendum', addendum),
+  );
+}
+
+/** The roll call, for the people of the body and the invited; the workflow stores it and the quorum. */
+export async function recordAttendance(
+  ctx: OperationContext,
+  meetingId: string,
+  record: z.output<typeof Attendance>,
+): Promise<void> {
+  const meeting = await meetingOr404(ctx.db, meetingId);
+  requireStatus(meeting, ['convened', 'held'], 'registrare le presenze');
+  if (meeting.startsAt.getTime() > ctx.now) {
+    throw new RequestRejected(
+      409,
+      'seduta_non_iniziata',
+      'Le presenze si registrano dall’inizio della seduta in poi.',
+    );
+  }
+  const known = await participants(ctx.db, meeting.id, meeting.bodyId, meeting.startsAt);
+  const unknown = record.entries.flatMap((e, i) =>
+    known.has(e.personId)
+      ? []
+      : [{ field: `entries.${i}.personId`, message: 'non è tra i componenti o gli invitati' }],
+  );
+  if (unknown.length) {
+    throw new RequestRejected(
+      400,
+      'richiesta_non_valida',
+      'Alcune persone non sono tra i componenti o gli invitati della seduta.',
+      unknown,
+    );
+  }
+  await auditedSignal(
+    ctx.db,
+    ctx.log,
+    ctx.governance,
+    auditOf(ctx.actor, 'meeting.attendance_recorded', meetingId, record),
+    (gc) => signalMeetingWithStart(gc, meetingId, 'attendance', record),
+  );
+}
+
+/** Holders and standing delegates of the body's seats on the day, and whoever was invited. */
+async function participants(
+  db: Database,
+  meetingId: string,
+  bodyId: string,
+  day: Date,
+): Promise<Set<string>> {
+  const [memberships, invitations] = await Promise.all([
+    db.membership.findMany({
+      where: {
+        seat: { bodyId },
+        validFrom: { lte: day },
+        OR: [{ validTo: null }, { validTo: { gte: day } }],
+      },
+    }),
+    db.invitation.findMany({ where: { meetingId } }),
+  ]);
+  return new Set([
+    ...memberships.flatMap((m) => (m.delegatePersonId ? [m.personId, m.delegatePersonId] : [m.personId])),
+    ...invitations.map((i) => i.personId),
+  ]);
+}
+
+// ───────────── The agenda before the convocation: stored here, read by the workflow when it convenes ─────────────
+
+/** A meeting whose agenda may still be rewritten: nothing has been sent yet. */
+async function editableAgenda(db: Database, meetingId: string, what: string) {
+  const meeting = await meetingOr404(db, meetingId);
+  if (meeting.status === 'convened') {
+    throw new RequestRejected(
+      409,
+      'convocazione_inviata',
+      `Impossibile ${what}: la convocazione è già partita. Si possono solo aggiungere punti (integrazione dell'ordine del giorno).`,
+    );
+  }
+  requireStatus(meeting, ['planned'], what);
+  return meeting;
+}
+
+async function itemOr404(db: Database, meetingId: string, itemId: string) {
+  const item = await db.agendaItem.findFirst({ where: { id: itemId, meetingId } });
+  if (!item) {
+    throw new RequestRejected(404, 'punto_sconosciuto', 'Punto all’ordine del giorno non trovato.', [
+      { field: 'itemId', message: 'nessun punto con questo identificativo in questa riunione' },
+    ]);
+  }
+  return item;
+}
+
+export async function editAgendaItem(
+  ctx: OperationContext,
+  meetingId: string,
+  itemId: string,
+  input: z.output<typeof AgendaItemInput>,
+): Promise<void> {
+  await editableAgenda(ctx.db, meetingId, 'modificare il punto');
+  const before = await itemOr404(ctx.db, meetingId, itemId);
+  await ctx.db.$transaction([
+    ctx.db.agendaItem.update({
+      where: { id: itemId },
+      data: { title: input.title, description: input.description ?? null },
+    }),
+    ctx.db.auditEvent.create({
+      data: auditOf(ctx.actor, 'meeting.agenda_item_edited', meetingId, {
+        itemId,
+        title: input.title,
+        previousTitle: before.title,
+      }),
+    }),
+  ]);
+}
+
+export async function removeAgendaItem(
+  ctx: OperationContext,
+  meetingId: string,
+  itemId: string,
+): Promise<void> {
+  await editableAgenda(ctx.db, meetingId, 'togliere il punto');
+  const item = await itemOr404(ctx.db, meetingId, itemId);
+  await ctx.db.$transaction(async (tx) => {
+    await tx.agendaItem.delete({ where: { id: itemId } });
+    const rest = await tx.agendaItem.findMany({ where: { meetingId }, orderBy: { position: 'asc' } });
+    await renumber(
+      tx,
+      rest.map((r) => r.id),
+    );
+    await tx.auditEvent.create({
+      data: auditOf(ctx.actor, 'meeting.agenda_item_removed', meetingId, { itemId, title: item.title }),
+    });
+  });
+}
+
+/** The agenda in a new order: every item named once. */
+export async function reorderAgenda(
+  ctx: OperationContext,
+  meetingId: string,
+  order: z.output<typeof AgendaOrder>,
+): Promise<void> {
+  await editableAgenda(ctx.db, meetingId, "riordinare l'ordine del giorno");
+  const items = await ctx.db.agendaItem.findMany({ where: { meetingId } });
+  const ids = new Set(items.map((i) => i.id));
+  if (order.itemIds.length !== ids.size || order.itemIds.some((id) => !ids.has(id))) {
+    throw new RequestRejected(
+      400,
+      'richiesta_non_valida',
+      'Indicare ogni punto dell’ordine del giorno una volta.',
+      [{ field: 'itemIds', message: `attesi i ${ids.size} punti della riunione, ciascuno una volta` }],
+    );
+  }
+  await ctx.db.$transaction(async (tx) => {
+    await renumber(tx, order.itemIds);
+    await tx.auditEvent.create({
+      data: auditOf(ctx.actor, 'meeting.agenda_reordered', meetingId, { itemIds: order.itemIds }),
+    });
+  });
+}
+
+/** Moves one item up or down by one place (the form's arrows). */
+export async function moveAgendaItem(
+  ctx: OperationContext,
+  meetingId: string,
+  itemId: string,
+  direction: 'up' | 'down',
+): Promise<void> {
+  const items = await ctx.db.agendaItem.findMany({ where: { meetingId }, orderBy: { position: 'asc' } });
+  const ids = items.map((i) => i.id);
+  const at = ids.indexOf(itemId);
+  if (at < 0) await itemOr404(ctx.db, meetingId, itemId);
+  const to = direction === 'up' ? at - 1 : at + 1;
+  if (to < 0 || to >= ids.length) return; // already first or last: nothing to move
+  [ids[at], ids[to]] = [ids[to]!, ids[at]!];
+  return reorderAgenda(ctx, meetingId, { itemIds: ids });
+}
+
+type Tx = Parameters<Parameters<Database['$transaction']>[0]>[0];
+
+/** Positions 1..n in the given order; through negative positions, since (meeting, position) is unique. */
+async function renumber(tx: Tx, orderedIds: string[]): Promise<void> {
+  for (const [i, id] of orderedIds.entries())
+    await tx.agendaItem.update({ where: { id }, data: { position: -(i + 1) } });
+  for (const [i, id] of orderedIds.entries())
+    await tx.agendaItem.update({ where: { id }, data: { position: i + 1 } });
+}
+
+// ───────────── Documents of agenda items ─────────────
+
+/** Attaches a document to an item; allowed until the session starts (members read it before). */
+export async function attachDocument(
+  ctx: OperationContext,
+  meetingId: string,
+  itemId: string,
+  file: UploadedDocument,
+) {
+  const meeting = await meetingOr404(ctx.db, meetingId);
+  requireStatus(meeting, ['planned', 'convened'], 'allegare documenti');
+  await itemOr404(ctx.db, meetingId, itemId);
+  return ctx.db.$transaction(async (tx) => {
+    const doc = await tx.document.create({
+      data: {
+        name: file.name,
+        mimeType: file.mimeType,
+        sizeBytes: file.content.length,
+        sha256: file.sha256,
+        content: new Uint8Array(file.content),
+        meetingId,
+        agendaItemId: itemId,
+        uploadedBy: ctx.actor,
+      },
+      select: { id: true, name: true, mimeType: true, sizeBytes: true, sha256: true },
+    });
+    await tx.auditEvent.create({
+      data: auditOf(ctx.actor, 'meeting.document_attached', meetingId, { itemId, ...doc }),
+    });
+    return doc;
+  });
+}
+
+export async function removeDocument(
+  ctx: OperationContext,
+  meetingId: string,
+  documentId: string,
+): Promise<void> {
+  const meeting = await meetingOr404(ctx.db, meetingId);
+  requireStatus(meeting, ['planned', 'convened'], 'togliere documenti');
+  const doc = await documentOr404(ctx.db, meetingId, documentId);
+  if (!doc.agendaItemId) {
+    throw new RequestRejected(409, 'documento_non_rimovibile', 'Il verbale non si toglie da qui.');
+  }
+  await ctx.db.$transaction([
+    ctx.db.document.delete({ where: { id: documentId } }),
+    ctx.db.auditEvent.create({
+      data: auditOf(ctx.actor, 'meeting.document_removed', meetingId, { documentId, name: doc.name }),
+    }),
+  ]);
+}
+
+export async function documentOr404(db: Database, meetingId: string, documentId: string) {
+  const doc = await db.document.findFirst({ where: { id: documentId, meetingId } });
+  if (!doc) {
+    throw new RequestRejected(404, 'documento_sconosciuto', 'Documento non trovato.', [
+      { field: 'documentId', message: 'nessun documento con questo identificativo in questa riunione' },
+    ]);
+  }
+  return doc;
+}
