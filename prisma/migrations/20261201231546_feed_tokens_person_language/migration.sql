@@ -30,6 +30,3 @@ ALTER TABLE "FeedToken" ADD CONSTRAINT "FeedToken_personId_fkey" FOREIGN KEY ("p
 
 -- AddForeignKey
 ALTER TABLE "FeedToken" ADD CONSTRAINT "FeedToken_bodyId_fkey" FOREIGN KEY ("bodyId") REFERENCES "Body"("id") ON DELETE CASCADE ON UPDATE CASCADE;
-
--- A feed is either a person's or a body's, never both or neither.
-ALTER TABLE "FeedToken" ADD CONSTRAINT "FeedToken_one_owner" CHECK (("personId" IS NULL) <> ("bodyId" IS NULL));
