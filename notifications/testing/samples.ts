@@ -135,5 +135,5 @@ export const MARKERS: Record<TemplateKind, { it: string; en: string }> = {
   minutesCirculation: { it: 'trasmettiamo il verbale', en: 'find the minutes' },
   deliverableReminder: { it: 'mancano 7 giorni', en: '7 days left' },
   escalation: { it: 'in ritardo di 12 giorni', en: '12 days late' },
-  cabinaInvitation: { it: 'per conto di', en: 'On behalf of' },
+  cabinaInvitation: { it: 'che la convoca', en: 'which convenes it' },
 };
