@@ -18,6 +18,7 @@ import { meetingsRoutes } from './meetings/routes';
 import { messagesRoutes } from './messages/routes';
 import { pagesRoutes } from './pages/routes';
 import { reportsRoutes } from '../reports/routes';
+import { reportPages } from '../reports/pages';
 import { feedsRoutes } from './feeds/routes';
 import type { GovernanceOptions } from './temporal';
 
@@ -83,6 +84,7 @@ export async function buildServer({
   await app.register(reportsRoutes, { prefix: '/api/v1' });
   await app.register(pagesRoutes);
   await app.register(feedsRoutes);
+  await app.register(reportPages);
   for (const plugin of plugins) await app.register(plugin);
   return app;
 }

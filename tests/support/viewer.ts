@@ -17,8 +17,10 @@ export function viewersFromActAs(
   roles: Map<string, Partial<Roles>>,
 ): void {
   app.addHook('onRequest', async (request) => {
-    const name = request.headers['x-utente'];
-    const person = typeof name === 'string' ? await db.person.findFirst({ where: { fullName: name } }) : null;
+    const raw = request.headers['x-utente'];
+    // Browsers send the header's UTF-8 bytes, which Node reads as Latin-1 ("Città" arrives as "CittÃ ").
+    const names = typeof raw === 'string' ? [raw, Buffer.from(raw, 'latin1').toString('utf8')] : [];
+    const person = names.length ? await db.person.findFirst({ where: { fullName: { in: names } } }) : null;
     request.viewer = person
       ? {
           personId: person.id,
