@@ -4,17 +4,17 @@ import { italianDay, type ReportDocument, type ReportTable } from './exports/tab
 
 export const MONITORING_SHEETS = ['organi', 'scadenze'] as const;
 
-const KIND_LABEL: Record<string, string> = {
+export const KIND_LABEL: Record<string, string> = {
   piano_operativo: 'Piano Operativo',
   report_annuale: 'Report annuale',
   aggiornamento_semestrale: 'Aggiornamento semestrale',
 };
-const STAGE_LABEL: Record<string, string> = {
+export const STAGE_LABEL: Record<string, string> = {
   udp_draft: 'Bozza UdP',
   cr_review: 'Comitato Ristretto',
   ads_approval: 'Assemblea',
 };
-const STATUS_LABEL: Record<string, string> = {
+export const STATUS_LABEL: Record<string, string> = {
   open: 'aperta',
   submitted: 'presentata',
   approved: 'approvata',

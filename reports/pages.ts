@@ -16,6 +16,7 @@ import { attendanceReport, type Tally } from './attendance';
 import { attendanceChart } from './chart';
 import { formatRate } from './exports/table';
 import { monitoringReport } from './monitoring';
+import { KIND_LABEL, STAGE_LABEL, STATUS_LABEL } from './monitoring-document';
 import { SEAT_STATUS_LABEL } from './seat-status';
 
 const PageQuery = z.object({
@@ -135,6 +136,12 @@ export const reportPages: FastifyPluginAsync = async (app) => {
         title: `Monitoraggio dell'anno ${year}`,
         year,
         report,
+        deliverables: report.deliverables.map((d) => ({
+          ...d,
+          kindLabel: KIND_LABEL[d.kind] ?? d.kind,
+          statusLabel: STATUS_LABEL[d.status] ?? d.status,
+          stages: d.stages.map((st) => ({ ...st, stageLabel: STAGE_LABEL[st.stage] ?? st.stage })),
+        })),
         downloads: { csv: file('csv'), xlsx: file('xlsx'), pdf: file('pdf') },
       });
     },
