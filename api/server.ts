@@ -20,6 +20,7 @@ import { pagesRoutes } from './pages/routes';
 import { reportsRoutes } from '../reports/routes';
 import { reportPages } from '../reports/pages';
 import { feedsRoutes } from './feeds/routes';
+import { profileRoutes } from './profile/routes';
 import type { GovernanceOptions } from './temporal';
 
 declare module 'fastify' {
@@ -85,6 +86,7 @@ export async function buildServer({
   await app.register(pagesRoutes);
   await app.register(feedsRoutes);
   await app.register(reportPages);
+  await app.register(profileRoutes);
   for (const plugin of plugins) await app.register(plugin);
   return app;
 }
