@@ -69,6 +69,30 @@ export function meetingUid(meetingId: string, uidDomain: string): string {
   return `meeting-${meetingId}@${uidDomain}`;
 }
 
+type EventData = Pick<
+  z.output<typeof InviteInput>,
+  'meetingId' | 'revision' | 'summary' | 'description' | 'startsAt' | 'endsAt' | 'location' | 'url'
+>;
+
+/** What an invite and a feed say alike about a meeting: UID, SEQUENCE, times in Europe/Rome, status. */
+function eventFields(data: EventData, uidDomain: string, stampedAt: string, cancelled: boolean) {
+  // luxon values, not Date: ical-generator formats a Date with TZID using the process's local zone.
+  const at = (iso: string) => DateTime.fromISO(iso, { zone: ZONE });
+  return {
+    id: meetingUid(data.meetingId, uidDomain),
+    sequence: data.revision,
+    start: at(data.startsAt),
+    end: at(data.endsAt),
+    timezone: ZONE,
+    stamp: DateTime.fromISO(stampedAt, { zone: 'utc' }),
+    summary: data.summary,
+    description: data.description ?? null,
+    location: data.location ?? null,
+    url: data.url ?? null,
+    status: cancelled ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
+  };
+}
+
 /** Builds the .ics text for one attendee (each recipient gets their own ATTENDEE line and RSVP). */
 export function buildInvite(input: InviteInput): string {
   const data = InviteInput.parse(input);
@@ -80,21 +104,9 @@ export function buildInvite(input: InviteInput): string {
     // which RFC 5545 forbids. The event's own TZID still makes the generator emit the VTIMEZONE.
     timezone: { name: null, generator: (tz) => (tz === ZONE ? EUROPE_ROME : null) },
   });
-  // luxon values, not Date: ical-generator formats a Date with TZID using the process's local zone.
-  const at = (iso: string) => DateTime.fromISO(iso, { zone: ZONE });
   const event = calendar.createEvent({
-    id: meetingUid(data.meetingId, data.uidDomain),
-    sequence: data.revision,
-    start: at(data.startsAt),
-    end: at(data.endsAt),
-    timezone: ZONE,
-    stamp: DateTime.fromISO(data.stampedAt, { zone: 'utc' }),
-    summary: data.summary,
-    description: data.description ?? null,
-    location: data.location ?? null,
-    url: data.url ?? null,
+    ...eventFields(data, data.uidDomain, data.stampedAt, cancelled),
     organizer: data.organizer,
-    status: cancelled ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
   });
   event.createAttendee({
     name: data.attendee.name,
@@ -113,15 +125,16 @@ export function buildInvite(input: InviteInput): string {
   return calendar.toString();
 }
 
-export const FeedEvent = z.object({
-  meetingId: z.string().min(1),
-  revision: z.number().int().min(0),
-  summary: z.string().trim().min(1),
-  description: z.string().optional(),
-  startsAt: z.iso.datetime({ offset: true }),
-  endsAt: z.iso.datetime({ offset: true }),
-  location: z.string().optional(),
-  url: z.url().optional(),
+export const FeedEvent = InviteInput.pick({
+  meetingId: true,
+  revision: true,
+  summary: true,
+  description: true,
+  startsAt: true,
+  endsAt: true,
+  location: true,
+  url: true,
+}).extend({
   cancelled: z.boolean(),
   /** DTSTAMP: the meeting's last change, so an unchanged feed is byte-identical (and keeps its ETag). */
   changedAt: z.iso.datetime({ offset: true }),
@@ -140,22 +153,9 @@ export function buildFeed(input: { name: string; uidDomain: string; events: Feed
     ttl: 60 * 60,
     timezone: { name: null, generator: (tz) => (tz === ZONE ? EUROPE_ROME : null) },
   });
-  const at = (iso: string) => DateTime.fromISO(iso, { zone: ZONE });
   for (const raw of input.events) {
     const e = FeedEvent.parse(raw);
-    calendar.createEvent({
-      id: meetingUid(e.meetingId, input.uidDomain),
-      sequence: e.revision,
-      start: at(e.startsAt),
-      end: at(e.endsAt),
-      timezone: ZONE,
-      stamp: DateTime.fromISO(e.changedAt, { zone: 'utc' }),
-      summary: e.summary,
-      description: e.description ?? null,
-      location: e.location ?? null,
-      url: e.url ?? null,
-      status: e.cancelled ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
-    });
+    calendar.createEvent(eventFields(e, input.uidDomain, e.changedAt, e.cancelled));
   }
   return calendar.toString();
 }
