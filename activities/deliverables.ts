@@ -16,9 +16,10 @@ import {
   stageDeadlines,
   type DeliverableDeadline,
   type EscalationStep,
+  type HolidayCalendar,
   type Stage,
 } from '../domain/index';
-import type { Deliverable, Prisma } from '../prisma/client';
+import type { Deliverable, Prisma, PrismaClient } from '../prisma/client';
 import type { DeliverableActivities, DeliverablePlan, DeliverableStage } from '../workflows/contracts';
 import type { Recipient } from './compose';
 import { activityNow, type ActivityDeps } from './context';
@@ -49,41 +50,53 @@ export function referencePeriod(kind: string, year: number): string {
   return kind === 'aggiornamento_semestrale' ? `${year}-S1` : String(year);
 }
 
+/** The rule-derived deadline of a stored deliverable (its due date as stored, which extensions move). */
+export function deliverableDeadlineOf(d: Deliverable): DeliverableDeadline {
+  const dueYear = Number(civilOf(d.dueDate).slice(0, 4));
+  const found = [dueYear - 1, dueYear, dueYear + 1]
+    .flatMap((y) => deliverableDeadlines(y, DEFAULT_DELIVERABLE_RULES))
+    .find((x) => x.kind === d.kind && x.year === d.referenceYear);
+  if (!found) throw new Error(`Nessuna regola per ${d.kind} ${d.referenceYear}`);
+  const dueDate = civilOf(d.dueDate);
+  return { ...found, dueDate, dueAt: endOfDay(dueDate) };
+}
+
+/**
+ * A stage's due date: from the plan of the year, unless an extension was granted for it. Also read by the
+ * year's monitoring report (reports/monitoring.ts), which compares each stage with it.
+ */
+export async function deliverableStageDueDate(
+  db: PrismaClient,
+  holidays: HolidayCalendar,
+  d: Deliverable & { stage: DeliverableStage },
+): Promise<string> {
+  const deadline = deliverableDeadlineOf(d);
+  const bodies = await db.body.findMany({ where: { ambitoId: d.ambitoId, active: true } });
+  const plan = planYear(
+    Number(deadline.dueDate.slice(0, 4)),
+    bodies.map((b) => ({ id: b.id, kind: b.kind, name: b.name, rules: BodyRules.parse(b.rules) })),
+    [],
+    { holidays },
+  );
+  const computed = stageDeadlines(deadline, plan.meetings).find(
+    (s) => s.stage === DOMAIN_STAGE[d.stage],
+  )!.dueDate;
+  const extension = await db.deliverableEvent.findFirst({
+    where: { deliverableId: d.id, kind: 'deadline_extended', stage: d.stage },
+    orderBy: { at: 'desc' },
+  });
+  const extended = (extension?.data as { dueDate?: string } | null)?.dueDate;
+  return extended && extended > computed ? extended : computed;
+}
+
 export function createDeliverableActivities(deps: ActivityDeps): DeliverableActivities {
   const db = deps.prisma;
   const base = deps.publicBaseUrl.replace(/\/$/, '');
   const url = (id: string) => `${base}/scadenze/${id}`;
 
-  function deadlineOf(d: Deliverable): DeliverableDeadline {
-    const dueYear = Number(civilOf(d.dueDate).slice(0, 4));
-    const found = [dueYear - 1, dueYear, dueYear + 1]
-      .flatMap((y) => deliverableDeadlines(y, DEFAULT_DELIVERABLE_RULES))
-      .find((x) => x.kind === d.kind && x.year === d.referenceYear);
-    if (!found) throw new Error(`Nessuna regola per ${d.kind} ${d.referenceYear}`);
-    const dueDate = civilOf(d.dueDate);
-    return { ...found, dueDate, dueAt: endOfDay(dueDate) };
-  }
-
-  /** The current stage's due date: from the plan of the year, unless an extension was granted for it. */
-  async function stageDueDate(d: Deliverable & { stage: DeliverableStage }): Promise<string> {
-    const deadline = deadlineOf(d);
-    const bodies = await db.body.findMany({ where: { ambitoId: d.ambitoId, active: true } });
-    const plan = planYear(
-      Number(deadline.dueDate.slice(0, 4)),
-      bodies.map((b) => ({ id: b.id, kind: b.kind, name: b.name, rules: BodyRules.parse(b.rules) })),
-      [],
-      { holidays: deps.holidays },
-    );
-    const computed = stageDeadlines(deadline, plan.meetings).find(
-      (s) => s.stage === DOMAIN_STAGE[d.stage],
-    )!.dueDate;
-    const extension = await db.deliverableEvent.findFirst({
-      where: { deliverableId: d.id, kind: 'deadline_extended', stage: d.stage },
-      orderBy: { at: 'desc' },
-    });
-    const extended = (extension?.data as { dueDate?: string } | null)?.dueDate;
-    return extended && extended > computed ? extended : computed;
-  }
+  const deadlineOf = deliverableDeadlineOf;
+  const stageDueDate = (d: Deliverable & { stage: DeliverableStage }) =>
+    deliverableStageDueDate(db, deps.holidays, d);
 
   async function load(id: string) {
     const d = await db.deliverable.findUniqueOrThrow({

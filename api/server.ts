@@ -28,6 +28,10 @@ import { messagePages } from './messages/pages';
 import { messagesRoutes } from './messages/routes';
 import { pagesRoutes } from './pages/routes';
 import { staffRoutes } from './staff/routes';
+import { reportsRoutes } from '../reports/routes';
+import { reportPages } from '../reports/pages';
+import { feedsRoutes } from './feeds/routes';
+import { profileRoutes } from './profile/routes';
 import type { GovernanceOptions } from './temporal';
 
 declare module 'fastify' {
@@ -119,6 +123,10 @@ export async function buildServer({
   await app.register(messagePages);
   await app.register(homeRoutes);
   await app.register(calendarPages);
+  await app.register(reportsRoutes, { prefix: '/api/v1' });
+  await app.register(feedsRoutes);
+  await app.register(reportPages);
+  await app.register(profileRoutes);
   for (const plugin of plugins) await app.register(plugin);
   return app;
 }

@@ -69,6 +69,30 @@ export function meetingUid(meetingId: string, uidDomain: string): string {
   return `meeting-${meetingId}@${uidDomain}`;
 }
 
+type EventData = Pick<
+  z.output<typeof InviteInput>,
+  'meetingId' | 'revision' | 'summary' | 'description' | 'startsAt' | 'endsAt' | 'location' | 'url'
+>;
+
+/** What an invite and a feed say alike about a meeting: UID, SEQUENCE, times in Europe/Rome, status. */
+function eventFields(data: EventData, uidDomain: string, stampedAt: string, cancelled: boolean) {
+  // luxon values, not Date: ical-generator formats a Date with TZID using the process's local zone.
+  const at = (iso: string) => DateTime.fromISO(iso, { zone: ZONE });
+  return {
+    id: meetingUid(data.meetingId, uidDomain),
+    sequence: data.revision,
+    start: at(data.startsAt),
+    end: at(data.endsAt),
+    timezone: ZONE,
+    stamp: DateTime.fromISO(stampedAt, { zone: 'utc' }),
+    summary: data.summary,
+    description: data.description ?? null,
+    location: data.location ?? null,
+    url: data.url ?? null,
+    status: cancelled ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
+  };
+}
+
 /** Builds the .ics text for one attendee (each recipient gets their own ATTENDEE line and RSVP). */
 export function buildInvite(input: InviteInput): string {
   const data = InviteInput.parse(input);
@@ -80,21 +104,9 @@ export function buildInvite(input: InviteInput): string {
     // which RFC 5545 forbids. The event's own TZID still makes the generator emit the VTIMEZONE.
     timezone: { name: null, generator: (tz) => (tz === ZONE ? EUROPE_ROME : null) },
   });
-  // luxon values, not Date: ical-generator formats a Date with TZID using the process's local zone.
-  const at = (iso: string) => DateTime.fromISO(iso, { zone: ZONE });
   const event = calendar.createEvent({
-    id: meetingUid(data.meetingId, data.uidDomain),
-    sequence: data.revision,
-    start: at(data.startsAt),
-    end: at(data.endsAt),
-    timezone: ZONE,
-    stamp: DateTime.fromISO(data.stampedAt, { zone: 'utc' }),
-    summary: data.summary,
-    description: data.description ?? null,
-    location: data.location ?? null,
-    url: data.url ?? null,
+    ...eventFields(data, data.uidDomain, data.stampedAt, cancelled),
     organizer: data.organizer,
-    status: cancelled ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
   });
   event.createAttendee({
     name: data.attendee.name,
@@ -109,6 +121,41 @@ export function buildInvite(input: InviteInput): string {
       trigger: data.alarmMinutesBefore * 60,
       description: data.summary,
     });
+  }
+  return calendar.toString();
+}
+
+export const FeedEvent = InviteInput.pick({
+  meetingId: true,
+  revision: true,
+  summary: true,
+  description: true,
+  startsAt: true,
+  endsAt: true,
+  location: true,
+  url: true,
+}).extend({
+  cancelled: z.boolean(),
+  /** DTSTAMP: the meeting's last change, so an unchanged feed is byte-identical (and keeps its ETag). */
+  changedAt: z.iso.datetime({ offset: true }),
+});
+export type FeedEvent = z.input<typeof FeedEvent>;
+
+/**
+ * A subscribed calendar (webcal) of several meetings. Each event has the UID and SEQUENCE of the e-mail
+ * invites about the same meeting, so a client holding both shows one event; a cancelled meeting stays, as
+ * STATUS:CANCELLED. No METHOD: a feed is published, not an iTIP request.
+ */
+export function buildFeed(input: { name: string; uidDomain: string; events: FeedEvent[] }): string {
+  const calendar = ical({
+    prodId: { company: 'governance-cycles', product: 'calendario-governance', language: 'IT' },
+    name: input.name,
+    ttl: 60 * 60,
+    timezone: { name: null, generator: (tz) => (tz === ZONE ? EUROPE_ROME : null) },
+  });
+  for (const raw of input.events) {
+    const e = FeedEvent.parse(raw);
+    calendar.createEvent(eventFields(e, input.uidDomain, e.changedAt, e.cancelled));
   }
   return calendar.toString();
 }

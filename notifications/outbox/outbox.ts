@@ -32,6 +32,7 @@
  *     lastError "ripresa dopo interruzione") for audit.
  */
 import { buildInvite, icsLines } from '../calendar';
+import type { Language } from '../format';
 import { renderMessage } from '../templates/render';
 import { TemplateData, type TemplateKind } from '../templates/data';
 import type { Mailer } from '../transport';
@@ -148,9 +149,9 @@ export function createOutbox(options: OutboxOptions) {
     }
   }
 
-  function toRow(request: ParsedNotificationRequest, at: Date) {
+  function toRow(request: ParsedNotificationRequest, at: Date, language: Language) {
     // Data already checked by validateData, so rendering cannot fail on it.
-    const rendered = renderMessage(request.kind as TemplateKind, request.data as never);
+    const rendered = renderMessage(request.kind as TemplateKind, request.data as never, language);
     const reason = refusal(request);
     const meeting = request.data.meeting as MeetingData | undefined;
     const ics =
@@ -207,11 +208,21 @@ export function createOutbox(options: OutboxOptions) {
 
   async function store(requests: ParsedNotificationRequest[]): Promise<EnqueueResult> {
     const at = now();
+    // Each message in its recipient's language; an address without a person (a one-meeting delegate named
+    // by e-mail) gets Italian.
+    const personIds = [...new Set(requests.flatMap((r) => (r.personId ? [r.personId] : [])))];
+    const languageOf = new Map(
+      (
+        await db.person.findMany({ where: { id: { in: personIds } }, select: { id: true, language: true } })
+      ).map((p) => [p.id, p.language] as const),
+    );
     // Rendered and inserted in chunks, each INSERT running while the next chunk renders. ON CONFLICT DO
     // NOTHING: a key that already has a row (a retried activity, a concurrent enqueue) keeps it untouched.
     const chunks: Promise<{ prepared: ReturnType<typeof toRow>[]; created: Set<string> }>[] = [];
     for (let start = 0; start < requests.length; start += 100) {
-      const prepared = requests.slice(start, start + 100).map((request) => toRow(request, at));
+      const prepared = requests
+        .slice(start, start + 100)
+        .map((request) => toRow(request, at, (request.personId && languageOf.get(request.personId)) || 'it'));
       const inserting = insertRows(
         db,
         prepared.map((p) => p.row),

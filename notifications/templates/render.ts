@@ -1,10 +1,7 @@
 /**
- * Renders a message kind into subject, HTML and plain text.
- *
- * Language decision: every message carries Italian first and English second, in the same e-mail. The
- * recipients are Italian administrations; the English copy serves the few non-Italian readers (and the
- * project's reviewers) without a per-person language setting that somebody must keep right. The subject
- * is "Italian / English" so both languages show in the inbox list.
+ * Renders a message kind into subject, HTML and plain text, in one language: the recipient's (Person.language,
+ * Italian unless they asked for English in their profile; the outbox looks it up). Sending both languages in
+ * every e-mail, as the service first did, made mayors scroll past an English copy nobody asked for.
  */
 import Handlebars from 'handlebars';
 import { formatDate, formatDateTime, formatTime, type Language } from '../format';
@@ -36,29 +33,26 @@ const text = environment('text');
 const compileText = (source: string) => text.compile(source, { noEscape: true, strict: false });
 const compileHtml = (source: string) => html.compile(source, { strict: false });
 
+const FOOTER: Record<Language, string> = {
+  it: 'messaggio automatico del calendario della governance.',
+  en: 'automatic message from the governance calendar.',
+};
+
 const LAYOUT_HTML = compileHtml(`<!doctype html>
-<html lang="it"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>{{subject}}</title></head>
+<html lang="{{language}}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>{{subject}}</title></head>
 <body style="font-family:Arial,Helvetica,sans-serif;line-height:1.45;color:#1a1a1a;max-width:680px;margin:0 auto;padding:16px">
 <p style="font-size:13px;color:#555;border-bottom:2px solid #1d4e89;padding-bottom:6px">{{district}}</p>
-<div lang="it">{{{it}}}</div>
-<hr style="margin:28px 0;border:0;border-top:1px solid #ccc">
-<p style="font-size:12px;color:#555">English version</p>
-<div lang="en">{{{en}}}</div>
-<p style="font-size:11px;color:#777;border-top:1px solid #ccc;margin-top:28px;padding-top:6px">{{district}} – messaggio automatico del calendario della governance / automatic message from the governance calendar.</p>
+<div>{{{body}}}</div>
+<p style="font-size:11px;color:#777;border-top:1px solid #ccc;margin-top:28px;padding-top:6px">{{district}} – {{footer}}</p>
 </body></html>`);
 
 const LAYOUT_TEXT = compileText(`{{district}}
 {{rule}}
 
-{{it}}
-
-{{rule}}
-English version
-
-{{en}}
+{{body}}
 
 --
-{{district}} – messaggio automatico del calendario della governance / automatic message from the governance calendar.
+{{district}} – {{footer}}
 `);
 
 type Compiled = Record<
@@ -82,21 +76,23 @@ const compiled = Object.fromEntries(
   ]),
 ) as Record<TemplateKind, Compiled>;
 
-/** Validates the data for `kind` (throws a ZodError naming the field) and renders the bilingual message. */
-export function renderMessage<K extends TemplateKind>(kind: K, input: TemplateInput<K>): RenderedMessage {
+/** Validates the data for `kind` (throws a ZodError naming the field) and renders it in `language`. */
+export function renderMessage<K extends TemplateKind>(
+  kind: K,
+  input: TemplateInput<K>,
+  language: Language = 'it',
+): RenderedMessage {
   const data = TemplateData[kind].parse(input);
-  const parts = compiled[kind];
+  const part = compiled[kind][language];
   // Subjects are one line: collapse whitespace that a multi-line value (a title, a reason) could bring.
-  const subjectOf = (language: Language) => parts[language].subject(data).replace(/\s+/g, ' ').trim();
-  const subject = `${subjectOf('it')} / ${subjectOf('en')}`;
+  const subject = part.subject(data).replace(/\s+/g, ' ').trim();
+  const common = { district: data.district, footer: FOOTER[language] };
   return {
     subject,
-    html: LAYOUT_HTML({ subject, district: data.district, it: parts.it.html(data), en: parts.en.html(data) }),
-    text: LAYOUT_TEXT({
-      district: data.district,
-      rule: '='.repeat(60),
-      it: parts.it.text(data).trim(),
-      en: parts.en.text(data).trim(),
-    }).replace(/\n{3,}/g, '\n\n'),
+    html: LAYOUT_HTML({ ...common, subject, language, body: part.html(data) }),
+    text: LAYOUT_TEXT({ ...common, rule: '='.repeat(60), body: part.text(data).trim() }).replace(
+      /\n{3,}/g,
+      '\n\n',
+    ),
   };
 }

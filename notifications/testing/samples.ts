@@ -143,5 +143,5 @@ export const MARKERS: Record<TemplateKind, { it: string; en: string }> = {
   deliverableReminder: { it: 'mancano 7 giorni', en: '7 days left' },
   escalation: { it: 'in ritardo di 12 giorni', en: '12 days late' },
   signInLink: { it: 'vale una sola volta', en: 'works once' },
-  cabinaInvitation: { it: 'per conto di', en: 'On behalf of' },
+  cabinaInvitation: { it: 'che la convoca', en: 'which convenes it' },
 };

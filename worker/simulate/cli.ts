@@ -1,5 +1,6 @@
 /**
- * `npm run simulate -- --from 2027-01-01 --to 2027-12-31 [--smtp smtp://host:port] [--scenario file.json] [--json]`
+ * `npm run simulate -- --from 2027-01-01 --to 2027-12-31 [--smtp smtp://host:port] [--scenario file.json] [--json]
+ *  [--reports DIR]`
  * Runs the real stack through the period under time skipping and prints what happened.
  */
 import { parseArgs } from 'node:util';
@@ -41,12 +42,14 @@ async function main(): Promise<void> {
       smtp: { type: 'string' },
       scenario: { type: 'string' },
       json: { type: 'boolean', default: false },
+      reports: { type: 'string' },
     },
   });
   const from = CivilDate.safeParse(values.from);
   const to = CivilDate.safeParse(values.to);
   if (!from.success) fail(`--from: attesa una data AAAA-MM-GG (es. --from 2027-01-01)`);
   if (!to.success) fail(`--to: attesa una data AAAA-MM-GG (es. --to 2027-12-31)`);
+  if (values.reports === '') fail('--reports: atteso il percorso di una cartella');
   if (values.smtp && !/^smtps?:\/\/[^\s]+$/.test(values.smtp))
     fail('--smtp: atteso un URL smtp:// o smtps://');
   let scenario;
@@ -60,6 +63,7 @@ async function main(): Promise<void> {
     to: to.data,
     smtpUrl: values.smtp,
     scenario,
+    reportsDir: values.reports,
     log: values.json ? undefined : (m) => console.error(m),
   });
   if (values.json) console.log(JSON.stringify(summary, null, 2));

@@ -66,4 +66,4 @@ it('runs every seeded district, each messaging its own people; the scenario acts
   expect(summary.messages.failed).toBe(0);
   // At least an annual cycle, a compliance monitor and a workflow per meeting in each district.
   expect(summary.workflows).toBeGreaterThan(2 * 2 + summary.meetingsHeld.total + summary.meetingsCancelled);
-});
+}, 180_000);

@@ -47,6 +47,15 @@ import { reconcileOnce } from '../reconciler';
 import { loadHolidayCalendar } from '../start';
 import { createGovernanceWorker } from '../worker';
 import type { Scenario, ScenarioEvent } from './scenario';
+import { romeDayRange } from '../../reports/period';
+import { writeYearReports } from '../../reports/write-files';
+
+const absence = (justified: boolean) => (justified ? ('absent_justified' as const) : ('absent' as const));
+
+/** The instants of one day in Italy. */
+function romeDay(day: CivilDate) {
+  return romeDayRange(day, day);
+}
 
 const TEST_SERVER = fileURLToPath(new URL('../../tools/temporal-server/bin/test-server', import.meta.url));
 const TASK_QUEUE = 'simulation';
@@ -64,6 +73,8 @@ export interface SimulationOptions {
   /** Days on which the worker is replaced by a new one (before people act). */
   restartWorkerOn?: CivilDate[];
   log?: (message: string) => void;
+  /** Writes the attendance and monitoring reports of the period (CSV, XLSX, PDF) into this folder. */
+  reportsDir?: string;
   /** Looks at the database before it is thrown away (tests). */
   inspect?: (prisma: PrismaClient) => Promise<void>;
 }
@@ -186,6 +197,10 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     await sleepUntil(atRome(options.to, '23:59').toMillis());
     const workflows = workflowsOnWipedServers + (await countWorkflows());
     const summary = await summarise(prisma, holidays, options.from, options.to);
+    if (options.reportsDir) {
+      const written = await writeYearReports(prisma, options.reportsDir, options.from, options.to);
+      log(`Report scritti in ${options.reportsDir}: ${written.length} file`);
+    }
     await options.inspect?.(prisma);
     return {
       ...summary,
@@ -265,6 +280,43 @@ function createPeople(
     ),
   );
 
+  const attendanceScripts = events.flatMap((e) => (e.type === 'absence' || e.type === 'delegate' ? [e] : []));
+  const rollCalled = new Set<string>();
+
+  /** The seat holders of a body on a meeting's day, each once (a person may hold two seats). */
+  async function holdersOn(bodyId: string, at: Date): Promise<string[]> {
+    const memberships = await prisma.membership.findMany({
+      where: { seat: { bodyId }, validFrom: { lte: at }, OR: [{ validTo: null }, { validTo: { gte: at } }] },
+      orderBy: { seat: { code: 'asc' } },
+    });
+    return [...new Set(memberships.map((ms) => ms.personId))];
+  }
+
+  /** What the scenario scripts for a meeting, by the person holding the seat it names. */
+  async function scriptedBy(m: {
+    id: string;
+    bodyId: string;
+    plannedDateKey: string;
+    startsAt: Date;
+    body: { code: string };
+  }) {
+    const byPerson = new Map<string, (typeof attendanceScripts)[number]>();
+    for (const e of attendanceScripts) {
+      if (e.body !== m.body.code || e.meeting !== m.plannedDateKey) continue;
+      const holder = await prisma.membership.findFirst({
+        where: {
+          seat: { bodyId: m.bodyId, code: e.seat },
+          validFrom: { lte: m.startsAt },
+          OR: [{ validTo: null }, { validTo: { gte: m.startsAt } }],
+        },
+      });
+      if (!holder)
+        throw new Error(`Scenario: nessun titolare del seggio ${e.seat} in ${e.body} il ${e.meeting}`);
+      byPerson.set(holder.personId, e);
+    }
+    return byPerson;
+  }
+
   async function meetingOf(e: { body: string; meeting: string }) {
     const m = await prisma.meeting.findFirst({
       where: { body: { code: e.body, ambito: { code: AMBITO_CODE } }, plannedDateKey: e.meeting },
@@ -329,9 +381,45 @@ function createPeople(
         include: { meeting: { include: { body: true } } },
       });
       for (const i of open) {
-        if (noAnswers.has(meetingKey(i.meeting.body.code, i.meeting.plannedDateKey))) continue;
-        await prisma.invitation.update({ where: { id: i.id }, data: { answer: 'present', answeredAt: now } });
-        await signalMeeting(gcOf(), i.meetingId, 'answer', { personId: i.personId, answer: 'present' });
+        const key = meetingKey(i.meeting.body.code, i.meeting.plannedDateKey);
+        if (noAnswers.has(key)) continue;
+        const script = (await scriptedBy(i.meeting)).get(i.personId);
+        const answer =
+          script?.type === 'delegate'
+            ? 'delegate'
+            : script?.type === 'absence' && script.justified
+              ? 'absent'
+              : 'present';
+        await prisma.invitation.update({
+          where: { id: i.id },
+          data: {
+            answer,
+            answeredAt: now,
+            delegateName: script?.type === 'delegate' ? script.delegate : null,
+          },
+        });
+        await signalMeeting(gcOf(), i.meetingId, 'answer', { personId: i.personId, answer });
+      }
+
+      // The secretary takes the roll call of the day's sessions; the workflow records it when the session ends.
+      const todays = await prisma.meeting.findMany({
+        where: { status: 'convened', startsAt: romeDay(day) },
+        include: { body: true },
+      });
+      for (const m of todays) {
+        if (rollCalled.has(m.id)) continue;
+        rollCalled.add(m.id);
+        const scripts = await scriptedBy(m);
+        const entries = (await holdersOn(m.bodyId, m.startsAt)).map((personId) => {
+          const script = scripts.get(personId);
+          return script?.type === 'delegate'
+            ? { personId, status: 'delegate' as const, delegateName: script.delegate }
+            : {
+                personId,
+                status: script?.type === 'absence' ? absence(script.justified) : ('present' as const),
+              };
+        });
+        if (entries.length > 0) await signalMeeting(gcOf(), m.id, 'attendance', { entries });
       }
 
       // Secretaries send the verbale the day after the meeting (or as late as the scenario says).

@@ -5,7 +5,9 @@
  * due. A scenario changes that behaviour for named meetings or deliverables, and schedules changes.
  *
  * Meetings are named by body code and the day the rules planned them for ("comitato-ristretto",
- * "2027-03-09"); deliverables by kind and the year they cover ("report_annuale", 2026).
+ * "2027-03-09"); deliverables by kind and the year they cover ("report_annuale", 2026); people by the seat
+ * they hold. Everybody attends unless the scenario scripts an absence or a delegate: the secretary takes
+ * the roll call on the meeting's day.
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
@@ -13,10 +15,19 @@ import { BodyRulesChange, CivilDate, DeliverableKind, Instant } from '../../doma
 
 const MeetingRef = { body: z.string().min(1), meeting: CivilDate };
 const DeliverableRef = { deliverable: DeliverableKind, year: z.number().int() };
+/** A seat of the meeting's body, by its code ("sindaco:pandino", "direttore-pipss-ats"); its holder acts. */
+const SeatRef = { ...MeetingRef, seat: z.string().min(1) };
 
 export const ScenarioEvent = z.discriminatedUnion('type', [
   /** The verbale arrives `days` after the meeting instead of the next day. */
   z.object({ type: z.literal('lateMinutes'), ...MeetingRef, days: z.number().int().min(1).max(365) }),
+  /**
+   * The seat's holder does not come. Justified: they answer the convocation "assente" (an apology);
+   * otherwise they answer "presente" and simply are not there at the roll call.
+   */
+  z.object({ type: z.literal('absence'), ...SeatRef, justified: z.boolean().default(false) }),
+  /** The seat's holder sends someone for this meeting only: answered "delega", named at the roll call. */
+  z.object({ type: z.literal('delegate'), ...SeatRef, delegate: z.string().trim().min(1) }),
   /** Nobody answers the convocation: the reminder goes to everyone. */
   z.object({ type: z.literal('noAnswers'), ...MeetingRef }),
   /** Every stage of the deliverable is completed `days` after its due date instead of ten days before. */
