@@ -12,9 +12,9 @@ import { pageAmbito } from '../layout/ambito';
 import { submitForm, type FormOutcome } from '../layout/forms';
 import { MEETING_STATUS } from '../layout/labels';
 import { notFound } from '../pages/routes';
-import { actorOf, nowOf, type GovernanceOptions } from '../temporal';
+import type { GovernanceOptions } from '../temporal';
 import { loadBodies } from './load';
-import { changeBodyRules, RulesChange } from './operations';
+import { changeBodyRules, RulesChange, rulesContext } from './operations';
 import {
   MONTHS,
   NTH,
@@ -150,17 +150,7 @@ export const bodyPages: FastifyPluginAsync<GovernanceOptions> = async (app, opti
         RulesChange,
         async (change) => {
           if (preview) return;
-          await changeBodyRules(
-            {
-              db,
-              log: request.log,
-              governance: options.governance,
-              actor: actorOf(request),
-              now: new Date(await nowOf(options)),
-            },
-            request.params.id,
-            change,
-          );
+          await changeBodyRules(await rulesContext(db, request, options), request.params.id, change);
         },
         valuesToChange,
       );
