@@ -31,8 +31,13 @@ function pageRequest(request: FastifyRequest, reply: FastifyReply): boolean {
   );
 }
 
+const CSRF_REFUSED =
+  'Il modulo è scaduto o non proviene da questo servizio: ricaricare la pagina e inviarlo di nuovo.';
+
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error.code?.startsWith('FST_CSRF_'))
+      error = new RequestRejected(403, 'modulo_non_valido', CSRF_REFUSED) as never;
     if (pageRequest(request, reply)) {
       const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 500;
       if (status === 500) request.log.error({ err: error }, 'unhandled error');

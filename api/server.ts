@@ -26,6 +26,7 @@ import { meetingsRoutes } from './meetings/routes';
 import { messagePages } from './messages/pages';
 import { messagesRoutes } from './messages/routes';
 import { pagesRoutes } from './pages/routes';
+import { staffRoutes } from './staff/routes';
 import type { GovernanceOptions } from './temporal';
 
 declare module 'fastify' {
@@ -109,6 +110,7 @@ export async function buildServer({
   await app.register(deliverablesRoutes, { prefix: '/api/v1', governance, now });
   await app.register(messagesRoutes, { prefix: '/api/v1' });
   await app.register(changesRoutes, { prefix: '/api/v1' });
+  await app.register(staffRoutes, { prefix: '/api/v1' });
   await app.register(pagesRoutes);
   await app.register(deliverablePages, { governance, now });
   await app.register(bodyPages, { governance, now });
