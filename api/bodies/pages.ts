@@ -6,6 +6,8 @@
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { DateTime } from 'luxon';
+import { z } from 'zod';
+import { can } from '../../domain/policy';
 import { applyRulesChange, HolidayCalendar, type BodyRules } from '../../domain/index';
 import { ZONE } from '../../notifications/format';
 import { pageAmbito } from '../layout/ambito';
@@ -63,9 +65,23 @@ export const bodyPages: FastifyPluginAsync<GovernanceOptions> = async (app, opti
     reply: FastifyReply,
     form?: { outcome: FormOutcome | null; values: Record<string, string>; body: Record<string, unknown> },
   ) {
-    const ambito = await pageAmbito(db, request);
-    const body = (await loadBodies(db, ambito.id)).find((b) => b.id === request.params.id);
-    if (!body) return notFound(reply, 'Organo non trovato');
+    // Members and segreterie read their body too (body.read): the body's own ambito, not the reader's.
+    const row = z.uuid().safeParse(request.params.id).success
+      ? await db.body.findUnique({
+          where: { id: request.params.id },
+          select: { ambitoId: true, spansAmbiti: { select: { ambitoId: true } } },
+        })
+      : null;
+    const body = row && (await loadBodies(db, row.ambitoId)).find((b) => b.id === request.params.id);
+    if (!row || !body) return notFound(reply, 'Organo non trovato');
+    const target = {
+      kind: 'body' as const,
+      bodyId: body.id,
+      ambitoIds: [row.ambitoId, ...row.spansAmbiti.map((a) => a.ambitoId)],
+    };
+    const mayChangeRules = request.viewer
+      ? can(request.viewer.principal, 'body.rules.change', target)
+      : false;
     const now = Date.now();
     const [meetings, seats, holidays] = await Promise.all([
       db.meeting.findMany({
@@ -82,7 +98,7 @@ export const bodyPages: FastifyPluginAsync<GovernanceOptions> = async (app, opti
           },
         },
       }),
-      holidaysOf(ambito.id),
+      holidaysOf(row.ambitoId),
     ]);
     const today = DateTime.fromMillis(now).setZone(ZONE).toISODate()!;
     const values = form?.values ?? rulesToValues(body.rules);
@@ -96,6 +112,7 @@ export const bodyPages: FastifyPluginAsync<GovernanceOptions> = async (app, opti
     return reply.page(`${VIEWS}/organo.hbs`, {
       title: body.name,
       body,
+      mayChangeRules,
       convener: body.convenerOrganisation?.name ?? body.convenerRole,
       cadence: describeCadence(body.rules),
       rules: body.rules,
