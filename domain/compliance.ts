@@ -56,7 +56,8 @@ export interface ComplianceOptions {
 
 export const DEFAULT_WARN_WITHIN_DAYS = 14;
 
-const MONTHS = [
+/** Month names as Italian dates write them, January first. */
+export const ITALIAN_MONTHS = [
   'gennaio',
   'febbraio',
   'marzo',
@@ -74,7 +75,7 @@ const MONTHS = [
 /** "31 marzo 2027" */
 export function italianDate(date: CivilDate): string {
   const d = civil(date);
-  return `${d.day} ${MONTHS[d.month - 1]} ${d.year}`;
+  return `${d.day} ${ITALIAN_MONTHS[d.month - 1]} ${d.year}`;
 }
 
 /** All findings for the bodies over `year`, in body order then period order. */
@@ -136,7 +137,7 @@ function checkMonths(ctx: Ctx): void {
     if (between(ctx.dates, from, to) > 0) continue;
     const severity = severityFor(ctx, to);
     if (!severity) continue;
-    const when = `${MONTHS[month - 1]} ${ctx.year}`;
+    const when = `${ITALIAN_MONTHS[month - 1]} ${ctx.year}`;
     ctx.findings.push({
       rule: 'every_calendar_month',
       bodyId: ctx.body.id,

@@ -3,13 +3,13 @@
  * for a body that gains a cadence); when Temporal cannot be reached the reconciler starts it later. The JSON
  * route (PATCH /api/v1/bodies/:id/rules) and the Organi page's form both call this.
  */
-import type { FastifyBaseLogger } from 'fastify';
+import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { applyRulesChange, BodyRulesChange } from '../../domain/index';
 import type { Database } from '../../prisma/client';
 import { signalRulesChanged, type GovernanceClient } from '../../workflows/client';
 import { RequestRejected } from '../errors';
-import { afterCommit } from '../temporal';
+import { actorOf, afterCommit, nowOf, type GovernanceOptions } from '../temporal';
 
 export const RulesChange = BodyRulesChange.refine((change) => Object.keys(change).length > 0, {
   message: 'indicare almeno una sezione delle regole (cadence, notice, minutes, compliance, quorum)',
@@ -24,6 +24,21 @@ export interface RulesContext {
   actor: string;
   /** The current instant (the time-skipping clock in tests). */
   now: Date;
+}
+
+/** The context of a request that changes rules (the time from the governance options' clock). */
+export async function rulesContext(
+  db: Database,
+  request: FastifyRequest,
+  options: GovernanceOptions,
+): Promise<RulesContext> {
+  return {
+    db,
+    log: request.log,
+    governance: options.governance,
+    actor: actorOf(request),
+    now: new Date(await nowOf(options)),
+  };
 }
 
 export async function changeBodyRules(ctx: RulesContext, id: string, change: z.infer<typeof RulesChange>) {

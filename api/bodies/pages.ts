@@ -6,15 +6,17 @@
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { DateTime } from 'luxon';
+import { z } from 'zod';
+import { can } from '../../domain/policy';
 import { applyRulesChange, HolidayCalendar, type BodyRules } from '../../domain/index';
 import { ZONE } from '../../notifications/format';
 import { pageAmbito } from '../layout/ambito';
 import { submitForm, type FormOutcome } from '../layout/forms';
 import { MEETING_STATUS } from '../layout/labels';
 import { notFound } from '../pages/routes';
-import { actorOf, nowOf, type GovernanceOptions } from '../temporal';
+import type { GovernanceOptions } from '../temporal';
 import { loadBodies } from './load';
-import { changeBodyRules, RulesChange } from './operations';
+import { changeBodyRules, RulesChange, rulesContext } from './operations';
 import {
   MONTHS,
   NTH,
@@ -63,11 +65,23 @@ export const bodyPages: FastifyPluginAsync<GovernanceOptions> = async (app, opti
     reply: FastifyReply,
     form?: { outcome: FormOutcome | null; values: Record<string, string>; body: Record<string, unknown> },
   ) {
-    // The guard has checked the viewer may read this body (a segreteria, ATS for the Cabina di Regia...):
-    // it is read in its own ambito, not the viewer's.
-    const stored = await db.body.findUnique({ where: { id: request.params.id }, select: { ambitoId: true } });
-    const body = stored && (await loadBodies(db, stored.ambitoId)).find((b) => b.id === request.params.id);
-    if (!body) return notFound(reply, 'Organo non trovato');
+    // Members and segreterie read their body too (body.read): the body's own ambito, not the reader's.
+    const row = z.uuid().safeParse(request.params.id).success
+      ? await db.body.findUnique({
+          where: { id: request.params.id },
+          select: { ambitoId: true, spansAmbiti: { select: { ambitoId: true } } },
+        })
+      : null;
+    const body = row && (await loadBodies(db, row.ambitoId)).find((b) => b.id === request.params.id);
+    if (!row || !body) return notFound(reply, 'Organo non trovato');
+    const target = {
+      kind: 'body' as const,
+      bodyId: body.id,
+      ambitoIds: [row.ambitoId, ...row.spansAmbiti.map((a) => a.ambitoId)],
+    };
+    const mayChangeRules = request.viewer
+      ? can(request.viewer.principal, 'body.rules.change', target)
+      : false;
     const now = Date.now();
     const [meetings, seats, holidays] = await Promise.all([
       db.meeting.findMany({
@@ -84,7 +98,7 @@ export const bodyPages: FastifyPluginAsync<GovernanceOptions> = async (app, opti
           },
         },
       }),
-      holidaysOf(stored.ambitoId),
+      holidaysOf(row.ambitoId),
     ]);
     const today = DateTime.fromMillis(now).setZone(ZONE).toISODate()!;
     const values = form?.values ?? rulesToValues(body.rules);
@@ -98,6 +112,7 @@ export const bodyPages: FastifyPluginAsync<GovernanceOptions> = async (app, opti
     return reply.page(`${VIEWS}/organo.hbs`, {
       title: body.name,
       body,
+      mayChangeRules,
       convener: body.convenerOrganisation?.name ?? body.convenerRole,
       cadence: describeCadence(body.rules),
       rules: body.rules,
@@ -152,17 +167,7 @@ export const bodyPages: FastifyPluginAsync<GovernanceOptions> = async (app, opti
         RulesChange,
         async (change) => {
           if (preview) return;
-          await changeBodyRules(
-            {
-              db,
-              log: request.log,
-              governance: options.governance,
-              actor: actorOf(request),
-              now: new Date(await nowOf(options)),
-            },
-            request.params.id,
-            change,
-          );
+          await changeBodyRules(await rulesContext(db, request, options), request.params.id, change);
         },
         valuesToChange,
       );

@@ -8,9 +8,9 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { resolveAmbito } from '../ambiti/resolve';
-import { actorOf, nowOf, type GovernanceOptions } from '../temporal';
+import type { GovernanceOptions } from '../temporal';
 import { loadBodies } from './load';
-import { changeBodyRules, RulesChange } from './operations';
+import { changeBodyRules, RulesChange, rulesContext } from './operations';
 
 const Query = z.object({ ambito: z.string().trim().min(1).optional() }).strict();
 const BodyParams = z
@@ -56,13 +56,7 @@ export const bodiesRoutes: FastifyPluginAsync<GovernanceOptions> = async (app, o
     },
     async (request, reply) => {
       const { body, rules, processo } = await changeBodyRules(
-        {
-          db,
-          log: request.log,
-          governance: options.governance,
-          actor: actorOf(request),
-          now: new Date(await nowOf(options)),
-        },
+        await rulesContext(db, request, options),
         request.params.id,
         request.body,
       );

@@ -5,6 +5,7 @@
  */
 import {
   HolidayCalendar,
+  ITALIAN_MONTHS,
   latestConvocation,
   seriesOccurrences,
   type BodyRules,
@@ -12,20 +13,8 @@ import {
 } from '../../domain/index';
 import { addDays } from '../../domain/time';
 
-export const MONTHS = [
-  'gennaio',
-  'febbraio',
-  'marzo',
-  'aprile',
-  'maggio',
-  'giugno',
-  'luglio',
-  'agosto',
-  'settembre',
-  'ottobre',
-  'novembre',
-  'dicembre',
-];
+/** The months the form lists, January first. */
+export const MONTHS = ITALIAN_MONTHS;
 export const WEEKDAYS = ['lunedì', 'martedì', 'mercoledì', 'giovedì', 'venerdì', 'sabato', 'domenica'];
 export const NTH: Record<string, string> = {
   '1': 'primo',

@@ -35,7 +35,7 @@ function answerOf(invitation: Open) {
   if (!invitation.answer) return null;
   const choice = invitation.answer as AnswerChoice;
   return {
-    label: LABELS[choice].label,
+    ...LABELS[choice],
     delegate: choice === 'delegate' ? `${invitation.delegateName} (${invitation.delegateEmail})` : null,
   };
 }
