@@ -8,6 +8,7 @@ import '../app/zod-italian';
 import type { Config } from '../app/config';
 import type { Database } from '../prisma/client';
 import { registerErrorHandling } from './errors';
+import { hardeningPlugin } from './hardening/plugin';
 import { healthRoutes } from './health/routes';
 import { bodiesRoutes } from './bodies/routes';
 import { calendarRoutes } from './calendar/routes';
@@ -62,6 +63,7 @@ export async function buildServer({
   app.decorate('db', db);
   app.decorate('config', config);
 
+  await app.register(hardeningPlugin);
   await app.register(healthRoutes);
   await app.register(bodiesRoutes, { prefix: '/api/v1', governance, now });
   await app.register(calendarRoutes, { prefix: '/api/v1' });
