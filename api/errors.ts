@@ -2,7 +2,7 @@
  * One shape for every error the API returns, so pages and clients can show it field by field:
  * `{ error: <code>, message: <Italian sentence>, fields?: [{ field, message }] }`.
  */
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import {
   DATABASE_RETRY_AFTER_SECONDS,
@@ -64,8 +64,35 @@ const FRAMEWORK_ERRORS: Record<string, FieldProblem & { sentence: string }> = {
   },
 };
 
+/** A browser asking for a page gets the layout's error page (api/layout) instead of JSON. */
+function pageRequest(request: FastifyRequest, reply: FastifyReply): boolean {
+  return (
+    !request.url.startsWith('/api/') &&
+    (request.headers.accept ?? '').includes('text/html') &&
+    typeof reply.errorPage === 'function'
+  );
+}
+
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (isDatabaseUnavailable(error)) {
+      request.log.warn({ err: error }, 'database unavailable');
+      reply.header('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
+      return pageRequest(request, reply)
+        ? reply.errorPage(503, 'Servizio momentaneamente non disponibile', DATABASE_UNAVAILABLE.message)
+        : reply.status(503).send(DATABASE_UNAVAILABLE);
+    }
+    if (pageRequest(request, reply)) {
+      const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 500;
+      if (status === 500) request.log.error({ err: error }, 'unhandled error');
+      return status === 500
+        ? reply.errorPage(
+            500,
+            'Errore del servizio',
+            "Si è verificato un errore interno. Riprovi tra qualche minuto; se il problema continua, avvisi l'Ufficio di Piano.",
+          )
+        : reply.errorPage(status, 'Richiesta non accolta', error.message);
+    }
     if (hasZodFastifySchemaValidationErrors(error)) {
       const fields = error.validation.flatMap((problem): FieldProblem[] => {
         // An unknown parameter is reported on the object; name the parameter itself.
@@ -103,25 +130,31 @@ export function registerErrorHandling(app: FastifyInstance): void {
         .status(error.statusCode ?? 400)
         .send({ error: 'richiesta_non_valida', message: sentence, fields: [{ field, message }] });
     }
+    if (error.code?.startsWith('FST_CSRF_')) {
+      return reply.status(403).send({
+        error: 'modulo_non_valido',
+        message:
+          'Il modulo è scaduto o non proviene da questo servizio: ricaricare la pagina e inviarlo di nuovo.',
+      });
+    }
     if (error.statusCode && error.statusCode < 500) {
       return reply
         .status(error.statusCode)
         .send({ error: error.code ?? 'richiesta_non_valida', message: error.message });
-    }
-    if (isDatabaseUnavailable(error)) {
-      request.log.warn({ err: error }, 'database unavailable');
-      return reply
-        .status(503)
-        .header('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS))
-        .send(DATABASE_UNAVAILABLE);
     }
     request.log.error({ err: error }, 'unhandled error');
     return reply.status(500).send({ error: 'errore_interno', message: 'Errore interno del servizio.' });
   });
 
   app.setNotFoundHandler((request, reply) =>
-    reply
-      .status(404)
-      .send({ error: 'non_trovato', message: `Percorso non trovato: ${request.method} ${request.url}` }),
+    pageRequest(request, reply)
+      ? reply.errorPage(
+          404,
+          'Pagina non trovata',
+          "L'indirizzo non corrisponde a nessuna pagina. Verifichi di averlo copiato per intero.",
+        )
+      : reply
+          .status(404)
+          .send({ error: 'non_trovato', message: `Percorso non trovato: ${request.method} ${request.url}` }),
   );
 }

@@ -7,9 +7,14 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import '../app/zod-italian';
 import type { Config } from '../app/config';
 import type { Database } from '../prisma/client';
+import { randomBytes } from 'node:crypto';
+import type { Outbox } from '../notifications/outbox/outbox';
+import authPlugin from './auth/plugin';
+import type { OidcSettings } from './auth/oidc';
 import { registerErrorHandling } from './errors';
 import { hardeningPlugin } from './hardening/plugin';
 import { healthRoutes } from './health/routes';
+import layoutPlugin from './layout/plugin';
 import { bodiesRoutes } from './bodies/routes';
 import { calendarRoutes } from './calendar/routes';
 import { changesRoutes } from './changes/routes';
@@ -31,11 +36,27 @@ export interface ServerOptions extends Partial<GovernanceOptions> {
   config: Config;
   /** Capabilities that live outside api/ (mailbox, answer pages...), registered after the core routes. */
   plugins?: FastifyPluginAsync[];
+  /** Sends sign-in e-mails; without it the e-mail link sign-in answers 503. */
+  outbox?: Outbox;
+  /** Signs short-lived cookies; give every API process of one service the same (npm start derives it). */
+  cookieSecret?: string;
+}
+
+/** OpenID Connect settings from the configuration, when all three variables are set. */
+export function oidcSettings(config: Config): OidcSettings | undefined {
+  const { OIDC_ISSUER_URL: issuer, OIDC_CLIENT_ID: clientId, OIDC_CLIENT_SECRET: clientSecret } = config;
+  if (!issuer || !clientId || !clientSecret) return undefined;
+  return { issuer, clientId, clientSecret, label: config.OIDC_LABEL, trustEmail: config.OIDC_TRUST_EMAIL };
 }
 
 /** Replaces long opaque path or query segments (answer tokens) with a placeholder. */
 export function redactTokens(url: string): string {
   return url.replace(/[A-Za-z0-9_-]{24,}/g, '[token]');
+}
+
+/** "Ufficio di Piano <udp@example.org>" → "udp@example.org". */
+function addressOf(mailbox: string): string {
+  return /<([^>]+)>/.exec(mailbox)?.[1] ?? mailbox;
 }
 
 export async function buildServer({
@@ -44,6 +65,8 @@ export async function buildServer({
   governance = null,
   now,
   plugins = [],
+  outbox,
+  cookieSecret = randomBytes(32).toString('base64url'),
 }: ServerOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger:
@@ -62,8 +85,19 @@ export async function buildServer({
   registerErrorHandling(app);
   app.decorate('db', db);
   app.decorate('config', config);
-
   await app.register(hardeningPlugin);
+  // First, so that its hooks see every route registered after it.
+  await app.register(authPlugin, {
+    db,
+    outbox,
+    publicBaseUrl: config.PUBLIC_BASE_URL,
+    devMailbox: !config.SMTP_URL,
+    oidc: oidcSettings(config),
+    cookieSecret,
+  });
+
+  // Pages of every capability render through the layout's reply.page().
+  await app.register(layoutPlugin, { db, feedbackEmail: addressOf(config.MAIL_FROM) });
   await app.register(healthRoutes);
   await app.register(bodiesRoutes, { prefix: '/api/v1', governance, now });
   await app.register(calendarRoutes, { prefix: '/api/v1' });

@@ -22,7 +22,6 @@
  */
 import { WorkflowExecutionAlreadyStartedError, type WorkflowHandle } from '@temporalio/client';
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
-import { z } from 'zod';
 import type { Database, Prisma } from '../prisma/client';
 import type { DeliverableSignals, GovernanceClient, MeetingSignals } from '../workflows/client';
 import { workflowId } from '../workflows/contracts';
@@ -39,13 +38,15 @@ export interface GovernanceOptions {
 }
 
 /**
- * Who acted. There is no authentication yet: the caller names the person in the `X-Utente` header and the
- * coordinator is assumed otherwise. Replace with the authenticated user once login exists.
+ * Who acted, as the audit records it: `person:<id>`, or `person:<id>/token:<name>` when an API token acted.
+ * Every route that changes something requires a signed-in person (api/auth/guard.ts), so there is one.
  */
-const Actor = z.string().trim().min(1).max(200);
 export function actorOf(request: FastifyRequest): string {
-  const parsed = Actor.safeParse(request.headers['x-utente']);
-  return parsed.success ? parsed.data : 'coordinatore';
+  const viewer = request.viewer;
+  if (!viewer) throw new RequestRejected(401, 'accesso_richiesto', 'Accesso richiesto.');
+  return viewer.tokenName
+    ? `person:${viewer.personId}/token:${viewer.tokenName}`
+    : `person:${viewer.personId}`;
 }
 
 export interface AuditEntry {

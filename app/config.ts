@@ -74,6 +74,14 @@ export const ConfigSchema = z.object({
     .default('Ufficio di Piano <ufficio.piano@example.org>'),
   /** Port of the embedded SMTP mail catcher started when SMTP_URL is not set. */
   MAIL_CATCHER_PORT: port.default(2525),
+  /** OpenID Connect sign-in (Keycloak, Entra ID, a SPID/CIE broker): all three or none. */
+  OIDC_ISSUER_URL: optionalUrl(['http:', 'https:'], 'https://sso.example.org/realms/ambito'),
+  OIDC_CLIENT_ID: text("l'identificativo del client OIDC").optional(),
+  OIDC_CLIENT_SECRET: text('il segreto del client OIDC').optional(),
+  /** The sign-in button's label. */
+  OIDC_LABEL: text("un'etichetta per il pulsante").default("Entra con l'account dell'ente"),
+  /** Accept the provider's `email` claim without `email_verified` (Entra ID work accounts). */
+  OIDC_TRUST_EMAIL: booleanFlag.default(false),
   /** Seed the Ambito Distrettuale Cremasco at start (idempotent). */
   SEED_ON_START: booleanFlag.default(true),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -105,5 +113,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     );
   }
   const config = parsed.data;
+  const oidc = [config.OIDC_ISSUER_URL, config.OIDC_CLIENT_ID, config.OIDC_CLIENT_SECRET];
+  if (oidc.some(Boolean) && !oidc.every(Boolean)) {
+    throw new ConfigError([
+      'OIDC_ISSUER_URL, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET: impostarli tutti e tre per l’accesso OpenID Connect, o nessuno',
+    ]);
+  }
+  // Without a relay the development mailbox holds working sign-in links: whoever opens it could enter as anyone.
+  if (env.NODE_ENV === 'production' && !config.SMTP_URL) {
+    throw new ConfigError([
+      'SMTP_URL: obbligatorio con NODE_ENV=production (senza, i collegamenti di accesso finirebbero nella casella di sviluppo, leggibile da chiunque)',
+    ]);
+  }
   return { ...config, PUBLIC_BASE_URL: config.PUBLIC_BASE_URL ?? `http://localhost:${config.PORT}` };
 }

@@ -78,6 +78,8 @@ export async function startRuntime({
       config,
       governance,
       plugins: [async (scope) => notifications.registerRoutes(scope)],
+      outbox: notifications.outbox,
+      cookieSecret: notifications.cookieSecret,
     });
     stops.push(() => app.close());
     const url = await app.listen({ port: config.PORT, host: config.HOST });

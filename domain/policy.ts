@@ -51,12 +51,19 @@ export interface Principal {
   convenerOf: readonly string[];
   /** Bodies on which the person holds a seat or is a standing delegate today. */
   memberOf: readonly string[];
+  /** Meetings the person is invited to outside any seat they hold (a one-meeting delegate). */
+  invitedTo: readonly string[];
 }
 
-/** What an action is taken on. A body-level target lists every ambito the body serves. */
-export type Target = { kind: 'ambito'; ambitoId: string } | { kind: 'body'; bodyId: string; ambitoIds: string[] };
+/**
+ * What an action is taken on. A body-level target lists every ambito the body serves; a meeting is its
+ * body's target plus the meeting's id.
+ */
+export type Target =
+  | { kind: 'ambito'; ambitoId: string }
+  | { kind: 'body'; bodyId: string; ambitoIds: string[]; meetingId?: string };
 
-type Role = 'udp' | 'oversight' | 'segreteria' | 'convener' | 'member';
+type Role = 'udp' | 'oversight' | 'segreteria' | 'convener' | 'member' | 'invitee';
 
 /** For each action, the roles that grant it. Ambito roles apply within the target's ambiti; body roles on that body. */
 const GRANTS: Record<Action, readonly Role[]> = {
@@ -66,7 +73,7 @@ const GRANTS: Record<Action, readonly Role[]> = {
   'body.read': ['udp', 'oversight', 'segreteria', 'convener', 'member'],
   'body.rules.change': ['udp'],
   'body.meeting.create': ['udp', 'convener'],
-  'meeting.read': ['udp', 'oversight', 'segreteria', 'convener', 'member'],
+  'meeting.read': ['udp', 'oversight', 'segreteria', 'convener', 'member', 'invitee'],
   'meeting.prepare': ['udp', 'segreteria', 'convener'],
   'meeting.reschedule': ['udp', 'convener'],
   'meeting.cancel': ['udp', 'convener'],
@@ -86,6 +93,8 @@ function holds(principal: Principal, role: Role, target: Target): boolean {
       return target.kind === 'body' && principal.convenerOf.includes(target.bodyId);
     case 'member':
       return target.kind === 'body' && principal.memberOf.includes(target.bodyId);
+    case 'invitee':
+      return target.kind === 'body' && !!target.meetingId && principal.invitedTo.includes(target.meetingId);
   }
 }
 
@@ -98,6 +107,17 @@ export function can(principal: Principal, action: Action, target: Target): boole
 export function bodiesReadable(principal: Principal): Set<string> {
   return new Set([...principal.segreteriaOf, ...principal.convenerOf, ...principal.memberOf]);
 }
+
+/** Nobody: the principal of a request that is not signed in (an e-mail token may still open one meeting). */
+export const NOBODY: Principal = {
+  personId: '',
+  udpOf: [],
+  oversightOf: [],
+  segreteriaOf: [],
+  convenerOf: [],
+  memberOf: [],
+  invitedTo: [],
+};
 
 /** The ambiti whose every record the person may read. */
 export function ambitiReadable(principal: Principal): Set<string> {

@@ -8,6 +8,7 @@
  *   on shutdown: await notifications.close();
  */
 import type { FastifyInstance } from 'fastify';
+import { createHmac } from 'node:crypto';
 import { join } from 'node:path';
 import { createNotificationActivities } from './activities';
 import type { AnswersDb } from './answers/db';
@@ -75,6 +76,8 @@ export async function startNotifications(options: StartOptions) {
     outbox,
     catcher,
     activities,
+    /** For the API's signed cookies: derived from the same secret, so one variable serves every process. */
+    cookieSecret: createHmac('sha256', answerLinkSecret).update('cookie-signing').digest('base64url'),
     async registerRoutes(app: FastifyInstance) {
       await app.register(answerPagesPlugin, { db, onAnswer: options.onAnswer });
       if (catcher) await app.register(devMailboxPlugin, { mailbox: catcher.mailbox });

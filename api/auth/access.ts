@@ -21,6 +21,8 @@ export type RouteAccess = 'public' | 'signed-in' | { action: Action; on: TargetF
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: RouteAccess;
+    /** Check the CSRF token even without a session cookie (the sign-in forms: no signing in a victim as someone else). */
+    csrf?: boolean;
   }
 }
 
@@ -33,6 +35,8 @@ export interface Viewer {
   principal: Principal;
   /** Set when an API token acted: its name, for the audit. */
   tokenName: string | null;
+  /** Set when a browser session carried the request (sign-out ends it). */
+  sessionId: string | null;
 }
 
 declare module 'fastify' {

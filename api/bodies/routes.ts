@@ -28,24 +28,28 @@ export const bodiesRoutes: FastifyPluginAsync<GovernanceOptions> = async (app, o
   const api = app.withTypeProvider<ZodTypeProvider>();
   const db = app.db;
 
-  api.get('/bodies', { schema: { querystring: Query } }, async (request) => {
-    const ambito = await resolveAmbito(db, request.query.ambito);
-    const bodies = await loadBodies(db, ambito.id);
-    return {
-      ambito: { code: ambito.code, name: ambito.name },
-      bodies: bodies.map((body) => ({
-        id: body.id,
-        code: body.code,
-        name: body.name,
-        kind: body.kind,
-        convenerRole: body.convenerRole,
-        convenerOrganisation: body.convenerOrganisation?.name ?? null,
-        subAmbito: body.subAmbito,
-        source: body.source,
-        rules: body.rules,
-      })),
-    };
-  });
+  api.get(
+    '/bodies',
+    { config: { access: { action: 'ambito.read', on: 'ambito' } }, schema: { querystring: Query } },
+    async (request) => {
+      const ambito = await resolveAmbito(db, request.query.ambito, request.viewer);
+      const bodies = await loadBodies(db, ambito.id);
+      return {
+        ambito: { code: ambito.code, name: ambito.name },
+        bodies: bodies.map((body) => ({
+          id: body.id,
+          code: body.code,
+          name: body.name,
+          kind: body.kind,
+          convenerRole: body.convenerRole,
+          convenerOrganisation: body.convenerOrganisation?.name ?? null,
+          subAmbito: body.subAmbito,
+          source: body.source,
+          rules: body.rules,
+        })),
+      };
+    },
+  );
 
   /**
    * PATCH /api/v1/bodies/:id/rules: each section given replaces the current one whole; the others stay.
@@ -54,7 +58,10 @@ export const bodiesRoutes: FastifyPluginAsync<GovernanceOptions> = async (app, o
    */
   api.patch(
     '/bodies/:id/rules',
-    { schema: { params: BodyParams, body: RulesChange } },
+    {
+      config: { access: { action: 'body.rules.change', on: 'body' } },
+      schema: { params: BodyParams, body: RulesChange },
+    },
     async (request, reply) => {
       const { id } = request.params;
       const change = request.body;

@@ -27,26 +27,36 @@ const Query = z
 export const calendarRoutes: FastifyPluginAsync = async (app) => {
   app
     .withTypeProvider<ZodTypeProvider>()
-    .get('/calendar', { schema: { querystring: Query } }, async (request) => {
-      const { from, to, body, ambito: ambitoCode } = request.query;
-      const ambito = await resolveAmbito(app.db, ambitoCode);
-      if (body !== undefined) {
-        const known = await app.db.body.count({
-          where: {
-            id: body,
-            OR: [{ ambitoId: ambito.id }, { spansAmbiti: { some: { ambitoId: ambito.id } } }],
-          },
-        });
-        if (!known) {
-          throw new RequestRejected(
-            404,
-            'organo_sconosciuto',
-            `Organo sconosciuto in questo ambito: ${body}`,
-            [{ field: 'body', message: 'nessun organo attivo con questo identificativo' }],
-          );
+    .get(
+      '/calendar',
+      { config: { access: { action: 'ambito.read', on: 'ambito' } }, schema: { querystring: Query } },
+      async (request) => {
+        const { from, to, body, ambito: ambitoCode } = request.query;
+        const ambito = await resolveAmbito(app.db, ambitoCode, request.viewer);
+        if (body !== undefined) {
+          const known = await app.db.body.count({
+            where: {
+              id: body,
+              OR: [{ ambitoId: ambito.id }, { spansAmbiti: { some: { ambitoId: ambito.id } } }],
+            },
+          });
+          if (!known) {
+            throw new RequestRejected(
+              404,
+              'organo_sconosciuto',
+              `Organo sconosciuto in questo ambito: ${body}`,
+              [{ field: 'body', message: 'nessun organo attivo con questo identificativo' }],
+            );
+          }
         }
-      }
-      const entries = await buildCalendar(app.db, { ambitoId: ambito.id, from, to, bodyId: body });
-      return { ambito: { code: ambito.code, name: ambito.name }, from, to, timeZone: 'Europe/Rome', entries };
-    });
+        const entries = await buildCalendar(app.db, { ambitoId: ambito.id, from, to, bodyId: body });
+        return {
+          ambito: { code: ambito.code, name: ambito.name },
+          from,
+          to,
+          timeZone: 'Europe/Rome',
+          entries,
+        };
+      },
+    );
 };

@@ -52,37 +52,41 @@ export const deliverablesRoutes: FastifyPluginAsync<GovernanceOptions> = async (
   const api = app.withTypeProvider<ZodTypeProvider>();
 
   /** Deliverables due in the year (their final deadline), of the ambito, earliest first. */
-  api.get('/deliverables', { schema: { querystring: ListQuery } }, async (request) => {
-    const { year, ambito: code } = request.query;
-    const ambito = await resolveAmbito(db, code);
-    const [rows, types] = await Promise.all([
-      db.deliverable.findMany({
-        where: {
-          ambitoId: ambito.id,
-          dueDate: { gte: new Date(`${year}-01-01T00:00:00Z`), lte: new Date(`${year}-12-31T00:00:00Z`) },
-        },
-        orderBy: [{ dueDate: 'asc' }, { kind: 'asc' }],
-      }),
-      db.deliverableType.findMany({ where: { ambitoId: ambito.id } }),
-    ]);
-    const nameOf = new Map(types.map((t) => [t.kind, t.name]));
-    return {
-      ambito: { code: ambito.code, name: ambito.name },
-      year,
-      deliverables: rows.map((d) => ({
-        id: d.id,
-        kind: d.kind,
-        name: nameOf.get(d.kind) ?? d.kind,
-        referenceYear: d.referenceYear,
-        referencePeriod: d.referencePeriod,
-        stage: d.stage,
-        status: d.status,
-        dueDate: civil(d.dueDate),
-        escalationLevel: d.escalationLevel,
-        ownerRole: d.ownerRole,
-      })),
-    };
-  });
+  api.get(
+    '/deliverables',
+    { config: { access: { action: 'ambito.read', on: 'ambito' } }, schema: { querystring: ListQuery } },
+    async (request) => {
+      const { year, ambito: code } = request.query;
+      const ambito = await resolveAmbito(db, code, request.viewer);
+      const [rows, types] = await Promise.all([
+        db.deliverable.findMany({
+          where: {
+            ambitoId: ambito.id,
+            dueDate: { gte: new Date(`${year}-01-01T00:00:00Z`), lte: new Date(`${year}-12-31T00:00:00Z`) },
+          },
+          orderBy: [{ dueDate: 'asc' }, { kind: 'asc' }],
+        }),
+        db.deliverableType.findMany({ where: { ambitoId: ambito.id } }),
+      ]);
+      const nameOf = new Map(types.map((t) => [t.kind, t.name]));
+      return {
+        ambito: { code: ambito.code, name: ambito.name },
+        year,
+        deliverables: rows.map((d) => ({
+          id: d.id,
+          kind: d.kind,
+          name: nameOf.get(d.kind) ?? d.kind,
+          referenceYear: d.referenceYear,
+          referencePeriod: d.referencePeriod,
+          stage: d.stage,
+          status: d.status,
+          dueDate: civil(d.dueDate),
+          escalationLevel: d.escalationLevel,
+          ownerRole: d.ownerRole,
+        })),
+      };
+    },
+  );
 
   /** The deliverable, still open (not approved, not waived). */
   async function openDeliverable(id: string) {
@@ -112,7 +116,10 @@ export const deliverablesRoutes: FastifyPluginAsync<GovernanceOptions> = async (
 
   api.post(
     '/deliverables/:id/submit',
-    { schema: { params: Params, body: Submit } },
+    {
+      config: { access: { action: 'deliverable.manage', on: 'deliverable' } },
+      schema: { params: Params, body: Submit },
+    },
     async (request, reply) => {
       const { id } = request.params;
       const { stage } = request.body;
@@ -137,30 +144,37 @@ export const deliverablesRoutes: FastifyPluginAsync<GovernanceOptions> = async (
     },
   );
 
-  api.post('/deliverables/:id/approve', { schema: { params: Params } }, async (request, reply) => {
-    const { id } = request.params;
-    const d = await openDeliverable(id);
-    if (d.stage !== 'ads_approval') {
-      throw new RequestRejected(
-        409,
-        'fase_non_corrente',
-        `L'approvazione spetta all'Assemblea dei Sindaci: l'adempimento è ancora nella fase «${STAGE_LABEL[d.stage]}».`,
+  api.post(
+    '/deliverables/:id/approve',
+    { config: { access: { action: 'deliverable.manage', on: 'deliverable' } }, schema: { params: Params } },
+    async (request, reply) => {
+      const { id } = request.params;
+      const d = await openDeliverable(id);
+      if (d.stage !== 'ads_approval') {
+        throw new RequestRejected(
+          409,
+          'fase_non_corrente',
+          `L'approvazione spetta all'Assemblea dei Sindaci: l'adempimento è ancora nella fase «${STAGE_LABEL[d.stage]}».`,
+        );
+      }
+      const by = actorOf(request);
+      await auditedSignal(
+        db,
+        request.log,
+        options.governance,
+        audited(by, 'deliverable.approve_requested', id, {}),
+        (gc) => signalDeliverableWithStart(gc, id, 'approved', { by }),
       );
-    }
-    const by = actorOf(request);
-    await auditedSignal(
-      db,
-      request.log,
-      options.governance,
-      audited(by, 'deliverable.approve_requested', id, {}),
-      (gc) => signalDeliverableWithStart(gc, id, 'approved', { by }),
-    );
-    return reply.status(202).send({ accettata: true, messaggio: ACCEPTED });
-  });
+      return reply.status(202).send({ accettata: true, messaggio: ACCEPTED });
+    },
+  );
 
   api.post(
     '/deliverables/:id/extend',
-    { schema: { params: Params, body: Extend } },
+    {
+      config: { access: { action: 'deliverable.manage', on: 'deliverable' } },
+      schema: { params: Params, body: Extend },
+    },
     async (request, reply) => {
       const { id } = request.params;
       const { dueAt, reason } = request.body;
@@ -190,18 +204,25 @@ export const deliverablesRoutes: FastifyPluginAsync<GovernanceOptions> = async (
     },
   );
 
-  api.post('/deliverables/:id/waive', { schema: { params: Params, body: Waive } }, async (request, reply) => {
-    const { id } = request.params;
-    const { reason } = request.body;
-    await openDeliverable(id);
-    const by = actorOf(request);
-    await auditedSignal(
-      db,
-      request.log,
-      options.governance,
-      audited(by, 'deliverable.waive_requested', id, { reason }),
-      (gc) => signalDeliverableWithStart(gc, id, 'waived', { reason, by }),
-    );
-    return reply.status(202).send({ accettata: true, messaggio: ACCEPTED });
-  });
+  api.post(
+    '/deliverables/:id/waive',
+    {
+      config: { access: { action: 'deliverable.manage', on: 'deliverable' } },
+      schema: { params: Params, body: Waive },
+    },
+    async (request, reply) => {
+      const { id } = request.params;
+      const { reason } = request.body;
+      await openDeliverable(id);
+      const by = actorOf(request);
+      await auditedSignal(
+        db,
+        request.log,
+        options.governance,
+        audited(by, 'deliverable.waive_requested', id, { reason }),
+        (gc) => signalDeliverableWithStart(gc, id, 'waived', { reason, by }),
+      );
+      return reply.status(202).send({ accettata: true, messaggio: ACCEPTED });
+    },
+  );
 };

@@ -38,78 +38,91 @@ export const meetingsRoutes: FastifyPluginAsync<GovernanceOptions> = async (app,
   });
   const api = app.withTypeProvider<ZodTypeProvider>();
 
-  api.post('/meetings', { schema: { body: CreateMeeting } }, async (request, reply) => {
-    const input = request.body;
-    const actor = actorOf(request);
-    const body = await db.body.findUnique({ where: { id: input.bodyId } });
-    if (!body?.active) {
-      throw new RequestRejected(404, 'organo_sconosciuto', `Organo sconosciuto: ${input.bodyId}`, [
-        { field: 'bodyId', message: 'nessun organo attivo con questo identificativo' },
-      ]);
-    }
-    if (Date.parse(input.startsAt) <= (await nowOf(options))) {
-      throw new RequestRejected(400, 'richiesta_non_valida', 'La riunione deve iniziare nel futuro.', [
-        { field: 'startsAt', message: 'deve essere nel futuro' },
-      ]);
-    }
-    const plannedDateKey = dateOf(input.startsAt);
-    const duplicate = () =>
-      new RequestRejected(
-        409,
-        'riunione_esistente',
-        `Esiste già una riunione di ${body.name} il ${plannedDateKey}: modificarla invece di crearne un'altra.`,
-        [{ field: 'startsAt', message: 'giorno già occupato per questo organo' }],
-      );
-    if (
-      await db.meeting.findUnique({ where: { bodyId_plannedDateKey: { bodyId: body.id, plannedDateKey } } })
-    )
-      throw duplicate();
-    let meetingId: string;
-    try {
-      meetingId = await db.$transaction(async (tx) => {
-        const meeting = await tx.meeting.create({
-          data: {
-            bodyId: body.id,
-            plannedDateKey,
-            startsAt: new Date(input.startsAt),
-            endsAt: new Date(input.endsAt),
-            place: input.place ?? null,
-            onlineUrl: input.onlineUrl ?? null,
-            urgent: input.urgent,
-            agendaItems: {
-              create: input.agenda.map((item, i) => ({
-                position: i + 1,
-                title: item.title,
-                description: item.description ?? null,
-              })),
+  api.post(
+    '/meetings',
+    { config: { access: { action: 'body.meeting.create', on: 'body' } }, schema: { body: CreateMeeting } },
+    async (request, reply) => {
+      const input = request.body;
+      const actor = actorOf(request);
+      const body = await db.body.findUnique({ where: { id: input.bodyId } });
+      if (!body?.active) {
+        throw new RequestRejected(404, 'organo_sconosciuto', `Organo sconosciuto: ${input.bodyId}`, [
+          { field: 'bodyId', message: 'nessun organo attivo con questo identificativo' },
+        ]);
+      }
+      if (Date.parse(input.startsAt) <= (await nowOf(options))) {
+        throw new RequestRejected(400, 'richiesta_non_valida', 'La riunione deve iniziare nel futuro.', [
+          { field: 'startsAt', message: 'deve essere nel futuro' },
+        ]);
+      }
+      const plannedDateKey = dateOf(input.startsAt);
+      const duplicate = () =>
+        new RequestRejected(
+          409,
+          'riunione_esistente',
+          `Esiste già una riunione di ${body.name} il ${plannedDateKey}: modificarla invece di crearne un'altra.`,
+          [{ field: 'startsAt', message: 'giorno già occupato per questo organo' }],
+        );
+      if (
+        await db.meeting.findUnique({ where: { bodyId_plannedDateKey: { bodyId: body.id, plannedDateKey } } })
+      )
+        throw duplicate();
+      let meetingId: string;
+      try {
+        meetingId = await db.$transaction(async (tx) => {
+          const meeting = await tx.meeting.create({
+            data: {
+              bodyId: body.id,
+              plannedDateKey,
+              startsAt: new Date(input.startsAt),
+              endsAt: new Date(input.endsAt),
+              place: input.place ?? null,
+              onlineUrl: input.onlineUrl ?? null,
+              urgent: input.urgent,
+              agendaItems: {
+                create: input.agenda.map((item, i) => ({
+                  position: i + 1,
+                  title: item.title,
+                  description: item.description ?? null,
+                })),
+              },
             },
-          },
+          });
+          await tx.auditEvent.create({
+            data: { actor, action: 'meeting.created', entity: 'meeting', entityId: meeting.id, data: input },
+          });
+          return meeting.id;
         });
-        await tx.auditEvent.create({
-          data: { actor, action: 'meeting.created', entity: 'meeting', entityId: meeting.id, data: input },
-        });
-        return meeting.id;
-      });
-    } catch (err) {
-      // Two requests for the same day at once: the unique key decides, the loser gets the same 409.
-      if ((err as { code?: string }).code === 'P2002') throw duplicate();
-      throw err;
-    }
-    const processo = await afterCommit(request.log, governance, (gc) => startMeetingWorkflow(gc, meetingId));
-    return reply
-      .status(processo.stato === 'notificato' ? 201 : 202)
-      .send({ meeting: await meetingView(db, meetingId), processo });
-  });
+      } catch (err) {
+        // Two requests for the same day at once: the unique key decides, the loser gets the same 409.
+        if ((err as { code?: string }).code === 'P2002') throw duplicate();
+        throw err;
+      }
+      const processo = await afterCommit(request.log, governance, (gc) =>
+        startMeetingWorkflow(gc, meetingId),
+      );
+      return reply
+        .status(processo.stato === 'notificato' ? 201 : 202)
+        .send({ meeting: await meetingView(db, meetingId), processo });
+    },
+  );
 
-  api.get('/meetings/:id', { schema: { params: MeetingParams } }, async (request) => {
-    const { id } = request.params;
-    await meetingOr404(db, id);
-    return { meeting: await meetingView(db, id), processo: await workflowState(id) };
-  });
+  api.get(
+    '/meetings/:id',
+    { config: { access: { action: 'meeting.read', on: 'meeting' } }, schema: { params: MeetingParams } },
+    async (request) => {
+      const { id } = request.params;
+      await meetingOr404(db, id);
+      return { meeting: await meetingView(db, id), processo: await workflowState(id) };
+    },
+  );
 
   api.post(
     '/meetings/:id/reschedule',
-    { schema: { params: MeetingParams, body: Reschedule } },
+    {
+      config: { access: { action: 'meeting.reschedule', on: 'meeting' } },
+      schema: { params: MeetingParams, body: Reschedule },
+    },
     async (request, reply) => {
       const { id } = request.params;
       const meeting = await meetingOr404(db, id);
@@ -133,7 +146,10 @@ export const meetingsRoutes: FastifyPluginAsync<GovernanceOptions> = async (app,
 
   api.post(
     '/meetings/:id/cancel',
-    { schema: { params: MeetingParams, body: Cancel } },
+    {
+      config: { access: { action: 'meeting.cancel', on: 'meeting' } },
+      schema: { params: MeetingParams, body: Cancel },
+    },
     async (request, reply) => {
       const { id } = request.params;
       requireStatus(await meetingOr404(db, id), ['planned', 'convened'], 'annullare la riunione');
@@ -151,7 +167,10 @@ export const meetingsRoutes: FastifyPluginAsync<GovernanceOptions> = async (app,
 
   api.post(
     '/meetings/:id/agenda',
-    { schema: { params: MeetingParams, body: Addendum } },
+    {
+      config: { access: { action: 'meeting.prepare', on: 'meeting' } },
+      schema: { params: MeetingParams, body: Addendum },
+    },
     async (request, reply) => {
       const { id } = request.params;
       const meeting = await meetingOr404(db, id);
@@ -181,7 +200,10 @@ export const meetingsRoutes: FastifyPluginAsync<GovernanceOptions> = async (app,
 
   api.post(
     '/meetings/:id/attendance',
-    { schema: { params: MeetingParams, body: Attendance } },
+    {
+      config: { access: { action: 'meeting.prepare', on: 'meeting' } },
+      schema: { params: MeetingParams, body: Attendance },
+    },
     async (request, reply) => {
       const { id } = request.params;
       const meeting = await meetingOr404(db, id);

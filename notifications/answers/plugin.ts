@@ -120,6 +120,8 @@ export const answerPagesPlugin: FastifyPluginAsync<AnswerPagesOptions> = async (
 
   app.get<{ Params: { token: string }; Querystring: { scelta?: string; registrata?: string } }>(
     '/risposta/:token',
+    // The token in the path is the credential: whoever holds the convocation may answer it.
+    { config: { access: 'public' } },
     async (request, reply) => {
       const invitation = await open(request.params.token, reply);
       if (!invitation) return reply;
@@ -136,6 +138,7 @@ export const answerPagesPlugin: FastifyPluginAsync<AnswerPagesOptions> = async (
 
   app.post<{ Params: { token: string }; Body: Record<string, string> }>(
     '/risposta/:token',
+    { config: { access: 'public' } },
     async (request, reply) => {
       const invitation = await open(request.params.token, reply);
       if (!invitation) return reply;

@@ -15,7 +15,7 @@ export interface DevMailboxOptions {
 }
 
 export const devMailboxPlugin: FastifyPluginAsync<DevMailboxOptions> = async (app, { mailbox }) => {
-  app.get('/dev/mailbox', async (_request, reply) => {
+  app.get('/dev/mailbox', { config: { access: 'public' } }, async (_request, reply) => {
     const rows = mailbox
       .list()
       .map((m) => {
@@ -32,23 +32,26 @@ export const devMailboxPlugin: FastifyPluginAsync<DevMailboxOptions> = async (ap
     );
   });
 
-  app.get<{ Params: { id: string } }>('/dev/mailbox/:id', async (request, reply) => {
-    const meta = mailbox.get(request.params.id);
-    const source = meta && mailbox.source(meta.id);
-    reply.type('text/html; charset=utf-8');
-    if (!meta || !source) {
-      reply.code(404);
+  app.get<{ Params: { id: string } }>(
+    '/dev/mailbox/:id',
+    { config: { access: 'public' } },
+    async (request, reply) => {
+      const meta = mailbox.get(request.params.id);
+      const source = meta && mailbox.source(meta.id);
+      reply.type('text/html; charset=utf-8');
+      if (!meta || !source) {
+        reply.code(404);
+        return page(
+          'Messaggio non trovato',
+          `${BANNER}<p class="error">Messaggio non trovato / message not found.</p><p><a href="/dev/mailbox">Torna alla casella</a></p>`,
+        );
+      }
+      const mail = await simpleParser(source);
+      const invite = mail.attachments.find((a) => a.contentType === 'text/calendar');
+      const to = mail.to ? (Array.isArray(mail.to) ? mail.to : [mail.to]).map((a) => a.text).join(', ') : '';
       return page(
-        'Messaggio non trovato',
-        `${BANNER}<p class="error">Messaggio non trovato / message not found.</p><p><a href="/dev/mailbox">Torna alla casella</a></p>`,
-      );
-    }
-    const mail = await simpleParser(source);
-    const invite = mail.attachments.find((a) => a.contentType === 'text/calendar');
-    const to = mail.to ? (Array.isArray(mail.to) ? mail.to : [mail.to]).map((a) => a.text).join(', ') : '';
-    return page(
-      mail.subject ?? 'Messaggio',
-      `<p><a href="/dev/mailbox">← Casella di sviluppo</a></p>${BANNER}
+        mail.subject ?? 'Messaggio',
+        `<p><a href="/dev/mailbox">← Casella di sviluppo</a></p>${BANNER}
 <h1>${escapeHtml(mail.subject ?? '(senza oggetto)')}</h1>
 <table><tr><th>Da / From</th><td>${escapeHtml(mail.from?.text)}</td></tr><tr><th>A / To</th><td>${escapeHtml(to)}</td></tr>
 <tr><th>Message-ID</th><td>${escapeHtml(mail.messageId)}</td></tr><tr><th>Consegne / deliveries</th><td>${meta.deliveries}</td></tr></table>
@@ -59,8 +62,9 @@ ${mail.attachments
   .filter((a) => a !== invite)
   .map((a) => `<p>Allegato / attachment: ${escapeHtml(a.filename)} (${a.size} byte)</p>`)
   .join('')}`,
-    );
-  });
+      );
+    },
+  );
 };
 
 export default devMailboxPlugin;

@@ -3,12 +3,15 @@
  * transport), refused by the server (5xx), or given up after too many temporary failures (a relay down for
  * hours). The coordinator sees them and can put a message back in the queue once the cause is gone.
  */
+import type { Prisma } from '../../prisma/client';
 import type { OutboxDb } from './db';
 import { isValidAddress } from './request';
 
 export interface FailedFilter {
   /** e.g. "convocation:<meeting>:" */
   keyPrefix?: string;
+  /** Only messages to these people (one ambito's: the coordinator never sees another district's mail). */
+  recipients?: Prisma.PersonWhereInput;
 }
 
 export function listFailed(db: Pick<OutboxDb, 'outboxMessage'>, filter: FailedFilter = {}) {
@@ -16,6 +19,7 @@ export function listFailed(db: Pick<OutboxDb, 'outboxMessage'>, filter: FailedFi
     where: {
       status: 'failed',
       ...(filter.keyPrefix ? { idempotencyKey: { startsWith: filter.keyPrefix } } : {}),
+      ...(filter.recipients ? { person: filter.recipients } : {}),
     },
     orderBy: { updatedAt: 'desc' },
     select: {

@@ -88,6 +88,8 @@ export const TemplateData = {
     levelLabel: text,
     alsoNotified: z.array(text),
   }),
+  /** A single-use sign-in link (the person asked for it on the sign-in page). */
+  signInLink: z.object({ ...base, link: url, expiresAt: isoInstant }),
   cabinaInvitation: z.object({
     ...base,
     meeting: Meeting,

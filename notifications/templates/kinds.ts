@@ -356,6 +356,43 @@ Open the deadline: {{overdue.url}}
     },
   },
 
+  signInLink: {
+    it: {
+      subject: 'Accesso al calendario della governance',
+      html: `<p>Gentile {{recipient.name}},</p>
+<p>per accedere al calendario della governance apra questo collegamento e confermi con il pulsante «Accedi»:</p>
+<p><a href="{{link}}">Accedi al calendario della governance</a></p>
+<p>Il collegamento vale una sola volta, fino alle {{time expiresAt}}. Se non ha chiesto lei di accedere, ignori questo messaggio: nessuno può entrare senza aprirlo.</p>
+{{> signature_html}}`,
+      text: `Gentile {{recipient.name}},
+
+per accedere al calendario della governance apra questo collegamento e confermi con il pulsante «Accedi»:
+
+{{link}}
+
+Il collegamento vale una sola volta, fino alle {{time expiresAt}}. Se non ha chiesto lei di accedere, ignori questo messaggio: nessuno può entrare senza aprirlo.
+
+{{> signature_text}}`,
+    },
+    en: {
+      subject: 'Sign in to the governance calendar',
+      html: `<p>Dear {{recipient.name}},</p>
+<p>To sign in to the governance calendar, open this link and confirm with the button:</p>
+<p><a href="{{link}}">Sign in to the governance calendar</a></p>
+<p>The link works once, until {{time expiresAt}}. If you did not ask to sign in, ignore this message: nobody can sign in without opening it.</p>
+{{> signature_html}}`,
+      text: `Dear {{recipient.name}},
+
+To sign in to the governance calendar, open this link and confirm with the button:
+
+{{link}}
+
+The link works once, until {{time expiresAt}}. If you did not ask to sign in, ignore this message: nobody can sign in without opening it.
+
+{{> signature_text}}`,
+    },
+  },
+
   cabinaInvitation: {
     it: {
       subject: `Convocazione ${meetingName} – per conto di {{onBehalfOf}} – {{dateTime meeting.startsAt "it"}}`,

@@ -7,7 +7,7 @@
  * is "Italian / English" so both languages show in the inbox list.
  */
 import Handlebars from 'handlebars';
-import { formatDate, formatDateTime, type Language } from '../format';
+import { formatDate, formatDateTime, formatTime, type Language } from '../format';
 import { TemplateData, type TemplateInput, type TemplateKind } from './data';
 import { KINDS } from './kinds';
 import { PARTIALS } from './partials';
@@ -22,6 +22,7 @@ function environment(format: 'html' | 'text'): typeof Handlebars {
   const hbs = Handlebars.create();
   hbs.registerHelper('dateTime', (iso: string, language: Language) => formatDateTime(iso, language));
   hbs.registerHelper('date', (iso: string, language: Language) => formatDate(iso, language));
+  hbs.registerHelper('time', (iso: string) => formatTime(iso));
   hbs.registerHelper('number', (index: number, start: number) => index + start);
   for (const [name, source] of Object.entries(PARTIALS)) {
     if (name.endsWith(`_${format}`)) hbs.registerPartial(name, source);

@@ -108,6 +108,13 @@ export const SAMPLES: { [K in TemplateKind]: TemplateInput<K> } = {
     levelLabel: 'Presidente dell’Assemblea e Sovraintendenza',
     alsoNotified: ['Responsabile Ufficio di Piano', 'Coordinatore del Comitato Ristretto'],
   },
+  signInLink: {
+    district,
+    sender: { name: 'Ufficio di Piano' },
+    recipient: { name: 'Sindaco di Sergnano' },
+    link: 'https://governance.example.org/accesso/link/gl_esempio',
+    expiresAt: '2027-03-09T17:15:00Z',
+  },
   cabinaInvitation: {
     district,
     sender: { name: 'Ufficio di Piano, per conto di ATS Val Padana' },
@@ -135,5 +142,6 @@ export const MARKERS: Record<TemplateKind, { it: string; en: string }> = {
   minutesCirculation: { it: 'trasmettiamo il verbale', en: 'find the minutes' },
   deliverableReminder: { it: 'mancano 7 giorni', en: '7 days left' },
   escalation: { it: 'in ritardo di 12 giorni', en: '12 days late' },
+  signInLink: { it: 'vale una sola volta', en: 'works once' },
   cabinaInvitation: { it: 'per conto di', en: 'On behalf of' },
 };

@@ -10,6 +10,7 @@ import { loadPlanObjectives, loadTerritory } from './data';
 import { seedDeliverableTypes } from './deliverables';
 import { districtKeys } from './keys';
 import { seedPlan } from './plan';
+import { seedUfficioDiPiano } from './staff';
 import { seedTerritory } from './territory';
 
 export interface SeedOptions {
@@ -25,6 +26,7 @@ export async function seedCremasco(prisma: PrismaClient, options: SeedOptions = 
     async (tx) => {
       const seeded = await seedTerritory(tx, territory, keys);
       const bodies = await seedBodies(tx, seeded, keys);
+      await seedUfficioDiPiano(tx, seeded.ambitoId, keys);
       await seedDeliverableTypes(tx, seeded.ambitoId, bodies);
       await seedPlan(tx, seeded.ambitoId, planObjectives);
     },

@@ -43,7 +43,7 @@ async function patchRules(id: string, payload: unknown, server = world.app) {
     method: 'PATCH',
     url: `/api/v1/bodies/${id}/rules`,
     payload: payload as object,
-    headers: { 'x-utente': 'Maria Rossi' },
+    headers: world.coordinator,
   });
   return { status: response.statusCode, body: response.json() };
 }
@@ -82,7 +82,7 @@ describe('PATCH /api/v1/bodies/:id/rules', () => {
     const audit = await world.stack.db.prisma.auditEvent.findFirstOrThrow({
       where: { entity: 'body', entityId: udp },
     });
-    expect(audit).toMatchObject({ actor: 'Maria Rossi', action: 'body.rules_changed' });
+    expect(audit).toMatchObject({ actor: world.coordinatorActor, action: 'body.rules_changed' });
     expect(audit.data).toMatchObject({ change: { cadence: MONTHLY_MONDAY } });
 
     const state = await seriesState(udp);
@@ -161,6 +161,7 @@ describe('a series override that gives a body a cadence', () => {
     const calendar = await world.app.inject({
       method: 'GET',
       url: `/api/v1/calendar?ambito=test&from=2027-01-01&to=2027-03-31&body=${integrato.id}`,
+      headers: world.coordinator,
     });
     expect(calendar.statusCode).toBe(200);
     const meetings = (calendar.json().entries as { type: string; start: string }[]).filter(

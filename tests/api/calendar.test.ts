@@ -9,15 +9,18 @@ import { buildServer } from '../../api/server';
 import { loadConfig } from '../../app/config';
 import { HolidayCalendar } from '../../domain';
 import { seedCremasco } from '../../prisma/seed';
+import { actAs, COORDINATORE } from '../support/auth';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 
 let database: TestDatabase;
 let app: FastifyInstance;
+let coordinator: Record<string, string>;
 
 beforeAll(async () => {
   database = await createTestDatabase();
   await seedCremasco(database.prisma);
   app = await buildServer({ db: database.prisma, config: loadConfig({ LOG_LEVEL: 'silent' }) });
+  coordinator = await actAs(database.prisma, COORDINATORE);
 });
 
 afterAll(async () => {
@@ -26,7 +29,7 @@ afterAll(async () => {
 });
 
 async function get(url: string) {
-  const response = await app.inject({ method: 'GET', url });
+  const response = await app.inject({ method: 'GET', url, headers: coordinator });
   return { status: response.statusCode, body: response.json() };
 }
 

@@ -23,7 +23,10 @@ interface Listed {
 }
 
 async function rejected(query = ''): Promise<{ status: number; changes: Listed[] }> {
-  const response = await world.app.inject(`/api/v1/changes/rejected${query}`);
+  const response = await world.app.inject({
+    url: `/api/v1/changes/rejected${query}`,
+    headers: world.coordinator,
+  });
   return { status: response.statusCode, changes: response.json().changes };
 }
 
@@ -70,7 +73,10 @@ describe('GET /api/v1/changes/rejected', () => {
 
   it('narrows to a period, and says so when the date is not one', async () => {
     expect(await rejected('?from=2999-01-01')).toEqual({ status: 200, changes: [] });
-    const bad = await world.app.inject('/api/v1/changes/rejected?from=ieri');
+    const bad = await world.app.inject({
+      url: '/api/v1/changes/rejected?from=ieri',
+      headers: world.coordinator,
+    });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().fields).toEqual([{ field: 'from', message: 'attesa una data AAAA-MM-GG' }]);
   });

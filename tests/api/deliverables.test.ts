@@ -31,7 +31,7 @@ async function post(url: string, payload?: object, server = world.app) {
     method: 'POST',
     url,
     payload,
-    headers: { 'x-utente': 'Luca Bianchi' },
+    headers: world.coordinator,
   });
   return { status: response.statusCode, body: response.json() };
 }
@@ -60,7 +60,11 @@ async function eventually(
 
 describe('GET /api/v1/deliverables', () => {
   it('lists what is due in the year, earliest first', async () => {
-    const response = await world.app.inject({ method: 'GET', url: '/api/v1/deliverables?year=2027' });
+    const response = await world.app.inject({
+      method: 'GET',
+      url: '/api/v1/deliverables?year=2027',
+      headers: world.coordinator,
+    });
     expect(response.statusCode).toBe(200);
     const list = response.json().deliverables as { id: string; dueDate: string; stage: string }[];
     expect(list.map((d) => [d.id, d.dueDate, d.stage])).toEqual([
@@ -71,7 +75,11 @@ describe('GET /api/v1/deliverables', () => {
   });
 
   it.each(['?year=duemila', '', '?year=2027&colour=red'])('bad query %s -> 400', async (query) => {
-    const response = await world.app.inject({ method: 'GET', url: `/api/v1/deliverables${query}` });
+    const response = await world.app.inject({
+      method: 'GET',
+      url: `/api/v1/deliverables${query}`,
+      headers: world.coordinator,
+    });
     expect(response.statusCode).toBe(400);
     expect(response.json().error).toBe('richiesta_non_valida');
   });
@@ -117,11 +125,11 @@ describe('events forwarded to the deliverable workflow', () => {
       where: { deliverableId: ids.report },
       orderBy: { at: 'asc' },
     });
-    expect(history.filter((e) => e.actor === 'Luca Bianchi').map((e) => e.kind)).toEqual(
+    expect(history.filter((e) => e.actor === world.coordinatorActor).map((e) => e.kind)).toEqual(
       expect.arrayContaining(['submitted', 'deadline_extended']),
     );
     const audit = await db.auditEvent.findMany({
-      where: { entityId: ids.report, actor: 'Luca Bianchi' },
+      where: { entityId: ids.report, actor: world.coordinatorActor },
       orderBy: { at: 'asc' },
     });
     expect(audit.map((a) => a.action)).toEqual([

@@ -11,10 +11,8 @@ import { useApiWorld } from './support';
 
 const world = useApiWorld('api-meetings');
 
-const USER = { 'x-utente': 'Maria Rossi' };
-
 async function post(url: string, payload?: object, server = world.app) {
-  const response = await server.inject({ method: 'POST', url, payload, headers: USER });
+  const response = await server.inject({ method: 'POST', url, payload, headers: world.coordinator });
   return { status: response.statusCode, body: response.json() };
 }
 
@@ -53,7 +51,10 @@ function multipart(filename: string, contentType: string, bytes: Buffer) {
     bytes,
     Buffer.from(`\r\n--${boundary}--\r\n`),
   ]);
-  return { payload, headers: { ...USER, 'content-type': `multipart/form-data; boundary=${boundary}` } };
+  return {
+    payload,
+    headers: { ...world.coordinator, 'content-type': `multipart/form-data; boundary=${boundary}` },
+  };
 }
 
 async function upload(id: string, filename: string, contentType: string, bytes: Buffer) {
@@ -105,7 +106,7 @@ describe('POST /api/v1/meetings', () => {
       ],
     });
     const audit = await world.stack.db.prisma.auditEvent.findMany({ where: { entityId: meetingId } });
-    expect(audit.map((a) => [a.actor, a.action])).toEqual([['Maria Rossi', 'meeting.created']]);
+    expect(audit.map((a) => [a.actor, a.action])).toEqual([[world.coordinatorActor, 'meeting.created']]);
     const state = await eventually(
       () => stateOf(meetingId),
       (s) => s?.plan !== null && s?.plan !== undefined,
@@ -113,7 +114,11 @@ describe('POST /api/v1/meetings', () => {
     expect(state?.phase).toBe('awaiting-convocation');
     expect(state?.plan?.startsAt).toBe(MARCH.startsAt);
 
-    const read = await world.app.inject({ method: 'GET', url: `/api/v1/meetings/${meetingId}` });
+    const read = await world.app.inject({
+      method: 'GET',
+      url: `/api/v1/meetings/${meetingId}`,
+      headers: world.coordinator,
+    });
     expect(read.statusCode).toBe(200);
     expect(read.json().processo.phase).toBe('awaiting-convocation');
   });
@@ -189,7 +194,7 @@ describe('changes forwarded to the workflow', () => {
     expect(row.agendaItems.map((a) => a.title).sort()).toContain('Report annuale 2026');
     expect((await stateOf(meetingId))?.plan?.startsAt).toBe(moved.startsAt);
     const requested = await db.auditEvent.findMany({
-      where: { entityId: meetingId, actor: 'Maria Rossi' },
+      where: { entityId: meetingId, actor: world.coordinatorActor },
       orderBy: { at: 'asc' },
     });
     expect(requested.map((a) => a.action)).toEqual([
@@ -328,8 +333,14 @@ describe('after the session: attendance and the verbale', () => {
     const actions = await db.auditEvent.findMany({ where: { entityId: meetingId } });
     expect(actions).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ actor: 'Maria Rossi', action: 'meeting.minutes_extension_requested' }),
-        expect.objectContaining({ actor: 'Maria Rossi', action: 'meeting.minutes_deadline_extended' }),
+        expect.objectContaining({
+          actor: world.coordinatorActor,
+          action: 'meeting.minutes_extension_requested',
+        }),
+        expect.objectContaining({
+          actor: world.coordinatorActor,
+          action: 'meeting.minutes_deadline_extended',
+        }),
       ]),
     );
   });
@@ -351,6 +362,7 @@ describe('after the session: attendance and the verbale', () => {
     const noFile = await world.app.inject({
       method: 'GET',
       url: `/api/v1/meetings/${meetingId}/minutes/file`,
+      headers: world.coordinator,
     });
     expect(noFile.statusCode).toBe(404);
     expect(await snapshot()).toEqual(before);
@@ -374,7 +386,11 @@ describe('after the session: attendance and the verbale', () => {
       ),
     ).toMatchObject({ phase: 'awaiting-minutes-approval' });
 
-    const file = await world.app.inject({ method: 'GET', url: `/api/v1/meetings/${meetingId}/minutes/file` });
+    const file = await world.app.inject({
+      method: 'GET',
+      url: `/api/v1/meetings/${meetingId}/minutes/file`,
+      headers: world.coordinator,
+    });
     expect(file.statusCode).toBe(200);
     expect(file.headers['content-type']).toBe('application/pdf');
     expect(file.headers['content-disposition']).toContain('attachment;');
@@ -393,13 +409,21 @@ describe('after the session: attendance and the verbale', () => {
     ).toBeGreaterThan(0);
     expect((await post(`/api/v1/meetings/${meetingId}/minutes/approve`)).status).toBe(409);
 
-    const view = (await world.app.inject({ method: 'GET', url: `/api/v1/meetings/${meetingId}` })).json();
+    const view = (
+      await world.app.inject({
+        method: 'GET',
+        url: `/api/v1/meetings/${meetingId}`,
+        headers: world.coordinator,
+      })
+    ).json();
     expect(view.meeting.verbale).toMatchObject({
       status: 'approved',
       document: { sha256: uploaded.body.document.sha256 },
     });
     expect(view.meeting.attendance).toHaveLength(3);
-    const actions = await db.auditEvent.findMany({ where: { entityId: meetingId, actor: 'Maria Rossi' } });
+    const actions = await db.auditEvent.findMany({
+      where: { entityId: meetingId, actor: world.coordinatorActor },
+    });
     expect(actions.map((a) => a.action)).toEqual(
       expect.arrayContaining([
         'meeting.attendance_recorded',

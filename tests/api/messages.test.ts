@@ -14,6 +14,8 @@ import type { NotificationRequest } from '../../notifications/outbox/request';
 import { SAMPLES } from '../../notifications/testing/samples';
 import { createMailer } from '../../notifications/transport';
 import { freePort } from '../../prisma/free-port';
+import { seedCremasco } from '../../prisma/seed';
+import { actAs, COORDINATORE } from '../support/auth';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 
 const FROM = 'Ufficio di Piano <udp@crema.example.org>';
@@ -26,16 +28,28 @@ const keys = {
   pec: 'convocation:m-failed:pec:0',
 };
 
+/** The Sindaco di Pandino of the seeded Cremasco: whose failed messages the Cremasco's coordinator sees. */
+let recipientId: string;
+let coordinator: Record<string, string>;
+let coordinatorId: string;
+
 const request = (key: string, email: string, channel: 'smtp' | 'pec' = 'smtp'): NotificationRequest => ({
   key,
   kind: 'convocation',
   data: SAMPLES.convocation,
   to: { name: 'Sindaco', email },
   channel,
+  personId: recipientId,
 });
 
 beforeAll(async () => {
   db = await createTestDatabase();
+  await seedCremasco(db.prisma);
+  recipientId = (
+    await db.prisma.person.findUniqueOrThrow({ where: { email: 'sindaco.pandino@example.org' } })
+  ).id;
+  coordinator = await actAs(db.prisma, COORDINATORE);
+  coordinatorId = (await db.prisma.person.findUniqueOrThrow({ where: { email: COORDINATORE } })).id;
   catcher = await startMailCatcher();
   app = await buildServer({ db: db.prisma, config: loadConfig({ LOG_LEVEL: 'silent' }) });
   // Refused before any attempt: an invalid address, and PEC with no PEC relay configured.
@@ -65,7 +79,7 @@ afterAll(async () => {
 });
 
 async function failedList() {
-  const response = await app.inject('/api/v1/messages/failed');
+  const response = await app.inject({ url: '/api/v1/messages/failed', headers: coordinator });
   expect(response.statusCode).toBe(200);
   return (response.json() as { messages: { id: string; reason: string; recipient: { email: string } }[] })
     .messages;
@@ -78,7 +92,7 @@ const retry = (id: string) =>
   app.inject({
     method: 'POST',
     url: `/api/v1/messages/${id}/retry`,
-    headers: { 'x-utente': 'Coordinatrice' },
+    headers: coordinator,
   });
 
 describe('failed messages', () => {
@@ -111,9 +125,13 @@ describe('failed messages', () => {
     expect(accepted.statusCode).toBe(202);
     const row = await db.prisma.outboxMessage.findUniqueOrThrow({ where: { id } });
     expect(row).toMatchObject({ status: 'queued', attempts: 0 });
-    expect(row.lastError).toMatch(/^rimesso in coda da Coordinatrice; errore precedente: /);
+    expect(row.lastError).toMatch(
+      /^rimesso in coda da Coordinatore dell'Ufficio di Piano \(segnaposto\); errore precedente: /,
+    );
     const audit = await db.prisma.auditEvent.findMany({ where: { entity: 'message', entityId: id } });
-    expect(audit).toMatchObject([{ actor: 'Coordinatrice', action: 'message.requeued' }]);
+    expect(audit).toMatchObject([
+      { actor: `person:${coordinatorId}/token:test`, action: 'message.requeued' },
+    ]);
 
     // The pump every process runs, now with the relay back.
     const mailer = createMailer({ smtpUrl: catcher.url });

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../../api/server';
 import { loadConfig } from '../../app/config';
 import { seedCremasco } from '../../prisma/seed';
+import { actAs, COORDINATORE } from '../support/auth';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 
 let database: TestDatabase;
@@ -14,11 +15,13 @@ let app: FastifyInstance;
 let meetingId: string;
 let deliverableId: string;
 let crId: string;
+let coordinator: Record<string, string>;
 
 beforeAll(async () => {
   database = await createTestDatabase();
   await seedCremasco(database.prisma);
   app = await buildServer({ db: database.prisma, config: loadConfig({ LOG_LEVEL: 'silent' }) });
+  coordinator = await actAs(database.prisma, COORDINATORE);
   const db = database.prisma;
   const cr = await db.body.findFirstOrThrow({ where: { kind: 'comitato_ristretto' } });
   crId = cr.id;
@@ -63,7 +66,7 @@ afterAll(async () => {
   await database?.cleanup();
 });
 
-const get = (url: string) => app.inject({ method: 'GET', url });
+const get = (url: string) => app.inject({ method: 'GET', url, headers: coordinator });
 
 describe('pages opened from e-mail links', () => {
   it('shows a meeting in Italian with its agenda, escaping what people typed', async () => {

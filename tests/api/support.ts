@@ -8,11 +8,19 @@ import { afterAll, beforeAll } from 'vitest';
 import { buildServer } from '../../api/server';
 import type { GovernanceOptions } from '../../api/temporal';
 import { loadConfig } from '../../app/config';
+import { actAs } from '../support/auth';
 import { useDistrictStack, type DistrictStack } from '../workflows/harness';
+
+/** The fixture district's Coordinatore UdP (tests/workflows/fixture.ts). */
+export const COORDINATORE_FIXTURE = 'coordudp@example.org';
 
 export interface ApiWorld extends DistrictStack {
   app: FastifyInstance;
   alone: FastifyInstance;
+  /** Headers of a request by the district's Coordinatore UdP (an API token of theirs, named "test"). */
+  coordinator: Record<string, string>;
+  /** How the audit names what the coordinator does through that token. */
+  coordinatorActor: string;
 }
 
 /**
@@ -28,6 +36,8 @@ export function useApiWorld(taskQueue: string): ApiWorld {
     Object.assign(world, base, {
       app: await serve({ governance: base.stack.gc, now: () => base.stack.env.currentTimeMs() }),
       alone: await serve({ governance: null }),
+      coordinator: await actAs(base.stack.db.prisma, COORDINATORE_FIXTURE),
+      coordinatorActor: `person:${base.district.people.coordudp}/token:test`,
     });
   });
   afterAll(() => Promise.allSettled([world.app?.close(), world.alone?.close()]));

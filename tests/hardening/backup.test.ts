@@ -12,6 +12,8 @@ import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startMailCatcher, type MailCatcher } from '../../notifications/catcher/server';
 import { freePort } from '../../prisma/free-port';
+import { createPrismaClient } from '../../prisma/client';
+import { actAs, COORDINATORE } from '../support/auth';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { isolatedEnv, runScript, startService, type Service } from '../support/service';
 
@@ -48,10 +50,11 @@ async function start(env: NodeJS.ProcessEnv): Promise<Service> {
   return service;
 }
 
+const embeddedUrl = (env: NodeJS.ProcessEnv) =>
+  `postgresql://postgres:postgres@127.0.0.1:${env.EMBEDDED_POSTGRES_PORT}/postgres`;
+
 async function query<T extends pg.QueryResultRow>(env: NodeJS.ProcessEnv, sql: string): Promise<T[]> {
-  const client = new pg.Client({
-    connectionString: `postgresql://postgres:postgres@127.0.0.1:${env.EMBEDDED_POSTGRES_PORT}/postgres`,
-  });
+  const client = new pg.Client({ connectionString: embeddedUrl(env) });
   await client.connect();
   try {
     return (await client.query<T>(sql)).rows;
@@ -70,8 +73,11 @@ async function until<T>(what: string, probe: () => Promise<T | null | undefined 
   throw new Error(`still waiting for ${what} (last seen: ${JSON.stringify(value)})`);
 }
 
+/** The coordinator's API token, made in the first run; the restored database still knows it. */
+let headers: Record<string, string>;
+
 async function meetingPhase(service: Service, id: string): Promise<string | undefined> {
-  const response = await fetch(`${service.url}/api/v1/meetings/${id}`);
+  const response = await fetch(`${service.url}/api/v1/meetings/${id}`, { headers });
   const body = (await response.json()) as { processo: { phase: string } | null };
   return body.processo?.phase;
 }
@@ -84,7 +90,10 @@ interface OutboxRow {
 it('restores a backup taken while the service runs: workflows rebuilt, nothing sent twice', async () => {
   const original = await serviceEnv(join(scratch, 'office'));
   const first = await start(original);
-  const { bodies } = (await (await fetch(`${first.url}/api/v1/bodies`)).json()) as {
+  const prisma = createPrismaClient(embeddedUrl(original));
+  headers = await actAs(prisma, COORDINATORE);
+  await prisma.$disconnect();
+  const { bodies } = (await (await fetch(`${first.url}/api/v1/bodies`, { headers })).json()) as {
     bodies: { id: string; code: string }[];
   };
   const cr = bodies.find((b) => b.code === 'comitato-ristretto')!;
@@ -92,7 +101,7 @@ it('restores a backup taken while the service runs: workflows rebuilt, nothing s
   const startsAt = new Date(Math.ceil((Date.now() + 20 * 3600_000) / 3600_000) * 3600_000);
   const created = await fetch(`${first.url}/api/v1/meetings`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-utente': 'Coordinatrice UdP' },
+    headers: { ...headers, 'content-type': 'application/json' },
     body: JSON.stringify({
       bodyId: cr.id,
       startsAt: startsAt.toISOString(),

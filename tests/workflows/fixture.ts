@@ -1,6 +1,7 @@
 /**
  * A small district for workflow tests: a Comitato Ristretto of three seats (one represented by a standing
- * delegate), the UdP Nucleo Operativo with its Responsabile and Coordinatore (the minute taker), the
+ * delegate), the UdP Nucleo Operativo with its Responsabile and Coordinatore (the minute taker, and the
+ * district's Ufficio di Piano), the
  * Assemblea with its Presidente, a Sovraintendenza of two, and two sub-ambiti whose lead comuni each have
  * a mayor. Small on purpose: every expected message can be listed by hand.
  */
@@ -65,6 +66,10 @@ export async function createDistrict(db: PrismaClient): Promise<District> {
   await seat(cr, 'rappresentante-2', people.sindaco2!, await person('assessore2', 'Assessore Delegato 2'));
   await seat(udp, 'responsabile-udp', await person('respudp', 'Responsabile UdP'));
   await seat(udp, 'coordinatore-udp', await person('coordudp', 'Coordinatore UdP'));
+  // As the seed does for a real district: the Responsabile and the Coordinatore are its Ufficio di Piano.
+  await db.ufficioDiPianoMember.createMany({
+    data: [people.respudp!, people.coordudp!].map((personId) => ({ ambitoId: ambito.id, personId })),
+  });
   await seat(ads, 'presidente', await person('presidente', 'Presidente Assemblea'));
   await seat(sov, 'membro-1', people.presidente!);
   await seat(sov, 'membro-2', await person('sov2', 'Sindaco Sovraintendente'));

@@ -1,0 +1,157 @@
+/**
+ * Enforces each route's declared access (api/auth/access.ts) with the policy (domain/policy.ts).
+ *
+ * - Authentication runs first (onRequest): a route that is not public answers 401 to an anonymous API
+ *   request, and sends an anonymous browser to the sign-in page, which brings them back afterwards.
+ * - Authorisation runs before validation (preValidation), on the parsed but unchecked request: the record
+ *   it names (`:id`, `bodyId`...) is looked up only when well formed, and the policy decides (403 when it
+ *   says no), so a caller who may not act learns nothing from validation errors. A record that does not
+ *   exist is left to the route, which answers its own 404: there is nothing to protect.
+ * - An e-mail link to a meeting carries the recipient's answer token (`?t=`): it opens that meeting, and
+ *   nothing else, for whoever holds the message.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { can, type Action, type Target } from '../../domain/policy';
+import { hashToken } from '../../notifications/answers/tokens';
+import type { Database } from '../../prisma/client';
+import { RequestRejected } from '../errors';
+import type { RouteAccess, TargetFrom } from './access';
+import { ambitiOfPerson } from './tenancy';
+
+export const SIGN_IN_PATH = '/accesso';
+
+export function accessOf(request: FastifyRequest): RouteAccess | undefined {
+  return request.routeOptions.config?.access;
+}
+
+/** onRequest: who is not signed in gets 401 (API) or the sign-in page (pages), unless the route is public. */
+export async function requireSignIn(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const access = accessOf(request);
+  // An address that matches no route gets its 404: there is nothing behind it to protect.
+  if (access === 'public' || request.viewer || request.is404) return;
+  // An e-mail link to a meeting page opens that meeting without signing in (checked in authorize).
+  if (access && access !== 'signed-in' && access.on === 'meeting' && tokenOf(request)) return;
+  if (request.method === 'GET' && !request.url.startsWith('/api/')) {
+    return reply.redirect(`${SIGN_IN_PATH}?ritorno=${encodeURIComponent(request.url)}`, 303);
+  }
+  throw new RequestRejected(
+    401,
+    'accesso_richiesto',
+    'Accesso richiesto: entrare con il proprio account o un token API.',
+  );
+}
+
+/** preValidation: the policy decides on the record the request names. */
+export function authorize(db: Database) {
+  return async (request: FastifyRequest): Promise<void> => {
+    const access = accessOf(request);
+    if (!access || access === 'public' || access === 'signed-in') return;
+    const target = await resolveTarget(db, request, access.on);
+    if (!target) return;
+    if (request.viewer && can(request.viewer.principal, access.action, target)) return;
+    if (!request.viewer && target.kind === 'body' && target.meetingId) {
+      if (await tokenOpensMeeting(db, tokenOf(request), target.meetingId)) return;
+      throw new RequestRejected(
+        401,
+        'collegamento_non_valido',
+        'Il collegamento non è valido o è scaduto: entrare con il proprio account per vedere la seduta.',
+      );
+    }
+    throw new RequestRejected(403, 'non_consentito', 'Operazione non consentita per il suo ruolo.');
+  };
+}
+
+/** The policy's answer for a finer check inside a route (e.g. a draft verbale on a readable meeting). */
+export async function permits(
+  db: Database,
+  request: FastifyRequest,
+  action: Action,
+  on: TargetFrom,
+): Promise<boolean> {
+  const target = await resolveTarget(db, request, on);
+  return !!target && !!request.viewer && can(request.viewer.principal, action, target);
+}
+
+function tokenOf(request: FastifyRequest): string | null {
+  const t = (request.query as { t?: unknown } | undefined)?.t;
+  return typeof t === 'string' && t.length > 20 && t.length < 200 ? t : null;
+}
+
+async function tokenOpensMeeting(db: Database, token: string | null, meetingId: string): Promise<boolean> {
+  if (!token) return false;
+  const invitation = await db.invitation.findUnique({
+    where: { tokenHash: hashToken(token) },
+    select: { meetingId: true, tokenExpiresAt: true },
+  });
+  return !!invitation && invitation.meetingId === meetingId && invitation.tokenExpiresAt > new Date();
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const uuidOrNull = (value: unknown) => (typeof value === 'string' && UUID.test(value) ? value : null);
+
+function field(request: FastifyRequest, ...names: string[]): unknown {
+  const sources = [request.params, request.body, request.query] as (Record<string, unknown> | undefined)[];
+  for (const name of names) {
+    for (const source of sources) {
+      if (source && typeof source === 'object' && source[name] !== undefined) return source[name];
+    }
+  }
+  return undefined;
+}
+
+async function bodyTarget(db: Database, bodyId: string | null, meetingId?: string): Promise<Target | null> {
+  if (!bodyId) return null;
+  const body = await db.body.findUnique({
+    where: { id: bodyId },
+    select: { id: true, ambitoId: true, spansAmbiti: { select: { ambitoId: true } } },
+  });
+  if (!body) return null;
+  const ambitoIds = [...new Set([body.ambitoId, ...body.spansAmbiti.map((a) => a.ambitoId)])];
+  return { kind: 'body', bodyId: body.id, ambitoIds, ...(meetingId ? { meetingId } : {}) };
+}
+
+/** The record a request names, as the policy sees it; null when there is none to check. */
+async function resolveTarget(db: Database, request: FastifyRequest, on: TargetFrom): Promise<Target | null> {
+  switch (on) {
+    case 'ambito': {
+      const code = field(request, 'ambito');
+      if (typeof code === 'string') {
+        const ambito = await db.ambito.findUnique({ where: { code }, select: { id: true } });
+        return ambito ? { kind: 'ambito', ambitoId: ambito.id } : null;
+      }
+      const own = request.viewer ? homeAmbito(request.viewer.principal) : null;
+      // Nobody's own ambito: deny on an ambito nobody holds rather than skip the check.
+      return { kind: 'ambito', ambitoId: own ?? 'nessuno' };
+    }
+    case 'body':
+      return bodyTarget(db, uuidOrNull(field(request, 'id', 'bodyId', 'body')));
+    case 'meeting': {
+      const id = uuidOrNull(field(request, 'id', 'meetingId'));
+      const meeting = id ? await db.meeting.findUnique({ where: { id }, select: { bodyId: true } }) : null;
+      return meeting ? bodyTarget(db, meeting.bodyId, id!) : null;
+    }
+    case 'deliverable': {
+      const id = uuidOrNull(field(request, 'id'));
+      const d = id ? await db.deliverable.findUnique({ where: { id }, select: { ambitoId: true } }) : null;
+      return d ? { kind: 'ambito', ambitoId: d.ambitoId } : null;
+    }
+    case 'message': {
+      const id = uuidOrNull(field(request, 'id'));
+      const message = id
+        ? await db.outboxMessage.findUnique({ where: { id }, select: { personId: true } })
+        : null;
+      if (!message) return null;
+      // A recipient may belong to several ambiti (ATS staff): the check passes if the viewer holds one.
+      const ambiti = message.personId ? await ambitiOfPerson(db, message.personId) : [];
+      const held = request.viewer
+        ? ambiti.find((a) => request.viewer!.principal.udpOf.includes(a))
+        : undefined;
+      return { kind: 'ambito', ambitoId: held ?? ambiti[0] ?? 'nessuno' };
+    }
+  }
+}
+
+/** The ambito a person's ambito-wide role is in: the one a request without `ambito` is about. */
+export function homeAmbito(principal: { udpOf: readonly string[]; oversightOf: readonly string[] }) {
+  return principal.udpOf[0] ?? principal.oversightOf[0] ?? null;
+}

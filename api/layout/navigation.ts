@@ -1,0 +1,47 @@
+/**
+ * The navigation bar: the Ufficio di Piano's screens, each shown only to whom the policy lets use it, so a
+ * mayor signed in to read a verbale does not meet links that would answer 403.
+ */
+import type { Principal } from '../../domain/policy';
+import type { Viewer } from '../auth/access';
+
+interface Entry {
+  label: string;
+  href: string;
+  /** Who sees the entry. */
+  shownTo: (principal: Principal) => boolean;
+}
+
+const office = (p: Principal) => p.udpOf.length > 0 || p.oversightOf.length > 0;
+const manager = (p: Principal) => p.udpOf.length > 0;
+
+const ENTRIES: Entry[] = [
+  { label: 'Oggi', href: '/', shownTo: office },
+  { label: 'Calendario', href: '/calendario', shownTo: office },
+  { label: 'Organi', href: '/organi', shownTo: office },
+  { label: 'Persone', href: '/persone', shownTo: manager },
+  { label: 'Scadenze', href: '/scadenze', shownTo: office },
+  { label: 'Posta', href: '/posta', shownTo: manager },
+  { label: 'Nuova seduta', href: '/sedute/nuova', shownTo: (p) => manager(p) || p.convenerOf.length > 0 },
+];
+
+export interface NavigationLink {
+  label: string;
+  href: string;
+  current: boolean;
+}
+
+/**
+ * The entries for this viewer; `path` marks the current one (aria-current). Anonymous visitors get none.
+ * `undefined` means no auth plugin is registered at all (not an anonymous visitor).
+ */
+export function navigationFor(viewer: Viewer | null | undefined, path: string): NavigationLink[] {
+  if (viewer === null) return [];
+  // AUTH-FALLBACK: until sign-in is registered every request sees the whole navigation.
+  const shown = viewer === undefined ? ENTRIES : ENTRIES.filter((entry) => entry.shownTo(viewer.principal));
+  return shown.map((entry) => ({
+    label: entry.label,
+    href: entry.href,
+    current: entry.href === '/' ? path === '/' : path === entry.href || path.startsWith(`${entry.href}/`),
+  }));
+}

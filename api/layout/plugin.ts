@@ -1,0 +1,127 @@
+/**
+ * The page foundation every capability renders through: one layout (district, navigation, signed-in person,
+ * footer), bootstrap-italia served from node_modules, and `reply.page(view, data)`.
+ *
+ * Views are handlebars files named by their path from the project root (e.g. `api/pages/views/meeting.hbs`),
+ * so each capability keeps its views beside its routes. The layout adds what every page needs: `viewer`,
+ * `csrfToken`, the navigation the person may use and the district's name. No script runs inline and no page
+ * needs JavaScript: fonts come from a stylesheet, so a Content-Security-Policy of `'self'` holds.
+ */
+import fastifyStatic from '@fastify/static';
+import fastifyView from '@fastify/view';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Database } from '../../prisma/client';
+import { navigationFor } from './navigation';
+import { createViewEngine } from './helpers';
+import { districtName } from './ambito';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const LAYOUT = 'api/layout/views/layout.hbs';
+
+export interface LayoutOptions {
+  db: Database;
+  /** Where the accessibility statement sends feedback (the Ufficio di Piano's address). */
+  feedbackEmail: string;
+}
+
+/** What a page may add to the layout besides its own view's data. */
+export interface PageData extends Record<string, unknown> {
+  /** The `<title>` and, unless the view writes its own, the page's heading. */
+  title: string;
+  /** Set by a page that shows e-mail HTML in a sandboxed frame: that HTML carries its own inline styles. */
+  foreignHtml?: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyReply {
+    /** Renders `view` (path from the project root) inside the layout and sends it as HTML. */
+    page(view: string, data: PageData): Promise<FastifyReply>;
+    /** The layout's error page: `status`, a heading and a sentence saying what to do. */
+    errorPage(status: number, heading: string, message: string): Promise<FastifyReply>;
+  }
+}
+
+/** True when a browser asked for a page (not the JSON API, not a file). */
+export function wantsPage(request: FastifyRequest): boolean {
+  if (request.url.startsWith('/api/')) return false;
+  return (request.headers.accept ?? '').includes('text/html');
+}
+
+const layoutPlugin: FastifyPluginAsync<LayoutOptions> = async (app, { db, feedbackEmail }) => {
+  // The static files are for everyone, signed in or not (the sign-in page uses them too).
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/bootstrap-italia/') || route.url.startsWith('/risorse/'))
+      route.config = { ...route.config, access: 'public' };
+  });
+  await app.register(fastifyStatic, {
+    root: join(ROOT, 'node_modules', 'bootstrap-italia', 'dist'),
+    prefix: '/bootstrap-italia/',
+    decorateReply: false,
+    maxAge: '1d',
+  });
+  await app.register(fastifyStatic, {
+    root: join(ROOT, 'api', 'layout', 'assets'),
+    prefix: '/risorse/',
+    decorateReply: false,
+  });
+
+  await app.register(fastifyView, {
+    engine: { handlebars: createViewEngine() },
+    root: ROOT,
+    layout: LAYOUT,
+    options: {
+      partials: {
+        campo: 'api/layout/views/partials/campo.hbs',
+        errori: 'api/layout/views/partials/errori.hbs',
+        csrf: 'api/layout/views/partials/csrf.hbs',
+      },
+    },
+  });
+
+  async function render(reply: FastifyReply, view: string, data: PageData) {
+    const request = reply.request;
+    const viewer = request.viewer ?? null;
+    // The lead's CSRF plugin decorates reply.generateCsrf; until it is registered, forms carry an empty token.
+    const generate = (reply as { generateCsrf?: () => string }).generateCsrf;
+    const path = request.url.split('?')[0]!;
+    const context = {
+      ...data,
+      viewer,
+      csrfToken: generate ? generate.call(reply) : '',
+      navigation: navigationFor(request.viewer, path),
+      district: await districtName(db, viewer),
+    };
+    const html = await reply.viewAsync(view, context);
+    // No inline script anywhere; inline styles only where a page shows foreign HTML (the mailbox's e-mails).
+    const styles = data.foreignHtml ? "'self' 'unsafe-inline'" : "'self'";
+    return reply
+      .type('text/html; charset=utf-8')
+      .header(
+        'content-security-policy',
+        `default-src 'self'; style-src ${styles}; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'`,
+      )
+      .send(html);
+  }
+
+  app.decorateReply('page', function (this: FastifyReply, view: string, data: PageData) {
+    return render(this, view, data);
+  });
+  app.decorateReply(
+    'errorPage',
+    function (this: FastifyReply, status: number, heading: string, message: string) {
+      return render(this.status(status), 'api/layout/views/errore.hbs', { title: heading, message });
+    },
+  );
+
+  app.get('/accessibilita', { config: { access: 'public' } }, (_request, reply) =>
+    reply.page('api/layout/views/accessibilita.hbs', {
+      title: 'Dichiarazione di accessibilità',
+      feedbackEmail,
+    }),
+  );
+};
+
+export default fp(layoutPlugin, { name: 'layout' });
