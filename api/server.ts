@@ -13,6 +13,7 @@ import authPlugin from './auth/plugin';
 import type { OidcSettings } from './auth/oidc';
 import { registerErrorHandling } from './errors';
 import { hardeningPlugin } from './hardening/plugin';
+import { openApiPlugin } from './openapi/plugin';
 import { healthRoutes } from './health/routes';
 import layoutPlugin from './layout/plugin';
 import { bodiesRoutes } from './bodies/routes';
@@ -86,6 +87,7 @@ export async function buildServer({
   app.decorate('db', db);
   app.decorate('config', config);
   await app.register(hardeningPlugin);
+  await app.register(openApiPlugin);
   // First, so that its hooks see every route registered after it.
   await app.register(authPlugin, {
     db,

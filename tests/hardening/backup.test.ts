@@ -111,7 +111,7 @@ it('restores a backup taken while the service runs: workflows rebuilt, nothing s
       agenda: [{ title: 'Seduta urgente: emergenza abitativa' }],
     }),
   });
-  expect(created.status).toBe(201);
+  expect(created.status, await created.clone().text()).toBe(201);
   const meetingId = ((await created.json()) as { meeting: { id: string } }).meeting.id;
   await until('the convocations', async () => (await meetingPhase(first, meetingId)) === 'convened');
   const sentBefore = await until('the outbox to empty', async () => {

@@ -7,6 +7,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { MAX_BODY_BYTES, RETRY_AFTER_SECONDS } from '../../api/hardening/plugin';
 import { buildServer } from '../../api/server';
 import { loadConfig } from '../../app/config';
+import { seedCremasco } from '../../prisma/seed';
+import { actAs, COORDINATORE } from '../support/auth';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 
 let db: TestDatabase;
@@ -14,6 +16,7 @@ let app: FastifyInstance;
 
 beforeAll(async () => {
   db = await createTestDatabase();
+  await seedCremasco(db.prisma);
   app = await buildServer({ db: db.prisma, config: loadConfig({ LOG_LEVEL: 'silent' }), governance: null });
   await app.ready();
 });
@@ -36,7 +39,7 @@ it('answers 503 with Retry-After while the event loop is saturated, and serves a
   let refused;
   // The loop is sampled twice a second; the sample right after the block sees the delay.
   for (let attempt = 0; attempt < 20 && !refused; attempt++) {
-    blockEventLoop(1_500);
+    blockEventLoop(2_500);
     await new Promise((resolve) => setTimeout(resolve, 20));
     const response = await app.inject({ method: 'GET', url: '/healthz' });
     if (response.statusCode === 503) refused = response;
@@ -59,7 +62,7 @@ it('refuses a body above the limit with 413 naming it, before the handler runs',
   const response = await app.inject({
     method: 'POST',
     url: '/api/v1/meetings/00000000-0000-4000-8000-000000000000/cancel',
-    headers: { 'content-type': 'application/json' },
+    headers: { ...(await actAs(db.prisma, COORDINATORE)), 'content-type': 'application/json' },
     payload: huge,
   });
   expect(response.statusCode).toBe(413);
