@@ -62,7 +62,37 @@ const FRAMEWORK_ERRORS: Record<string, FieldProblem & { sentence: string }> = {
     message: 'indirizzo non valido',
     sentence: "L'indirizzo della richiesta non è valido.",
   },
+  FST_ERR_MAX_PARAM_LENGTH: {
+    field: 'url',
+    message: 'parametro troppo lungo',
+    sentence: "Un parametro nell'indirizzo della richiesta è troppo lungo.",
+  },
 };
+
+/** The Italian answer to a request Fastify could not read, or null for any other error. */
+function unreadableRequest(error: FastifyError) {
+  const known = FRAMEWORK_ERRORS[error.code];
+  // A JSON body that does not parse arrives as a SyntaxError from the parser (also for __proto__ keys).
+  const unparsable = error instanceof SyntaxError && error.statusCode === 400;
+  if (!known && !unparsable) return null;
+  const { field, message, sentence } = known ?? FRAMEWORK_ERRORS.FST_ERR_CTP_INVALID_JSON_BODY!;
+  return {
+    status: error.statusCode ?? 400,
+    body: { error: 'richiesta_non_valida', message: sentence, fields: [{ field, message }] },
+  };
+}
+
+/**
+ * For Fastify's `frameworkErrors` option: a URL the router cannot decode or a path parameter over the
+ * length limit never reaches the error handler, and would otherwise be answered in English.
+ */
+export function answerUnroutable(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const answer = unreadableRequest(error) ?? {
+    status: 400,
+    body: { error: 'richiesta_non_valida', message: "L'indirizzo della richiesta non è valido." },
+  };
+  void reply.status(answer.status).send(answer.body);
+}
 
 /** A browser asking for a page gets the layout's error page (api/layout) instead of JSON. */
 function pageRequest(request: FastifyRequest, reply: FastifyReply): boolean {
@@ -121,15 +151,8 @@ export function registerErrorHandling(app: FastifyInstance): void {
         ...(error.fields.length ? { fields: error.fields } : {}),
       });
     }
-    const known = FRAMEWORK_ERRORS[error.code];
-    // A JSON body that does not parse arrives as a SyntaxError from the parser (also for __proto__ keys).
-    const unreadable = error instanceof SyntaxError && error.statusCode === 400;
-    if (known || unreadable) {
-      const { field, message, sentence } = known ?? FRAMEWORK_ERRORS.FST_ERR_CTP_INVALID_JSON_BODY!;
-      return reply
-        .status(error.statusCode ?? 400)
-        .send({ error: 'richiesta_non_valida', message: sentence, fields: [{ field, message }] });
-    }
+    const unreadable = unreadableRequest(error);
+    if (unreadable) return reply.status(unreadable.status).send(unreadable.body);
     if (error.code?.startsWith('FST_CSRF_')) {
       return reply.status(403).send({
         error: 'modulo_non_valido',

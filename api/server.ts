@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import type { Outbox } from '../notifications/outbox/outbox';
 import authPlugin from './auth/plugin';
 import type { OidcSettings } from './auth/oidc';
-import { registerErrorHandling } from './errors';
+import { answerUnroutable, registerErrorHandling } from './errors';
 import { hardeningPlugin } from './hardening/plugin';
 import { openApiPlugin } from './openapi/plugin';
 import { healthRoutes } from './health/routes';
@@ -70,6 +70,7 @@ export async function buildServer({
   cookieSecret = randomBytes(32).toString('base64url'),
 }: ServerOptions): Promise<FastifyInstance> {
   const app = Fastify({
+    frameworkErrors: answerUnroutable,
     logger:
       config.LOG_LEVEL === 'silent'
         ? false
