@@ -101,6 +101,17 @@ it('never answers 5xx or hangs; every refusal is the Italian error body and chan
   );
   const checksum = await checksumQuery();
   const sum = async () => (await world.stack.db.prisma.$queryRawUnsafe<{ sum: string }[]>(checksum))[0]!.sum;
+  /** After an accepted change the worker may still be writing (a convocation going out): wait for quiet. */
+  const settled = async () => {
+    let last = await sum();
+    for (let i = 0; i < 40; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      const now = await sum();
+      if (now === last) return now;
+      last = now;
+    }
+    return last;
+  };
 
   const serverErrors: string[] = [];
   const violations: string[] = [];
@@ -121,7 +132,7 @@ it('never answers 5xx or hangs; every refusal is the Italian error body and chan
     statuses.set(response.statusCode, (statuses.get(response.statusCode) ?? 0) + 1);
     if (response.statusCode >= 500) {
       serverErrors.push(`${response.statusCode} ${response.body.slice(0, 200)} ← ${request.description}`);
-      state = await sum();
+      state = await settled();
     } else if (response.statusCode >= 400) {
       let body: unknown;
       try {
@@ -135,8 +146,10 @@ it('never answers 5xx or hangs; every refusal is the Italian error body and chan
       if (after !== state)
         violations.push(`${response.statusCode} ma il database è cambiato ← ${request.description}`);
       state = after;
-    } else {
+    } else if (request.method === 'GET') {
       state = await sum();
+    } else {
+      state = await settled();
     }
   }
   console.log(
