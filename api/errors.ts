@@ -103,6 +103,9 @@ function pageRequest(request: FastifyRequest, reply: FastifyReply): boolean {
   );
 }
 
+const CSRF_REFUSED =
+  'Il modulo è scaduto o non proviene da questo servizio: ricaricare la pagina e inviarlo di nuovo.';
+
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (isDatabaseUnavailable(error)) {
@@ -112,6 +115,8 @@ export function registerErrorHandling(app: FastifyInstance): void {
         ? reply.errorPage(503, 'Servizio momentaneamente non disponibile', DATABASE_UNAVAILABLE.message)
         : reply.status(503).send(DATABASE_UNAVAILABLE);
     }
+    if (error.code?.startsWith('FST_CSRF_'))
+      error = new RequestRejected(403, 'modulo_non_valido', CSRF_REFUSED) as never;
     if (pageRequest(request, reply)) {
       const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 500;
       if (status === 500) request.log.error({ err: error }, 'unhandled error');
@@ -153,13 +158,6 @@ export function registerErrorHandling(app: FastifyInstance): void {
     }
     const unreadable = unreadableRequest(error);
     if (unreadable) return reply.status(unreadable.status).send(unreadable.body);
-    if (error.code?.startsWith('FST_CSRF_')) {
-      return reply.status(403).send({
-        error: 'modulo_non_valido',
-        message:
-          'Il modulo è scaduto o non proviene da questo servizio: ricaricare la pagina e inviarlo di nuovo.',
-      });
-    }
     if (error.statusCode && error.statusCode < 500) {
       return reply
         .status(error.statusCode)

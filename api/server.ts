@@ -15,14 +15,20 @@ import { answerUnroutable, registerErrorHandling } from './errors';
 import { hardeningPlugin } from './hardening/plugin';
 import { openApiPlugin } from './openapi/plugin';
 import { healthRoutes } from './health/routes';
+import { homeRoutes } from './home/routes';
 import layoutPlugin from './layout/plugin';
+import { bodyPages } from './bodies/pages';
 import { bodiesRoutes } from './bodies/routes';
+import { calendarPages } from './calendar/pages';
 import { calendarRoutes } from './calendar/routes';
 import { changesRoutes } from './changes/routes';
+import { deliverablePages } from './deliverables/pages';
 import { deliverablesRoutes } from './deliverables/routes';
 import { meetingsRoutes } from './meetings/routes';
+import { messagePages } from './messages/pages';
 import { messagesRoutes } from './messages/routes';
 import { pagesRoutes } from './pages/routes';
+import { staffRoutes } from './staff/routes';
 import type { GovernanceOptions } from './temporal';
 
 declare module 'fastify' {
@@ -109,7 +115,13 @@ export async function buildServer({
   await app.register(deliverablesRoutes, { prefix: '/api/v1', governance, now });
   await app.register(messagesRoutes, { prefix: '/api/v1' });
   await app.register(changesRoutes, { prefix: '/api/v1' });
+  await app.register(staffRoutes, { prefix: '/api/v1' });
   await app.register(pagesRoutes);
+  await app.register(deliverablePages, { governance, now });
+  await app.register(bodyPages, { governance, now });
+  await app.register(messagePages);
+  await app.register(homeRoutes);
+  await app.register(calendarPages);
   for (const plugin of plugins) await app.register(plugin);
   return app;
 }

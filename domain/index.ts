@@ -8,6 +8,7 @@ export * from './series';
 export * from './notice';
 export * from './deadlines';
 export * from './plan';
+export * from './plan-order';
 export * from './compliance';
 export * from './escalation';
 export * from './quorum';

@@ -28,6 +28,8 @@ export const Action = z.enum([
   // A body: its rules, seats and sessions.
   'body.read',
   'body.rules.change',
+  // A body's segreteria and seats: who prepares its meetings and who sits on it.
+  'body.manage',
   'body.meeting.create',
   // A meeting: read it; prepare it (agenda, documents, convocation, roll call, verbale); move or cancel it.
   'meeting.read',
@@ -72,6 +74,7 @@ const GRANTS: Record<Action, readonly Role[]> = {
   'deliverable.manage': ['udp'],
   'body.read': ['udp', 'oversight', 'segreteria', 'convener', 'member'],
   'body.rules.change': ['udp'],
+  'body.manage': ['udp'],
   'body.meeting.create': ['udp', 'convener'],
   'meeting.read': ['udp', 'oversight', 'segreteria', 'convener', 'member', 'invitee'],
   'meeting.prepare': ['udp', 'segreteria', 'convener'],

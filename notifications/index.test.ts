@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import layoutPlugin from '../api/layout/plugin';
 import { createTestDatabase, type TestDatabase } from '../tests/support/database';
 import { startNotifications } from './index';
 import { SAMPLES } from './testing/samples';
@@ -33,6 +34,7 @@ describe('startNotifications without SMTP_URL', () => {
     const app = Fastify();
     try {
       expect(notifications.catcher).not.toBeNull();
+      await app.register(layoutPlugin, { db: db.prisma, feedbackEmail: 'udp@crema.example.org' });
       await notifications.registerRoutes(app);
       const result = await notifications.activities.sendNotifications([
         {

@@ -69,19 +69,28 @@ export function createOidcClient(settings: OidcSettings, redirectUri: string) {
 
     /** Checks the provider's answer (state, nonce, PKCE, ID token) and finds the registered person. */
     async complete(db: Database, callbackUrl: URL, attempt: OidcAttempt): Promise<OidcOutcome> {
-      let claims: client.IDToken | undefined;
+      let claims: { sub: string; email?: unknown; email_verified?: unknown };
       try {
-        const tokens = await client.authorizationCodeGrant(await configuration(), callbackUrl, {
+        const config = await configuration();
+        const tokens = await client.authorizationCodeGrant(config, callbackUrl, {
           pkceCodeVerifier: attempt.verifier,
           expectedState: attempt.state,
           expectedNonce: attempt.nonce,
           idTokenExpected: true,
         });
-        claims = tokens.claims();
+        const idToken = tokens.claims()!;
+        // Some providers put the e-mail only in the UserInfo answer (for the same subject, checked).
+        claims =
+          idToken.email === undefined
+            ? await client.fetchUserInfo(config, tokens.access_token, idToken.sub)
+            : idToken;
       } catch (error) {
-        return { ok: false, reason: 'rejected', detail: (error as Error).message };
+        // The audit says which check failed (state, nonce, issuer...): openid-client wraps the precise error.
+        const inner = (error as Error).cause;
+        const detail =
+          inner instanceof Error ? `${(error as Error).message}: ${inner.message}` : (error as Error).message;
+        return { ok: false, reason: 'rejected', detail };
       }
-      if (!claims) return { ok: false, reason: 'rejected', detail: 'no ID token' };
       const bySubject = await db.person.findUnique({
         where: { oidcSubject: claims.sub },
         select: { id: true },

@@ -10,7 +10,7 @@ import csrf from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest, RouteOptions } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Outbox } from '../../notifications/outbox/outbox';
 import type { Database } from '../../prisma/client';
@@ -33,6 +33,13 @@ export interface AuthOptions {
   /** Signs the short-lived OpenID Connect attempt cookie; every API process of one service needs the same. */
   cookieSecret: string;
   now?: () => Date;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The routes as registered (method, url, config.access), in order. */
+    routeTable: RouteOptions[];
+  }
 }
 
 /** The CSRF secret's cookie; cleared at every sign-in so forms of the previous visitor stop working. */
@@ -81,6 +88,11 @@ const authPlugin: FastifyPluginAsync<AuthOptions> = async (app, options) => {
       ),
   });
   if (!app.hasContentTypeParser('application/x-www-form-urlencoded')) await app.register(formbody);
+
+  // Every route registered from here on, as declared: tests/auth/routes.test.ts walks it.
+  const routeTable: RouteOptions[] = [];
+  app.decorate('routeTable', routeTable);
+  app.addHook('onRoute', (route) => void routeTable.push(route));
 
   app.decorateRequest('viewer', null);
   app.addHook('onRequest', async (request) => {

@@ -52,6 +52,14 @@ export const signInRoutes: FastifyPluginAsync<AuthOptions & { secure: boolean; n
 ) => {
   const { db, now, secure } = options;
   const api = app.withTypeProvider<ZodTypeProvider>();
+  const perAddress = app.createRateLimit({
+    max: 3,
+    timeWindow: 60_000,
+    keyGenerator: (request) =>
+      `indirizzo:${String((request.body as { email?: unknown } | undefined)?.email ?? '')
+        .trim()
+        .toLowerCase()}`,
+  });
   const oidc = options.oidc
     ? createOidcClient(options.oidc, `${options.publicBaseUrl.replace(/\/$/, '')}/accesso/oidc/ritorno`)
     : null;
@@ -91,16 +99,18 @@ export const signInRoutes: FastifyPluginAsync<AuthOptions & { secure: boolean; n
   api.post(
     '/accesso',
     {
-      config: { access: 'public', csrf: true, rateLimit: { max: 10, timeWindow: 60_000 } },
+      config: { access: 'public', csrf: true, rateLimit: { max: 30, timeWindow: 60_000 } },
       // A flood for one address is refused before it reaches the database (the limit per client is above).
-      preHandler: app.rateLimit({
-        max: 3,
-        timeWindow: 60_000,
-        keyGenerator: (request) =>
-          `indirizzo:${String((request.body as { email?: unknown } | undefined)?.email ?? '')
-            .trim()
-            .toLowerCase()}`,
-      }),
+      preHandler: async (request) => {
+        const limit = await perAddress(request);
+        if ('isExceeded' in limit && limit.isExceeded) {
+          throw new RequestRejected(
+            429,
+            'troppe_richieste',
+            `Troppe richieste per questo indirizzo: riprovare tra ${limit.ttlInSeconds} secondi.`,
+          );
+        }
+      },
       schema: { body: LinkRequest },
     },
     async (request, reply) => {

@@ -7,23 +7,15 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { applyRulesChange, BodyRulesChange } from '../../domain/index';
-import { signalRulesChanged } from '../../workflows/client';
 import { resolveAmbito } from '../ambiti/resolve';
-import { RequestRejected } from '../errors';
-import { actorOf, afterCommit, nowOf, type GovernanceOptions } from '../temporal';
+import { actorOf, nowOf, type GovernanceOptions } from '../temporal';
 import { loadBodies } from './load';
+import { changeBodyRules, RulesChange } from './operations';
 
 const Query = z.object({ ambito: z.string().trim().min(1).optional() }).strict();
 const BodyParams = z
   .object({ id: z.uuid({ message: "atteso l'identificativo (UUID) dell'organo" }) })
   .strict();
-const RulesChange = BodyRulesChange.refine((change) => Object.keys(change).length > 0, {
-  message: 'indicare almeno una sezione delle regole (cadence, notice, minutes, compliance, quorum)',
-  // Only for a well-formed but empty change: an unknown section is reported by name, not as "empty".
-  when: (payload) => payload.issues.length === 0,
-});
-
 export const bodiesRoutes: FastifyPluginAsync<GovernanceOptions> = async (app, options) => {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const db = app.db;
@@ -63,29 +55,19 @@ export const bodiesRoutes: FastifyPluginAsync<GovernanceOptions> = async (app, o
       schema: { params: BodyParams, body: RulesChange },
     },
     async (request, reply) => {
-      const { id } = request.params;
-      const change = request.body;
-      const body = await db.body.findUnique({ where: { id } });
-      if (!body?.active) throw new RequestRejected(404, 'organo_sconosciuto', `Organo sconosciuto: ${id}`);
-      const rules = applyRulesChange(body.rules, change);
-      await db.$transaction([
-        db.body.update({ where: { id }, data: { rules } }),
-        db.auditEvent.create({
-          data: {
-            actor: actorOf(request),
-            action: 'body.rules_changed',
-            entity: 'body',
-            entityId: id,
-            data: { change, before: body.rules ?? {} },
-          },
-        }),
-      ]);
-      const after = new Date(await nowOf(options)).toISOString();
-      const processo = await afterCommit(request.log, options.governance, (gc) =>
-        signalRulesChanged(gc, id, after),
+      const { body, rules, processo } = await changeBodyRules(
+        {
+          db,
+          log: request.log,
+          governance: options.governance,
+          actor: actorOf(request),
+          now: new Date(await nowOf(options)),
+        },
+        request.params.id,
+        request.body,
       );
       return reply.status(processo.stato === 'notificato' ? 200 : 202).send({
-        body: { id, code: body.code, name: body.name, rules },
+        body: { id: body.id, code: body.code, name: body.name, rules },
         messaggio:
           'Regole aggiornate: valgono dalla prossima riunione da pianificare; ' +
           'le riunioni già pianificate restano alla data comunicata.',

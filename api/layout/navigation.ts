@@ -31,15 +31,10 @@ export interface NavigationLink {
   current: boolean;
 }
 
-/**
- * The entries for this viewer; `path` marks the current one (aria-current). Anonymous visitors get none.
- * `undefined` means no auth plugin is registered at all (not an anonymous visitor).
- */
+/** The entries for this viewer; `path` marks the current one (aria-current). Anonymous visitors get none. */
 export function navigationFor(viewer: Viewer | null | undefined, path: string): NavigationLink[] {
-  if (viewer === null) return [];
-  // AUTH-FALLBACK: until sign-in is registered every request sees the whole navigation.
-  const shown = viewer === undefined ? ENTRIES : ENTRIES.filter((entry) => entry.shownTo(viewer.principal));
-  return shown.map((entry) => ({
+  if (!viewer) return [];
+  return ENTRIES.filter((entry) => entry.shownTo(viewer.principal)).map((entry) => ({
     label: entry.label,
     href: entry.href,
     current: entry.href === '/' ? path === '/' : path === entry.href || path.startsWith(`${entry.href}/`),

@@ -7,9 +7,10 @@
  * `csrfToken`, the navigation the person may use and the district's name. No script runs inline and no page
  * needs JavaScript: fonts come from a stylesheet, so a Content-Security-Policy of `'self'` holds.
  */
+import formbody from '@fastify/formbody';
 import fastifyStatic from '@fastify/static';
 import fastifyView from '@fastify/view';
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,7 +23,8 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const LAYOUT = 'api/layout/views/layout.hbs';
 
 export interface LayoutOptions {
-  db: Database;
+  /** Where the district's name comes from; without it (the mail catcher's own tests) the header names none. */
+  db?: Database;
   /** Where the accessibility statement sends feedback (the Ufficio di Piano's address). */
   feedbackEmail: string;
 }
@@ -44,12 +46,6 @@ declare module 'fastify' {
   }
 }
 
-/** True when a browser asked for a page (not the JSON API, not a file). */
-export function wantsPage(request: FastifyRequest): boolean {
-  if (request.url.startsWith('/api/')) return false;
-  return (request.headers.accept ?? '').includes('text/html');
-}
-
 const layoutPlugin: FastifyPluginAsync<LayoutOptions> = async (app, { db, feedbackEmail }) => {
   // The static files are for everyone, signed in or not (the sign-in page uses them too).
   app.addHook('onRoute', (route) => {
@@ -68,6 +64,8 @@ const layoutPlugin: FastifyPluginAsync<LayoutOptions> = async (app, { db, feedba
     decorateReply: false,
   });
 
+  // Every page's forms post url-encoded fields.
+  if (!app.hasContentTypeParser('application/x-www-form-urlencoded')) await app.register(formbody);
   await app.register(fastifyView, {
     engine: { handlebars: createViewEngine() },
     root: ROOT,
@@ -91,19 +89,18 @@ const layoutPlugin: FastifyPluginAsync<LayoutOptions> = async (app, { db, feedba
       ...data,
       viewer,
       csrfToken: generate ? generate.call(reply) : '',
-      navigation: navigationFor(request.viewer, path),
-      district: await districtName(db, viewer),
+      navigation: navigationFor(viewer, path),
+      district: db ? await districtName(db, viewer) : null,
     };
     const html = await reply.viewAsync(view, context);
-    // No inline script anywhere; inline styles only where a page shows foreign HTML (the mailbox's e-mails).
-    const styles = data.foreignHtml ? "'self' 'unsafe-inline'" : "'self'";
-    return reply
-      .type('text/html; charset=utf-8')
-      .header(
+    // The security headers (api/auth) allow no inline script or style; a page showing an e-mail's HTML in a
+    // sandboxed frame lets that HTML keep its inline styles, and nothing else.
+    if (data.foreignHtml)
+      reply.header(
         'content-security-policy',
-        `default-src 'self'; style-src ${styles}; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'`,
-      )
-      .send(html);
+        "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'",
+      );
+    return reply.type('text/html; charset=utf-8').send(html);
   }
 
   app.decorateReply('page', function (this: FastifyReply, view: string, data: PageData) {

@@ -4,18 +4,28 @@
  * for hours). A message can be put back in the queue once the cause is gone; the outbox pump that every
  * process runs sends it within half a minute, with its original Message-ID, so nobody gets a second copy.
  */
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { listFailed, requeueFailed } from '../../notifications/outbox/failed';
-import { RequestRejected } from '../errors';
+import { listFailed } from '../../notifications/outbox/failed';
 import { resolveAmbito } from '../ambiti/resolve';
 import { personInAmbito } from '../auth/tenancy';
 import { actorOf } from '../temporal';
+import { retryMessage } from './operations';
 
 const Params = z
   .object({ id: z.uuid({ message: "atteso l'identificativo (UUID) di un messaggio" }) })
   .strict();
+
+/** The retry's context from a request (the route requires a signed-in person). */
+export function retryContext(app: FastifyInstance, request: FastifyRequest) {
+  return {
+    db: app.db,
+    pecAvailable: Boolean(app.config.PEC_SMTP_URL),
+    actor: actorOf(request),
+    actorName: request.viewer!.fullName,
+  };
+}
 
 export const messagesRoutes: FastifyPluginAsync = async (app) => {
   const api = app.withTypeProvider<ZodTypeProvider>();
@@ -46,24 +56,7 @@ export const messagesRoutes: FastifyPluginAsync = async (app) => {
     '/messages/:id/retry',
     { config: { access: { action: 'ambito.manage', on: 'message' } }, schema: { params: Params } },
     async (request, reply) => {
-      const { id } = request.params;
-      const by = actorOf(request);
-      const result = await db.$transaction(async (tx) => {
-        const outcome = await requeueFailed(tx, id, {
-          pecAvailable: Boolean(app.config.PEC_SMTP_URL),
-          at: new Date(),
-          // The row's note is read by people: the name, while the audit keeps the id.
-          by: request.viewer!.fullName,
-        });
-        if (outcome.outcome === 'requeued')
-          await tx.auditEvent.create({
-            data: { actor: by, action: 'message.requeued', entity: 'message', entityId: id },
-          });
-        return outcome;
-      });
-      if (result.outcome === 'unknown')
-        throw new RequestRejected(404, 'messaggio_sconosciuto', `Messaggio sconosciuto: ${id}`);
-      if (result.outcome === 'refused') throw new RequestRejected(409, 'invio_non_possibile', result.reason);
+      await retryMessage(retryContext(app, request), request.params.id);
       return reply.status(202).send({
         accettata: true,
         messaggio: 'Messaggio rimesso in coda: partirà entro un minuto, con lo stesso identificativo.',

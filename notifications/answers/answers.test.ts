@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import layoutPlugin from '../../api/layout/plugin';
 import { createTestDatabase, type TestDatabase } from '../../tests/support/database';
 import { issueAnswerLinks } from './answers';
 import { answerPagesPlugin } from './plugin';
@@ -42,6 +43,7 @@ beforeAll(async () => {
   meetingId = meeting.id;
   personId = person.id;
   app = Fastify();
+  await app.register(layoutPlugin, { db: db.prisma, feedbackEmail: 'udp@example.org' });
   await app.register(answerPagesPlugin, {
     db: db.prisma,
     now: () => now,

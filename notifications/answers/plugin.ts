@@ -3,12 +3,12 @@
  *
  * A GET never changes anything, even with ?scelta=presente: mail security gateways (Microsoft Safe Links,
  * Proofpoint, ...) open every link in a message to scan it, and a GET that answered would answer for the
- * mayor. The link preselects the choice, so answering is one click on "Invia". Server-rendered, no JavaScript.
+ * mayor. The link preselects the choice, so answering is one click on "Invia". Server-rendered in the pages'
+ * layout (api/layout, which must be registered first), no JavaScript.
  */
 import formbody from '@fastify/formbody';
 import type { FastifyPluginAsync } from 'fastify';
-import { formatDateTime } from '../format';
-import { escapeHtml, page } from '../html';
+import { fieldErrors, formValues } from '../../api/layout/forms';
 import { AnswerForm, WORD_TO_CHOICE, lookupToken, recordAnswer, type Lookup } from './answers';
 import type { AnswersDb } from './db';
 import { CHOICE_WORDS, type AnswerChoice } from './tokens';
@@ -22,79 +22,46 @@ export interface AnswerPagesOptions {
 
 type Open = Extract<Lookup, { state: 'open' }>['invitation'];
 
-const LABELS: Record<AnswerChoice, string> = {
-  present: 'Sarò presente <small>/ I will attend</small>',
-  absent: 'Sarò assente <small>/ I will not attend</small>',
-  delegate: 'Invierò un delegato <small>/ I will send a delegate</small>',
+const VIEW = 'notifications/answers/views/risposta.hbs';
+
+const LABELS: Record<AnswerChoice, { label: string; english: string }> = {
+  present: { label: 'Sarò presente', english: 'I will attend' },
+  absent: { label: 'Sarò assente', english: 'I will not attend' },
+  delegate: { label: 'Invierò un delegato', english: 'I will send a delegate' },
 };
 
-/** The meeting, and (unless the answer was just recorded) the request to answer. */
-function meetingFacts(invitation: Open, askForAnswer = true): string {
-  const m = invitation.meeting;
-  return `<h1>${escapeHtml(m.body.name)}</h1>
-<p><strong>${escapeHtml(formatDateTime(m.startsAt.toISOString(), 'it'))}</strong>${m.place ? `<br>${escapeHtml(m.place)}` : ''}${m.onlineUrl ? `<br><a href="${escapeHtml(m.onlineUrl)}">Collegamento online</a>` : ''}</p>
-${askForAnswer ? `<p>Gentile ${escapeHtml(invitation.person.fullName)}, ci comunichi la sua partecipazione. <small>Please tell us whether you will attend.</small></p>` : ''}`;
+/** The stored answer as the page states it, with the delegate when there is one. */
+function answerOf(invitation: Open) {
+  if (!invitation.answer) return null;
+  const choice = invitation.answer as AnswerChoice;
+  return {
+    label: LABELS[choice].label,
+    delegate: choice === 'delegate' ? `${invitation.delegateName} (${invitation.delegateEmail})` : null,
+  };
 }
 
-function form(
+function formData(
+  invitation: Open,
   token: string,
   chosen: AnswerChoice | null,
-  values: { name?: string; email?: string },
-  errors: Record<string, string>,
-): string {
-  const radios = (Object.keys(LABELS) as AnswerChoice[])
-    .map(
-      (choice) =>
-        `<label><input type="radio" name="scelta" value="${CHOICE_WORDS[choice]}"${chosen === choice ? ' checked' : ''} required> ${LABELS[choice]}</label>`,
-    )
-    .join('');
-  const error = (field: string) =>
-    errors[field] ? `<span class="error" id="${field}-errore">${escapeHtml(errors[field])}</span>` : '';
-  // A field in error says so to screen readers and points at its message.
-  const invalid = (field: string) =>
-    errors[field] ? ` aria-invalid="true" aria-describedby="${field}-errore"` : '';
-  return `<form method="post" action="/risposta/${escapeHtml(token)}">
-<fieldset${invalid('scelta')}><legend>La sua risposta</legend>${radios}${error('scelta')}</fieldset>
-<fieldset><legend>Se invia un delegato <small>/ if you send a delegate</small></legend>
-<label>Nome e cognome del delegato<br><input type="text" name="nome_delegato" value="${escapeHtml(values.name)}" autocomplete="name"${invalid('nome_delegato')}></label>${error('nome_delegato')}
-<label>E-mail del delegato<br><input type="email" name="email_delegato" value="${escapeHtml(values.email)}" autocomplete="email"${invalid('email_delegato')}></label>${error('email_delegato')}
-</fieldset>
-<p><button type="submit">Invia la risposta <small>/ Send</small></button></p></form>`;
+  values: { nome_delegato?: string; email_delegato?: string },
+  errors: Record<string, string> | null,
+) {
+  return {
+    title: errors ? 'Risposta non valida' : 'Risposta alla convocazione',
+    meeting: invitation.meeting,
+    person: invitation.person.fullName,
+    token,
+    current: errors ? null : answerOf(invitation),
+    choices: (Object.keys(LABELS) as AnswerChoice[]).map((choice) => ({
+      word: CHOICE_WORDS[choice],
+      ...LABELS[choice],
+      checked: chosen === choice,
+    })),
+    values,
+    errors,
+  };
 }
-
-function currentAnswer(invitation: Open): string {
-  if (!invitation.answer) return '';
-  const choice = invitation.answer as AnswerChoice;
-  const delegate =
-    choice === 'delegate'
-      ? `: ${escapeHtml(invitation.delegateName)} (${escapeHtml(invitation.delegateEmail)})`
-      : '';
-  return `<p class="banner">Risposta registrata / recorded answer: <strong>${LABELS[choice]}</strong>${delegate}. Può cambiarla qui sotto.</p>`;
-}
-
-/** The confirmation after an answer (what is stored now, and how to change it). */
-function recorded(invitation: Open, token: string): string {
-  const answer = invitation.answer as AnswerChoice;
-  const delegate =
-    answer === 'delegate'
-      ? ` – ${escapeHtml(invitation.delegateName)} (${escapeHtml(invitation.delegateEmail)})`
-      : '';
-  return page(
-    'Risposta registrata',
-    `${meetingFacts(invitation, false)}<p class="banner" role="status"><strong>Grazie, risposta registrata:</strong> ${LABELS[answer]}${delegate}.</p>
-<p>Se cambia idea può rispondere di nuovo dallo stesso collegamento. <small>Thank you, your answer is recorded; you can change it from the same link.</small></p>
-<p><a href="/risposta/${escapeHtml(token)}">Modifica la risposta / change the answer</a></p>`,
-  );
-}
-
-const NOT_FOUND = page(
-  'Collegamento non valido',
-  '<h1>Collegamento non valido</h1><p>Il collegamento non è valido o è incompleto: lo copi per intero dal messaggio ricevuto, oppure contatti l’Ufficio di Piano.</p><p><small>This link is not valid.</small></p>',
-);
-const EXPIRED = page(
-  'Collegamento scaduto',
-  '<h1>Collegamento scaduto</h1><p>La seduta si è già svolta: non è più possibile rispondere da questo collegamento.</p><p><small>This link has expired: the meeting has taken place.</small></p>',
-);
 
 export const answerPagesPlugin: FastifyPluginAsync<AnswerPagesOptions> = async (app, options) => {
   const now = options.now ?? (() => new Date());
@@ -108,11 +75,19 @@ export const answerPagesPlugin: FastifyPluginAsync<AnswerPagesOptions> = async (
       .header('cache-control', 'no-store')
       .header('referrer-policy', 'no-referrer');
     if (found.state === 'unknown') {
-      reply.code(404).send(NOT_FOUND);
+      await reply.errorPage(
+        404,
+        'Collegamento non valido',
+        'Il collegamento non è valido o è incompleto: lo copi per intero dal messaggio ricevuto, oppure contatti l’Ufficio di Piano.',
+      );
       return null;
     }
     if (found.state === 'expired') {
-      reply.code(410).send(EXPIRED);
+      await reply.errorPage(
+        410,
+        'Collegamento scaduto',
+        'La seduta si è già svolta: non è più possibile rispondere da questo collegamento.',
+      );
       return null;
     }
     return found.invitation;
@@ -125,14 +100,22 @@ export const answerPagesPlugin: FastifyPluginAsync<AnswerPagesOptions> = async (
     async (request, reply) => {
       const invitation = await open(request.params.token, reply);
       if (!invitation) return reply;
+      const token = request.params.token;
       if (request.query.registrata !== undefined && invitation.answer)
-        return recorded(invitation, request.params.token);
+        return reply.page(VIEW, {
+          title: 'Risposta registrata',
+          meeting: invitation.meeting,
+          token,
+          recorded: true,
+          answer: answerOf(invitation),
+        });
       const word = request.query.scelta as keyof typeof WORD_TO_CHOICE | undefined;
       const chosen = (word && WORD_TO_CHOICE[word]) || (invitation.answer as AnswerChoice | null);
-      return page(
-        'Risposta alla convocazione',
-        `${meetingFacts(invitation)}${currentAnswer(invitation)}${form(request.params.token, chosen, { name: invitation.delegateName ?? '', email: invitation.delegateEmail ?? '' }, {})}`,
-      );
+      const values = {
+        nome_delegato: invitation.delegateName ?? '',
+        email_delegato: invitation.delegateEmail ?? '',
+      };
+      return reply.page(VIEW, formData(invitation, token, chosen, values, null));
     },
   );
 
@@ -142,17 +125,15 @@ export const answerPagesPlugin: FastifyPluginAsync<AnswerPagesOptions> = async (
     async (request, reply) => {
       const invitation = await open(request.params.token, reply);
       if (!invitation) return reply;
-      const parsed = AnswerForm.safeParse(request.body ?? {});
+      const parsed = AnswerForm.safeParse(formValues(request.body));
       if (!parsed.success) {
-        const errors = Object.fromEntries(
-          parsed.error.issues.map((issue) => [String(issue.path[0] ?? 'scelta'), issue.message]),
-        );
-        const body = (request.body ?? {}) as Record<string, string>;
-        const word = body.scelta as keyof typeof WORD_TO_CHOICE | undefined;
+        const values = formValues(request.body);
+        const word = values.scelta as keyof typeof WORD_TO_CHOICE | undefined;
+        const chosen = (word && WORD_TO_CHOICE[word]) || null;
         reply.code(400);
-        return page(
-          'Risposta non valida',
-          `${meetingFacts(invitation)}<p class="error" role="alert">La risposta non è stata registrata: correggere i campi indicati. <small>Not saved: please correct the fields.</small></p>${form(request.params.token, (word && WORD_TO_CHOICE[word]) || null, { name: body.nome_delegato, email: body.email_delegato }, errors)}`,
+        return reply.page(
+          VIEW,
+          formData(invitation, request.params.token, chosen, values, fieldErrors(parsed.error.issues)),
         );
       }
       const saved = await recordAnswer(options.db, invitation.id, parsed.data, now());

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import layoutPlugin from '../../api/layout/plugin';
 import { buildInvite } from '../calendar';
 import { renderMessage } from '../templates/render';
 import { SAMPLES } from '../testing/samples';
@@ -55,6 +56,7 @@ describe('embedded mail catcher and /dev/mailbox', () => {
     expect(list[0]!.subject).toContain('Convocazione Comitato Ristretto');
 
     const app = Fastify();
+    await app.register(layoutPlugin, { feedbackEmail: 'udp@example.org' });
     await app.register(devMailboxPlugin, { mailbox: second.mailbox });
     const index = await app.inject('/dev/mailbox');
     expect(index.statusCode).toBe(200);

@@ -94,10 +94,13 @@ describe('pages opened from e-mail links', () => {
     const response = await get(`/scadenze/${deliverableId}`);
     expect(response.statusCode).toBe(200);
     expect(response.body).toContain('Report annuale 2026');
-    expect(response.body).toContain('Fase: esame del Comitato Ristretto');
+    expect(response.body).toContain(
+      '<dt class="col-sm-3">Fase</dt><dd class="col-sm-9">esame del Comitato Ristretto</dd>',
+    );
     expect(response.body).toContain('venerdì 30 aprile 2027');
     expect(response.body).toContain('livello di sollecito 1');
     expect(response.body).toContain('<td>sollecito</td><td>Livello 1</td>');
+    expect(response.body).toContain(`action="/scadenze/${deliverableId}/proroga"`);
   });
 
   it('shows a body with its sessions, each linking to its page (the link of compliance warnings)', async () => {
@@ -105,7 +108,7 @@ describe('pages opened from e-mail links', () => {
     expect(response.statusCode).toBe(200);
     expect(response.body).toContain('<h1>Comitato Ristretto');
     expect(response.body).toContain(
-      `<a href="/riunioni/${meetingId}">martedì 9 marzo 2027, ore 18:00</a></td><td>convocata</td>`,
+      `<td><a href="/riunioni/${meetingId}">martedì 9 marzo 2027, ore 18:00</a></td><td>convocata</td>`,
     );
   });
 

@@ -1,0 +1,50 @@
+/**
+ * Changing a body's rules: stored and audited in one transaction, then the body's series is told (or started,
+ * for a body that gains a cadence); when Temporal cannot be reached the reconciler starts it later. The JSON
+ * route (PATCH /api/v1/bodies/:id/rules) and the Organi page's form both call this.
+ */
+import type { FastifyBaseLogger } from 'fastify';
+import { z } from 'zod';
+import { applyRulesChange, BodyRulesChange } from '../../domain/index';
+import type { Database } from '../../prisma/client';
+import { signalRulesChanged, type GovernanceClient } from '../../workflows/client';
+import { RequestRejected } from '../errors';
+import { afterCommit } from '../temporal';
+
+export const RulesChange = BodyRulesChange.refine((change) => Object.keys(change).length > 0, {
+  message: 'indicare almeno una sezione delle regole (cadence, notice, minutes, compliance, quorum)',
+  // Only for a well-formed but empty change: an unknown section is reported by name, not as "empty".
+  when: (payload) => payload.issues.length === 0,
+});
+
+export interface RulesContext {
+  db: Database;
+  log: FastifyBaseLogger;
+  governance: GovernanceClient | null;
+  actor: string;
+  /** The current instant (the time-skipping clock in tests). */
+  now: Date;
+}
+
+export async function changeBodyRules(ctx: RulesContext, id: string, change: z.infer<typeof RulesChange>) {
+  const { db } = ctx;
+  const body = await db.body.findUnique({ where: { id } });
+  if (!body?.active) throw new RequestRejected(404, 'organo_sconosciuto', `Organo sconosciuto: ${id}`);
+  const rules = applyRulesChange(body.rules, change);
+  await db.$transaction([
+    db.body.update({ where: { id }, data: { rules } }),
+    db.auditEvent.create({
+      data: {
+        actor: ctx.actor,
+        action: 'body.rules_changed',
+        entity: 'body',
+        entityId: id,
+        data: { change, before: body.rules ?? {} },
+      },
+    }),
+  ]);
+  const processo = await afterCommit(ctx.log, ctx.governance, (gc) =>
+    signalRulesChanged(gc, id, ctx.now.toISOString()),
+  );
+  return { body, rules, processo };
+}

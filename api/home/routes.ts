@@ -1,0 +1,123 @@
+/**
+ * Oggi (GET /): what needs the Ufficio di Piano now, each with the link where it is dealt with. Convocations
+ * leaving in the next 10 days (and whether their agenda is ready), today's sessions, verbali awaited or late,
+ * open deliverables with their deadline and escalation level, compliance warnings and breaches of the last
+ * 60 days, failed e-mails and changes the workflows refused.
+ */
+import type { FastifyPluginAsync } from 'fastify';
+import { DateTime } from 'luxon';
+import { addDays, dateOf, instantMs } from '../../domain/index';
+import { ZONE } from '../../notifications/format';
+import { listFailed } from '../../notifications/outbox/failed';
+import { personInAmbito } from '../auth/tenancy';
+import { buildCalendar } from '../calendar/build';
+import { pageAmbito } from '../layout/ambito';
+import { DELIVERABLE_KIND, STAGE, VERBALE_STATUS } from '../layout/labels';
+
+const DAY_MS = 86_400_000;
+const REJECTED_ACTIONS = ['meeting.change_rejected', 'deliverable.extension_rejected'];
+
+export const homeRoutes: FastifyPluginAsync = async (app) => {
+  const db = app.db;
+
+  app.get('/', { config: { access: { action: 'ambito.read', on: 'ambito' } } }, async (request, reply) => {
+    const ambito = await pageAmbito(db, request);
+    const now = Date.now();
+    const today = DateTime.fromMillis(now).setZone(ZONE).toISODate()!;
+    const inBody = {
+      body: { OR: [{ ambitoId: ambito.id }, { spansAmbiti: { some: { ambitoId: ambito.id } } }] },
+    };
+    // A convocation leaving within 10 days is for a meeting at most notice + 10 days ahead: 90 days is ample.
+    const [calendar, verbali, deliverables, failed, compliance, refused] = await Promise.all([
+      buildCalendar(db, { ambitoId: ambito.id, from: today, to: addDays(today, 90) }),
+      db.verbale.findMany({
+        where: {
+          documentId: null,
+          meeting: { ...inBody, status: { in: ['held', 'convened'] }, startsAt: { lt: new Date(now) } },
+        },
+        include: { meeting: { include: { body: true } } },
+        orderBy: { dueDate: 'asc' },
+      }),
+      db.deliverable.findMany({
+        where: { ambitoId: ambito.id, status: { in: ['open', 'submitted'] }, stage: { not: 'completed' } },
+        orderBy: { dueDate: 'asc' },
+        take: 20,
+      }),
+      listFailed(db, { recipients: personInAmbito(ambito.id) }),
+      db.outboxMessage.findMany({
+        where: {
+          idempotencyKey: { startsWith: 'compliance:' },
+          createdAt: { gte: new Date(now - 60 * DAY_MS) },
+          person: personInAmbito(ambito.id),
+        },
+        orderBy: { createdAt: 'desc' },
+        distinct: ['subject'],
+        take: 20,
+      }),
+      db.auditEvent.findMany({
+        where: { action: { in: REJECTED_ACTIONS }, at: { gte: new Date(now - 30 * DAY_MS) } },
+        orderBy: { at: 'desc' },
+        take: 20,
+      }),
+    ]);
+    const meetings = calendar.filter((e) => e.type === 'meeting');
+    const soon = meetings.filter(
+      (m) => m.meetingStatus === 'planned' && instantMs(m.convocationDeadline) <= now + 10 * DAY_MS,
+    );
+    const agendaCounts = await db.agendaItem.groupBy({
+      by: ['meetingId'],
+      where: { meetingId: { in: soon.flatMap((m) => (m.meetingId ? [m.meetingId] : [])) } },
+      _count: true,
+    });
+    const agendaOf = new Map(agendaCounts.map((a) => [a.meetingId, a._count]));
+    const ours = new Set([
+      ...(
+        await db.meeting.findMany({
+          where: {
+            id: { in: refused.filter((e) => e.entity === 'meeting').map((e) => e.entityId) },
+            ...inBody,
+          },
+          select: { id: true },
+        })
+      ).map((m) => m.id),
+      ...(
+        await db.deliverable.findMany({
+          where: {
+            id: { in: refused.filter((e) => e.entity === 'deliverable').map((e) => e.entityId) },
+            ambitoId: ambito.id,
+          },
+          select: { id: true },
+        })
+      ).map((d) => d.id),
+    ]);
+    return reply.page('api/home/views/oggi.hbs', {
+      title: 'Oggi',
+      today,
+      convocations: soon.map((m) => ({
+        ...m,
+        agendaItems: m.meetingId ? (agendaOf.get(m.meetingId) ?? 0) : 0,
+      })),
+      sessionsToday: meetings.filter((m) => dateOf(m.start) === today),
+      verbali: verbali.map((v) => ({
+        ...v,
+        late: dateOf(v.dueDate.toISOString()) < today,
+        statusLabel: VERBALE_STATUS[v.status],
+      })),
+      deliverables: deliverables.map((d) => ({
+        ...d,
+        name: `${DELIVERABLE_KIND[d.kind]} ${d.referencePeriod}`,
+        stageLabel: STAGE[d.stage],
+        late: dateOf(d.dueDate.toISOString()) < today,
+      })),
+      failed: failed.length,
+      compliance: compliance.map((c) => ({ ...c, breach: c.kind.toLowerCase().includes('breach') })),
+      refused: refused
+        .filter((e) => ours.has(e.entityId))
+        .map((e) => ({
+          ...e,
+          reason: ((e.data ?? {}) as { reason?: string }).reason ?? null,
+          href: e.entity === 'meeting' ? `/riunioni/${e.entityId}` : `/scadenze/${e.entityId}`,
+        })),
+    });
+  });
+};

@@ -1,0 +1,143 @@
+/**
+ * Who holds the roles the coordinator names (domain/policy.ts): the Ufficio di Piano of the ambito (everything
+ * in it) and the segreteria of each body (prepares its meetings). Every change is audited with who made it;
+ * the last member of an Ufficio di Piano cannot be removed, so a district never locks itself out.
+ */
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { resolveAmbito } from '../ambiti/resolve';
+import { RequestRejected } from '../errors';
+import { actorOf } from '../temporal';
+
+const PersonParams = z.object({
+  personId: z.uuid({ message: "atteso l'identificativo (UUID) di una persona" }),
+});
+const SegreteriaParams = PersonParams.extend({
+  id: z.uuid({ message: "atteso l'identificativo (UUID) di un organo" }),
+});
+
+const person = { select: { id: true, fullName: true, email: true } } as const;
+
+export const staffRoutes: FastifyPluginAsync = async (app) => {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  const db = app.db;
+
+  async function existingPerson(personId: string) {
+    const found = await db.person.findUnique({ where: { id: personId }, select: { id: true } });
+    if (!found) {
+      throw new RequestRejected(404, 'persona_sconosciuta', 'Nessuna persona con questo identificativo.', [
+        { field: 'personId', message: 'persona sconosciuta' },
+      ]);
+    }
+  }
+
+  api.get('/staff', { config: { access: { action: 'ambito.read', on: 'ambito' } } }, async (request) => {
+    const ambito = await resolveAmbito(db, undefined, request.viewer);
+    const [udp, bodies] = await Promise.all([
+      db.ufficioDiPianoMember.findMany({ where: { ambitoId: ambito.id }, select: { person } }),
+      db.body.findMany({
+        where: { ambitoId: ambito.id },
+        orderBy: { name: 'asc' },
+        select: { id: true, name: true, segreteria: { select: { person } } },
+      }),
+    ]);
+    return {
+      ufficioDiPiano: udp.map((m) => m.person),
+      segreterie: bodies.map((b) => ({
+        body: { id: b.id, name: b.name },
+        people: b.segreteria.map((s) => s.person),
+      })),
+    };
+  });
+
+  api.put(
+    '/staff/ufficio-di-piano/:personId',
+    { config: { access: { action: 'ambito.manage', on: 'ambito' } }, schema: { params: PersonParams } },
+    async (request, reply) => {
+      const { personId } = request.params;
+      await existingPerson(personId);
+      const ambito = await resolveAmbito(db, undefined, request.viewer);
+      await db.$transaction(async (tx) => {
+        const { count } = await tx.ufficioDiPianoMember.createMany({
+          data: [{ ambitoId: ambito.id, personId }],
+          skipDuplicates: true,
+        });
+        if (count)
+          await tx.auditEvent.create({
+            data: audit(actorOf(request), 'staff.udp_added', personId, ambito.id),
+          });
+      });
+      return reply.status(204).send();
+    },
+  );
+
+  api.delete(
+    '/staff/ufficio-di-piano/:personId',
+    { config: { access: { action: 'ambito.manage', on: 'ambito' } }, schema: { params: PersonParams } },
+    async (request, reply) => {
+      const { personId } = request.params;
+      const ambito = await resolveAmbito(db, undefined, request.viewer);
+      await db.$transaction(async (tx) => {
+        const members = await tx.ufficioDiPianoMember.findMany({ where: { ambitoId: ambito.id } });
+        if (!members.some((m) => m.personId === personId)) {
+          throw new RequestRejected(404, 'ruolo_assente', "La persona non fa parte dell'Ufficio di Piano.");
+        }
+        if (members.length === 1) {
+          throw new RequestRejected(
+            409,
+            'ultimo_componente',
+            "È l'ultima persona dell'Ufficio di Piano: aggiungerne un'altra prima di toglierla, o nessuno potrebbe più gestire l'ambito.",
+          );
+        }
+        await tx.ufficioDiPianoMember.deleteMany({ where: { ambitoId: ambito.id, personId } });
+        await tx.auditEvent.create({
+          data: audit(actorOf(request), 'staff.udp_removed', personId, ambito.id),
+        });
+      });
+      return reply.status(204).send();
+    },
+  );
+
+  api.put(
+    '/bodies/:id/segreteria/:personId',
+    { config: { access: { action: 'body.manage', on: 'body' } }, schema: { params: SegreteriaParams } },
+    async (request, reply) => {
+      const { id, personId } = request.params;
+      await existingPerson(personId);
+      await db.$transaction(async (tx) => {
+        const { count } = await tx.segreteria.createMany({
+          data: [{ bodyId: id, personId }],
+          skipDuplicates: true,
+        });
+        if (count)
+          await tx.auditEvent.create({
+            data: audit(actorOf(request), 'staff.segreteria_added', personId, id),
+          });
+      });
+      return reply.status(204).send();
+    },
+  );
+
+  api.delete(
+    '/bodies/:id/segreteria/:personId',
+    { config: { access: { action: 'body.manage', on: 'body' } }, schema: { params: SegreteriaParams } },
+    async (request, reply) => {
+      const { id, personId } = request.params;
+      await db.$transaction(async (tx) => {
+        const { count } = await tx.segreteria.deleteMany({ where: { bodyId: id, personId } });
+        if (!count)
+          throw new RequestRejected(404, 'ruolo_assente', "La persona non è nella segreteria dell'organo.");
+        await tx.auditEvent.create({
+          data: audit(actorOf(request), 'staff.segreteria_removed', personId, id),
+        });
+      });
+      return reply.status(204).send();
+    },
+  );
+};
+
+/** Audited on the person whose role changed; `where` is the ambito or the body. */
+function audit(actor: string, action: string, personId: string, where: string) {
+  return { actor, action, entity: 'person', entityId: personId, data: { where } };
+}
