@@ -16,6 +16,7 @@ import {
   type EscalationStep,
 } from '../domain/index';
 import { issueAnswerLinks } from '../notifications/answers/answers';
+import { answerToken } from '../notifications/answers/tokens';
 import type { NotificationRequest } from '../notifications/outbox/request';
 import type { Prisma } from '../prisma/client';
 import type { AttendanceRecord, LadderStep, MeetingActivities, MeetingPlan } from '../workflows/contracts';
@@ -150,6 +151,18 @@ export function createMeetingActivities(deps: ActivityDeps): MeetingActivities {
   }
 
   const to = (r: Recipient) => ({ name: r.name, email: r.email });
+
+  /**
+   * A link to a meeting's page carrying the recipient's own answer token (`?t=`), so an invitee reads it
+   * without signing in (api/auth/guard.ts); people never invited get the plain link and sign in.
+   */
+  async function ownLink(meetingId: string, personId: string, url: string): Promise<string> {
+    const invitation = await db.invitation.findUnique({
+      where: { meetingId_personId: { meetingId, personId } },
+      select: { id: true },
+    });
+    return invitation ? `${url}?t=${answerToken(deps.answerLinkSecret, invitation.id)}` : url;
+  }
 
   /** The request for the verbale (first ask, and the reminders of its ladder) to each minute taker. */
   const minutesRequests = (
@@ -517,19 +530,21 @@ export function createMeetingActivities(deps: ActivityDeps): MeetingActivities {
       const approvedAt = m.verbale?.approvedAt;
       const sent = await sendMessages(
         deps,
-        unique([...members, ...leads]).map((r) => ({
-          key: `minutes:${m.id}:${r.personId}`,
-          kind: 'minutesCirculation',
-          to: to(r),
-          data: {
-            ...common,
-            recipient: { name: r.name },
-            minutesUrl: `${meetingUrl(m.id)}/verbale`,
-            ...(approvedAt ? { approvedAt: iso(approvedAt) } : {}),
-          },
-          meetingId: m.id,
-          personId: r.personId,
-        })),
+        await Promise.all(
+          unique([...members, ...leads]).map(async (r) => ({
+            key: `minutes:${m.id}:${r.personId}`,
+            kind: 'minutesCirculation',
+            to: to(r),
+            data: {
+              ...common,
+              recipient: { name: r.name },
+              minutesUrl: await ownLink(m.id, r.personId, `${meetingUrl(m.id)}/verbale`),
+              ...(approvedAt ? { approvedAt: iso(approvedAt) } : {}),
+            },
+            meetingId: m.id,
+            personId: r.personId,
+          })),
+        ),
       );
       const now = activityNow();
       await db.verbale.updateMany({ where: { meetingId, circulatedAt: null }, data: { circulatedAt: now } });

@@ -11,6 +11,7 @@ import {
   endOfDay,
   planRange,
   planYear,
+  type HolidayCalendar,
   type MeetingRecord,
   type PlanBody,
 } from '../domain/index';
@@ -35,6 +36,28 @@ const planBody = (b: Body): PlanBody => ({
   rules: BodyRules.parse(b.rules),
 });
 
+/**
+ * The body's first planned meeting starting after `after`, looking up to two years ahead. The range grows a
+ * year at a time and stops at the first that has one: planRange answers each range in time order and plans
+ * each year alike whatever the range, so the first meeting found is the one the whole two-year range would
+ * give, without planning four years (the range and the year before it) on every call.
+ */
+function nextPlannedMeeting(body: PlanBody, after: string, holidays: HolidayCalendar) {
+  const from = dateOf(after);
+  const year = Number(from.slice(0, 4));
+  const last = `${year + 2}${from.slice(4)}`;
+  const afterMs = Date.parse(after);
+  for (let endYear = year; ; endYear++) {
+    const to = `${endYear}-12-31` < last ? `${endYear}-12-31` : last;
+    // Moved or cancelled occurrences are rows keyed by their planned day: the caller finds them, never plans twice.
+    const next = planRange(from, to, [body], [], { holidays }).find(
+      (e) => e.type === 'meeting' && Date.parse(e.start) > afterMs,
+    );
+    if (next?.type === 'meeting') return next;
+    if (to === last) return undefined;
+  }
+}
+
 export function createPlanningActivities(deps: ActivityDeps): PlanningActivities {
   const db = deps.prisma;
   const base = deps.publicBaseUrl.replace(/\/$/, '');
@@ -43,13 +66,8 @@ export function createPlanningActivities(deps: ActivityDeps): PlanningActivities
     async planNextOccurrence(bodyId, after) {
       const { body, series, rules } = await seriesRules(db, bodyId);
       if (!body.active || !rules.cadence) return null;
-      const from = dateOf(after);
-      const to = `${Number(from.slice(0, 4)) + 2}${from.slice(4)}`;
-      // Moved or cancelled occurrences are rows keyed by their planned day: found below, never planned twice.
-      const next = planRange(from, to, [{ ...planBody(body), rules }], [], { holidays: deps.holidays }).find(
-        (e) => e.type === 'meeting' && Date.parse(e.start) > Date.parse(after),
-      );
-      if (!next || next.type !== 'meeting') return null;
+      const next = nextPlannedMeeting({ ...planBody(body), rules }, after, deps.holidays);
+      if (!next) return null;
       const seriesId = (series ?? (await db.meetingSeries.create({ data: { bodyId, name: body.name } }))).id;
       const meeting = await db.$transaction(async (tx) => {
         const key = { bodyId_plannedDateKey: { bodyId, plannedDateKey: next.plannedDate } };

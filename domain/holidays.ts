@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { DateTime } from 'luxon';
-import { addDays, civil, formatDate, ZONE, type CivilDate } from './time';
+import { addDays, formatDate, ROME, weekdayOf, yearOf, type CivilDate } from './time';
 
 /** The calendar before law 54/1977 had more holidays (San Giuseppe, Ascensione, ...): not modelled. */
 const FIRST_YEAR = 1977;
@@ -53,7 +53,7 @@ export function easterSunday(year: number): CivilDate {
   const m = Math.floor((a + 11 * h + 22 * l) / 451);
   const month = Math.floor((h + l - 7 * m + 114) / 31);
   const day = ((h + l - 7 * m + 114) % 31) + 1;
-  return formatDate(DateTime.fromObject({ year, month, day }, { zone: ZONE }));
+  return formatDate(DateTime.fromObject({ year, month, day }, { zone: ROME }));
 }
 
 /** Fixed-date national holidays (art. 2 law 260/1949 as amended), with the first year each applies. */
@@ -132,7 +132,7 @@ export class HolidayCalendar {
   }
 
   holiday(date: CivilDate): Holiday | undefined {
-    const year = civil(date).year;
+    const year = yearOf(date);
     let map = this.byYear.get(year);
     if (!map) {
       map = new Map(italianHolidays(year, this.localFeasts).map((h) => [h.date, h]));
@@ -147,7 +147,7 @@ export class HolidayCalendar {
 
   /** Working day = Monday to Friday and not a holiday (national or local). */
   isWorkingDay(date: CivilDate): boolean {
-    return civil(date).weekday <= 5 && !this.isHoliday(date);
+    return weekdayOf(date) <= 5 && !this.isHoliday(date);
   }
 
   /** The first working day on or after `date`. */
@@ -161,7 +161,8 @@ export class HolidayCalendar {
   }
 
   private walk(date: CivilDate, step: 1 | -1): CivilDate {
-    let d = formatDate(civil(date));
+    // Adding no days validates and normalises the date.
+    let d = addDays(date, 0);
     // The longest run of non-working days in Italy is a handful (e.g. 24-27 Dec with a weekend); 31 is a bound.
     for (let i = 0; i < 31; i++) {
       if (this.isWorkingDay(d)) return d;
@@ -172,7 +173,7 @@ export class HolidayCalendar {
 }
 
 function ymd(year: number, month: number, day: number): CivilDate {
-  const dt = DateTime.fromObject({ year, month, day }, { zone: ZONE });
+  const dt = DateTime.fromObject({ year, month, day }, { zone: ROME });
   if (!dt.isValid) throw new RangeError(`Data inesistente: ${year}-${month}-${day}`);
   return formatDate(dt);
 }

@@ -21,7 +21,7 @@ import {
   formatDate,
   formatInstant,
   weekdayOf,
-  ZONE,
+  ROME,
   type CivilDate,
   type Instant,
 } from './time';
@@ -58,7 +58,7 @@ export function nthWeekdayOfMonth(
     throw new RangeError(`Giorno della settimana non valido: ${weekday}`);
   if (!(nth === -1 || (Number.isInteger(nth) && nth >= 1 && nth <= 5)))
     throw new RangeError(`Ordinale non valido: ${nth}`);
-  const first = DateTime.fromObject({ year, month, day: 1 }, { zone: ZONE });
+  const first = DateTime.fromObject({ year, month, day: 1 }, { zone: ROME });
   if (!first.isValid) throw new RangeError(`Mese non valido: ${year}-${month}`);
   if (nth === -1) {
     const last = first.endOf('month').startOf('day');

@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import {
   addDays,
@@ -9,6 +10,7 @@ import {
   instant,
   instantMs,
   weekdayOf,
+  yearOf,
 } from './time';
 
 describe('time conventions', () => {
@@ -53,5 +55,36 @@ describe('time conventions', () => {
     expect(endOfMonth(2027, 4)).toBe('2027-04-30');
     expect(endOfMonth(2028, 2)).toBe('2028-02-29');
     expect(endOfMonth(2027, 12)).toBe('2027-12-31');
+  });
+
+  it('answers as luxon does on the fast paths, through two years and around both DST changes', () => {
+    const viaLuxon = (iso: string) => DateTime.fromISO(iso, { setZone: true }).setZone('Europe/Rome');
+    const instants: number[] = [];
+    for (let ms = Date.UTC(2026, 11, 31, 0, 0, 7); ms < Date.UTC(2028, 11, 31); ms += 7 * 3_600_000 + 61_000)
+      instants.push(ms);
+    for (const change of [Date.UTC(2027, 2, 28, 1), Date.UTC(2027, 9, 31, 1)])
+      for (const delta of [-3_600_001, -1_800_000, -1000, -1, 0, 1, 1000, 1_800_000, 3_600_000])
+        instants.push(change + delta);
+    const seen = new Set<string>();
+    for (const ms of instants) {
+      const whole = new Date(ms - (((ms % 1000) + 1000) % 1000)).toISOString().slice(0, 19);
+      for (const iso of [new Date(ms).toISOString(), `${whole}-03:30`, `${whole}+01:00`]) {
+        const expected = viaLuxon(iso);
+        expect(formatInstant(instant(iso))).toBe(expected.toISO({ suppressMilliseconds: true }));
+        expect(instantMs(iso)).toBe(expected.toMillis());
+        expect(dateOf(iso)).toBe(expected.toISODate());
+        seen.add(dateOf(iso));
+      }
+    }
+    for (const day of seen) {
+      const expected = DateTime.fromISO(day, { zone: 'Europe/Rome' });
+      expect(weekdayOf(day)).toBe(expected.weekday);
+      expect(yearOf(day)).toBe(expected.year);
+      expect(addDays(day, 40)).toBe(expected.plus({ days: 40 }).toISODate());
+      expect(addDays(day, -400)).toBe(expected.minus({ days: 400 }).toISODate());
+      expect(daysBetween('2027-03-28', day)).toBe(
+        Math.round(expected.diff(DateTime.fromISO('2027-03-28', { zone: 'Europe/Rome' }), 'days').days),
+      );
+    }
   });
 });

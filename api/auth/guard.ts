@@ -81,9 +81,11 @@ async function tokenOpensMeeting(db: Database, token: string | null, meetingId: 
   if (!token) return false;
   const invitation = await db.invitation.findUnique({
     where: { tokenHash: hashToken(token) },
-    select: { meetingId: true, tokenExpiresAt: true },
+    select: { meetingId: true },
   });
-  return !!invitation && invitation.meetingId === meetingId && invitation.tokenExpiresAt > new Date();
+  // Answering closes when the meeting ends; reading does not: the verbale is circulated afterwards with the
+  // same token, and it opens only this meeting, read-only.
+  return !!invitation && invitation.meetingId === meetingId;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

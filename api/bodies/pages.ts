@@ -63,8 +63,10 @@ export const bodyPages: FastifyPluginAsync<GovernanceOptions> = async (app, opti
     reply: FastifyReply,
     form?: { outcome: FormOutcome | null; values: Record<string, string>; body: Record<string, unknown> },
   ) {
-    const ambito = await pageAmbito(db, request);
-    const body = (await loadBodies(db, ambito.id)).find((b) => b.id === request.params.id);
+    // The guard has checked the viewer may read this body (a segreteria, ATS for the Cabina di Regia...):
+    // it is read in its own ambito, not the viewer's.
+    const stored = await db.body.findUnique({ where: { id: request.params.id }, select: { ambitoId: true } });
+    const body = stored && (await loadBodies(db, stored.ambitoId)).find((b) => b.id === request.params.id);
     if (!body) return notFound(reply, 'Organo non trovato');
     const now = Date.now();
     const [meetings, seats, holidays] = await Promise.all([
@@ -82,7 +84,7 @@ export const bodyPages: FastifyPluginAsync<GovernanceOptions> = async (app, opti
           },
         },
       }),
-      holidaysOf(ambito.id),
+      holidaysOf(stored.ambitoId),
     ]);
     const today = DateTime.fromMillis(now).setZone(ZONE).toISODate()!;
     const values = form?.values ?? rulesToValues(body.rules);

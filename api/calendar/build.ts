@@ -13,10 +13,13 @@ import {
   planRange,
   type CalendarEntry,
   type CivilDate,
+  type LocalFeast,
   type MeetingOverride,
+  type BodyKind,
+  type PlanBody,
 } from '../../domain';
-import type { Database } from '../../prisma/client';
-import { loadBodies } from '../bodies/load';
+import type { Database, Meeting } from '../../prisma/client';
+import { ACTIVE_SERIES, seriesRulesOf } from '../../activities/series-rules';
 
 const asInstant = (date: Date) => formatInstant(DateTime.fromJSDate(date));
 
@@ -27,25 +30,138 @@ export interface CalendarRequest {
   bodyId?: string;
 }
 
-export async function buildCalendar(db: Database, request: CalendarRequest) {
-  const { ambitoId, from, to, bodyId } = request;
-  const [bodies, feasts] = await Promise.all([
-    loadBodies(db, ambitoId),
-    db.localFeastDay.findMany({ where: { ambitoId, comuneId: null } }),
-  ]);
-  const holidays = new HolidayCalendar(feasts.map(({ month, day, name }) => ({ month, day, name })));
-  const byId = new Map(bodies.map((body) => [body.id, body]));
+/**
+ * Calendars already built, by everything they were built from (the request, the bodies with their rules,
+ * the local feasts and the stored meetings, all read afresh on each request): a write to any of them gives
+ * a new key, so a cached answer is always the one a fresh computation would give. Planning two years for
+ * every body is the expensive part; the reads are cheap.
+ */
+const built = new Map<string, readonly CalendarEntryWithMeeting[]>();
+const BUILT_LIMIT = 64;
 
-  // planRange also plans the year before `from` (a December meeting may move into January).
-  const stored = await db.meeting.findMany({
-    where: {
-      bodyId: { in: [...byId.keys()] },
-      OR: [
-        { plannedDateKey: { gte: `${Number(from.slice(0, 4)) - 1}-01-01`, lte: to } },
-        { startsAt: { gte: DateTime.fromISO(from).minus({ days: 1 }).toJSDate() } },
-      ],
-    },
-  });
+/** One HolidayCalendar per set of local feasts, so each year's holidays are computed once per process. */
+const calendars = new Map<string, HolidayCalendar>();
+
+function holidayCalendar(feasts: LocalFeast[]): HolidayCalendar {
+  const key = JSON.stringify(feasts);
+  let calendar = calendars.get(key);
+  if (!calendar) {
+    if (calendars.size >= BUILT_LIMIT) calendars.clear();
+    calendars.set(key, (calendar = new HolidayCalendar(feasts)));
+  }
+  return calendar;
+}
+
+export type CalendarEntryWithMeeting = Awaited<ReturnType<typeof computeCalendar>>[number];
+
+/**
+ * The bodies of an ambito as loadBodies (api/bodies/load.ts) selects and orders them, reduced to what the
+ * calendar needs; their rules are parsed (seriesRulesOf) only when a calendar is computed.
+ */
+function activeBodiesOf(ambitoId: string) {
+  return { active: true, OR: [{ ambitoId }, { spansAmbiti: { some: { ambitoId } } }] };
+}
+
+export async function buildCalendar(
+  db: Database,
+  request: CalendarRequest,
+): Promise<readonly CalendarEntryWithMeeting[]> {
+  const { ambitoId, from, to } = request;
+  const [bodies, feasts, stored] = await Promise.all([
+    db.body.findMany({
+      where: activeBodiesOf(ambitoId),
+      select: {
+        id: true,
+        code: true,
+        kind: true,
+        name: true,
+        rules: true,
+        series: { ...ACTIVE_SERIES, select: { rulesOverride: true } },
+      },
+      orderBy: [{ kind: 'asc' }, { code: 'asc' }],
+    }),
+    db.localFeastDay.findMany({
+      where: { ambitoId, comuneId: null },
+      select: { month: true, day: true, name: true },
+    }),
+    // planRange also plans the year before `from` (a December meeting may move into January).
+    db.meeting.findMany({
+      where: {
+        body: activeBodiesOf(ambitoId),
+        OR: [
+          { plannedDateKey: { gte: `${Number(from.slice(0, 4)) - 1}-01-01`, lte: to } },
+          { startsAt: { gte: DateTime.fromISO(from).minus({ days: 1 }).toJSDate() } },
+        ],
+      },
+      select: {
+        id: true,
+        bodyId: true,
+        plannedDateKey: true,
+        status: true,
+        startsAt: true,
+        endsAt: true,
+        urgent: true,
+      },
+    }),
+  ]);
+  const inputs = { request, bodies, feasts, stored };
+  const key = JSON.stringify(inputs);
+  let entries = built.get(key);
+  if (!entries) {
+    entries = deepFreeze(computeCalendar(inputs));
+    if (built.size >= BUILT_LIMIT) built.delete(built.keys().next().value!);
+    built.set(key, entries);
+  }
+  return entries;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
+}
+
+type StoredMeeting = Pick<
+  Meeting,
+  'id' | 'bodyId' | 'plannedDateKey' | 'status' | 'startsAt' | 'endsAt' | 'urgent'
+>;
+
+interface StoredBody {
+  id: string;
+  code: string;
+  kind: BodyKind;
+  name: string;
+  rules: unknown;
+  series: { rulesOverride: unknown }[];
+}
+
+function withRules({ series, ...row }: StoredBody): PlanBody {
+  // Both are validated on every write; a row that fails here was edited behind the service's back.
+  try {
+    return { id: row.id, kind: row.kind, name: row.name, rules: seriesRulesOf({ rules: row.rules, series }) };
+  } catch (error) {
+    throw new Error(`Regole non valide nel database per l'organo ${row.code}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+}
+
+function computeCalendar({
+  request: { from, to, bodyId },
+  bodies: storedBodies,
+  feasts,
+  stored,
+}: {
+  request: CalendarRequest;
+  bodies: StoredBody[];
+  feasts: LocalFeast[];
+  stored: StoredMeeting[];
+}) {
+  const bodies = storedBodies.map(withRules);
+  const holidays = holidayCalendar(feasts);
+  const byId = new Map(bodies.map((body) => [body.id, body]));
   const overrides: MeetingOverride[] = stored.map((meeting) =>
     meeting.status === 'cancelled'
       ? { bodyId: meeting.bodyId, plannedDate: meeting.plannedDateKey, action: 'cancel' }
@@ -58,13 +174,7 @@ export async function buildCalendar(db: Database, request: CalendarRequest) {
         },
   );
 
-  const planned = planRange(
-    from,
-    to,
-    bodies.map(({ id, kind, name, rules }) => ({ id, kind, name, rules })),
-    overrides,
-    { holidays, bodyId },
-  );
+  const planned = planRange(from, to, bodies, overrides, { holidays, bodyId });
 
   // A stored meeting that starts in the range but matches no rule occurrence was added by hand.
   const plannedKeys = new Set(

@@ -75,6 +75,8 @@ const layoutPlugin: FastifyPluginAsync<LayoutOptions> = async (app, { db, feedba
         campo: 'api/layout/views/partials/campo.hbs',
         errori: 'api/layout/views/partials/errori.hbs',
         csrf: 'api/layout/views/partials/csrf.hbs',
+        // The development mailbox's warning, on each of its pages: it holds working sign-in links.
+        avvisoCasella: 'notifications/catcher/views/avviso.hbs',
       },
     },
   });

@@ -4,7 +4,7 @@
  * Fans out one convocation (with its calendar invite) to 500 recipients through the outbox (render, store
  * in Postgres, claim, send, record) and sends the same 500 messages with a bare nodemailer loop (render,
  * send), both over the same kind of SMTP pool to a local SMTP server. Prints both rates and the ratio;
- * the target is outbox >= 80% of bare. Uses DATABASE_URL when set, else a throwaway embedded Postgres.
+ * the target (issue 12) is outbox >= 95% of bare. Uses DATABASE_URL when set, else a throwaway embedded Postgres.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -24,6 +24,8 @@ import { createMailer } from '../transport';
 const RECIPIENTS = 500;
 const ROUNDS = 5;
 const CONCURRENCY = 5;
+/** Issue 12 (issue 5 asked for 80%). */
+const TARGET_RATIO = 0.95;
 const FROM = 'Ufficio di Piano <udp@crema.example.org>';
 
 async function freePort(): Promise<number> {
@@ -135,7 +137,7 @@ try {
     `  tramite outbox / via outbox    : ${median(pairs.map((p) => p.outbox)).toFixed(0)} messaggi/s`,
   );
   console.log(
-    `  rapporto / ratio               : ${(ratio * 100).toFixed(0)}% (obiettivo / target >= 80%) ${ratio >= 0.8 ? 'OK' : 'SOTTO OBIETTIVO / BELOW TARGET'}`,
+    `  rapporto / ratio               : ${(ratio * 100).toFixed(0)}% (obiettivo / target >= ${TARGET_RATIO * 100}%) ${ratio >= TARGET_RATIO ? 'PASS' : 'MISS'}`,
   );
   console.log(
     `  coppie / pairs (bare, outbox)  : ${pairs.map((p) => `${p.bare.toFixed(0)}/${p.outbox.toFixed(0)}`).join('  ')}`,

@@ -192,6 +192,36 @@ describe('calendar with stored changes', () => {
   });
 });
 
+describe('calendar answers after other writes', () => {
+  it('follows a rules change and a new local feast at once (no stale answer)', async () => {
+    const cr = await database.prisma.body.findFirstOrThrow({ where: { kind: 'comitato_ristretto' } });
+    const startsOf = async () => {
+      const { body } = await get(`/api/v1/calendar?from=2029-05-01&to=2029-05-31&body=${cr.id}`);
+      return (body.entries as Entry[]).filter((e) => e.type === 'meeting').map((e) => e.start);
+    };
+    // The second Tuesday of May 2029 at 18:00, twice: the second answer is the remembered one.
+    expect(await startsOf()).toEqual(['2029-05-08T18:00:00+02:00']);
+    expect(await startsOf()).toEqual(['2029-05-08T18:00:00+02:00']);
+
+    const rules = cr.rules as { cadence: Record<string, unknown> };
+    await database.prisma.body.update({
+      where: { id: cr.id },
+      data: { rules: { ...rules, cadence: { ...rules.cadence, time: '17:00' } } },
+    });
+    expect(await startsOf()).toEqual(['2029-05-08T17:00:00+02:00']);
+
+    await database.prisma.localFeastDay.create({
+      data: { ambitoId: cr.ambitoId, month: 5, day: 8, name: 'Festa di prova' },
+    });
+    // Not a working day any more: the next working day, as the Comitato Ristretto's rule says.
+    expect(await startsOf()).toEqual(['2029-05-09T17:00:00+02:00']);
+
+    await database.prisma.localFeastDay.deleteMany({ where: { ambitoId: cr.ambitoId, month: 5, day: 8 } });
+    await database.prisma.body.update({ where: { id: cr.id }, data: { rules: cr.rules as object } });
+    expect(await startsOf()).toEqual(['2029-05-08T18:00:00+02:00']);
+  });
+});
+
 describe('bad calendar queries', () => {
   it.each([
     ['/api/v1/calendar?to=2027-12-31', 'from'],

@@ -8,23 +8,32 @@
  * TEMPORAL_DEV_SERVER_DOWNLOAD=false: on a machine with internet access the default would download
  * Temporal's dev server, which is the choice app/temporal.test.ts covers; here the offline server is wanted.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { Mailbox } from '../../notifications/catcher/mailbox';
 import { freePort } from '../../prisma/free-port';
-import { isolatedEnv, startService, type Service } from '../support/service';
+import { signInByEmail, visitor } from '../support/sign-in';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 let dataDir: string;
 let env: NodeJS.ProcessEnv;
 let temporalPort: number;
-let running: Service | undefined;
+let running: ChildProcess | undefined;
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'npm-start-'));
   temporalPort = await freePort();
-  env = isolatedEnv({
+  const inherited = { ...process.env };
+  for (const name of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'SMTP_URL', 'PEC_SMTP_URL', 'PUBLIC_BASE_URL'])
+    delete inherited[name];
+  env = {
+    ...inherited,
     DATA_DIR: dataDir,
     PORT: String(await freePort()),
     EMBEDDED_POSTGRES_PORT: String(await freePort()),
@@ -32,17 +41,54 @@ beforeAll(async () => {
     MAIL_CATCHER_PORT: String(await freePort()),
     TEMPORAL_DEV_SERVER_DOWNLOAD: 'false',
     LOG_LEVEL: 'warn',
-  });
+  };
 });
 
 afterAll(() => {
-  running?.child.kill('SIGKILL');
+  running?.kill('SIGKILL');
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function start(): Promise<Service> {
-  running = await startService(env);
-  return running;
+interface Service {
+  url: string;
+  output: () => string;
+  /** SIGTERM, then the exit code. */
+  stop(): Promise<number | null>;
+}
+
+/**
+ * `npm start` itself, so the script's signal path is tested too (npm forwards SIGTERM to the service, which
+ * the script `exec`s so no shell stands in between); ready once it prints its URL.
+ */
+function start(): Promise<Service> {
+  const child = spawn('npm', ['start'], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  running = child;
+  let output = '';
+  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`not ready after 90 s:\n${output}`)), 90_000);
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const ready = /Servizio pronto su (\S+)/.exec(output);
+      if (ready) {
+        clearTimeout(timer);
+        resolve({
+          url: ready[1]!,
+          output: () => output,
+          async stop() {
+            child.kill('SIGTERM');
+            return exit;
+          },
+        });
+      }
+    });
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    void exit.then((code) => reject(new Error(`exited (${code}) before it was ready:\n${output}`)));
+  });
 }
 
 async function workflowIds(): Promise<string[]> {
@@ -74,21 +120,52 @@ it('starts everything from nothing, keeps what was added across a restart, and s
   expect(said).toContain('Worker Temporal attivo');
 
   expect(await (await fetch(`${first.url}/healthz`)).json()).toEqual({ status: 'ok', database: 'ok' });
-  const { bodies } = (await (await fetch(`${first.url}/api/v1/bodies`)).json()) as {
+
+  // Nobody is trusted for a header: anonymous writes are refused whatever X-Utente says, pages ask to sign in.
+  const home = await fetch(`${first.url}/`, { redirect: 'manual', headers: { accept: 'text/html' } });
+  expect(home.status).toBe(303);
+  expect(home.headers.get('location')).toBe('/accesso?ritorno=%2F');
+  const anonymous = await fetch(`${first.url}/api/v1/meetings`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-utente': 'Coordinatrice UdP' },
+    body: '{}',
+  });
+  expect(anonymous.status).toBe(401);
+
+  // The coordinator signs in by e-mail link from the development mailbox and may change a body's rules;
+  // the Sindaco di Pandino signs in the same way and may not.
+  const folder = join(dataDir, 'mailbox');
+  const mailbox = {
+    list: () => new Mailbox(folder).list(),
+    source: (id: string) => new Mailbox(folder).source(id),
+  };
+  const coordinator = await signInByEmail(first.url, mailbox, 'coordinatore-udp@example.org');
+  const mayor = await signInByEmail(first.url, mailbox, 'sindaco.pandino@example.org');
+  const { bodies } = (await (await coordinator.request('/api/v1/bodies')).json()) as {
     bodies: { id: string; code: string }[];
   };
   expect(bodies).toHaveLength(13);
   const cr = bodies.find((b) => b.code === 'comitato-ristretto')!;
-  const created = await fetch(`${first.url}/api/v1/meetings`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-utente': 'Coordinatrice UdP' },
-    body: JSON.stringify({
+  const rules = { minutes: { required: true, deadlineDays: 20 } };
+  for (const person of [coordinator, mayor]) {
+    person.csrf = ((await (await person.request('/api/v1/me')).json()) as { csrfToken: string }).csrfToken;
+  }
+  const refused = await mayor.request(`/api/v1/bodies/${cr.id}/rules`, { method: 'PATCH', json: rules });
+  expect(refused.status).toBe(403);
+  const changed = await coordinator.request(`/api/v1/bodies/${cr.id}/rules`, {
+    method: 'PATCH',
+    json: rules,
+  });
+  expect(changed.status).toBeLessThan(300);
+
+  const created = await coordinator.request('/api/v1/meetings', {
+    json: {
       bodyId: cr.id,
       startsAt: '2027-06-23T17:00:00+02:00',
       endsAt: '2027-06-23T19:00:00+02:00',
       place: 'Sala Giunta, Crema',
       agenda: [{ title: 'Seduta straordinaria: servizi estivi' }],
-    }),
+    },
   });
   expect(created.status).toBe(201);
   const meetingId = ((await created.json()) as { meeting: { id: string } }).meeting.id;
@@ -114,7 +191,10 @@ it('starts everything from nothing, keeps what was added across a restart, and s
   // meeting, and the reconciler gives it its workflow back.
   const second = await start();
   expect(second.output()).not.toContain('Inizializzazione di PostgreSQL integrato');
-  const meeting = await fetch(`${second.url}/api/v1/meetings/${meetingId}`);
+  // Sessions live in Postgres: the coordinator's survives the restart.
+  const again = visitor(second.url);
+  again.cookies.set('sessione', coordinator.cookies.get('sessione')!);
+  const meeting = await again.request(`/api/v1/meetings/${meetingId}`);
   expect(meeting.status).toBe(200);
   expect(((await meeting.json()) as { meeting: { place: string } }).meeting.place).toBe('Sala Giunta, Crema');
   expect(await eventuallyRunning(`meeting/${meetingId}`)).toContain(`meeting/${meetingId}`);

@@ -150,7 +150,7 @@ describe('using the link', () => {
     });
     const change = await foreign.request(`/api/v1/bodies/${cremasco.id}/rules`, {
       method: 'PATCH',
-      json: { notice: { ordinaryDays: 6 } },
+      json: { minutes: { required: true, deadlineDays: 20 } },
     });
     expect(change.status).toBe(403);
     const bodies = await foreign.request('/api/v1/bodies?ambito=cremasco');

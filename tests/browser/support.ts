@@ -63,7 +63,7 @@ export interface Service {
   close(): Promise<void>;
 }
 
-/** The HTTP server with the answer pages and /dev/mailbox, on a free loopback port. */
+/** The HTTP server as npm start wires it (sign-in mail through the outbox, answer pages, /dev/mailbox), on a free loopback port. */
 export async function startService(db: PrismaClient): Promise<Service> {
   const dataDir = mkdtempSync(join(tmpdir(), 'browser-service-'));
   const port = await freePort();
@@ -79,6 +79,8 @@ export async function startService(db: PrismaClient): Promise<Service> {
     db,
     config,
     plugins: [async (scope) => notifications.registerRoutes(scope)],
+    outbox: notifications.outbox,
+    cookieSecret: notifications.cookieSecret,
   });
   await app.listen({ port, host: '127.0.0.1' });
   return {

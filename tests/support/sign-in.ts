@@ -6,6 +6,9 @@
 import { simpleParser } from 'mailparser';
 import type { Mailbox } from '../../notifications/catcher/mailbox';
 
+/** What is read of a mailbox: the catcher's own, or one read again from its folder on each call. */
+export type MailboxReader = Pick<Mailbox, 'list' | 'source'>;
+
 export interface Visitor {
   /** Cookies as the browser holds them (name -> value). */
   cookies: Map<string, string>;
@@ -64,7 +67,7 @@ export function visitor(baseUrl: string): Visitor {
 }
 
 /** The newest sign-in link the mailbox holds for `email`, waiting for it to arrive (bounded). */
-export async function signInLinkFor(mailbox: Mailbox, email: string, after = 0): Promise<string> {
+export async function signInLinkFor(mailbox: MailboxReader, email: string, after = 0): Promise<string> {
   for (let i = 0; i < 100; i++) {
     const found = mailbox
       .list()
@@ -81,7 +84,11 @@ export async function signInLinkFor(mailbox: Mailbox, email: string, after = 0):
 }
 
 /** Signs `email` in through the pages; returns the visitor holding the session cookie. */
-export async function signInByEmail(baseUrl: string, mailbox: Mailbox, email: string): Promise<Visitor> {
+export async function signInByEmail(
+  baseUrl: string,
+  mailbox: MailboxReader,
+  email: string,
+): Promise<Visitor> {
   const browser = visitor(baseUrl);
   const asked = Date.now() - 1000;
   await browser.request('/accesso');

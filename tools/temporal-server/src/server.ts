@@ -4,6 +4,7 @@
 import { createServer, type Server as NetServer } from 'node:net';
 import * as grpc from '@grpc/grpc-js';
 import { VirtualClock } from './clock.js';
+import './gzip.js';
 import { Connections } from './connections.js';
 import { Engine } from './engine.js';
 import { RpcError, unimplemented } from './errors.js';

@@ -1,0 +1,114 @@
+/**
+ * `npm run bench:api`: starts the service as `npm start` does (fresh DATA_DIR, embedded Postgres, seeded),
+ * then drives each page or route at a fixed rate (100 requests/s for 10 s, autocannon) and prints per
+ * target the achieved rate, p50/p95/p99 latency, errors, and PASS/MISS against the target of issue 12
+ * (p95 < 20 ms at 100 requests/s, no errors). Also the CPU time the service (with its Postgres and Temporal
+ * server) spent per request: latency on a shared machine depends on the neighbours, this figure much less.
+ *
+ * A target whose route does not exist yet (404) is reported as not available; to add one, add a line to
+ * `targets()`.
+ */
+import autocannon from 'autocannon';
+import { createPrismaClient } from '../../prisma/client';
+import { actAs, COORDINATORE } from '../../tests/support/auth';
+import { startService, type RunningService } from './service';
+
+const RATE = 100;
+const SECONDS = 10;
+const CONNECTIONS = 10;
+const P95_TARGET_MS = 20;
+
+/** The headers of a request made by the seeded coordinator: a personal API token, as the tests create one. */
+async function signIn(service: RunningService): Promise<Record<string, string>> {
+  const db = createPrismaClient(service.databaseUrl);
+  try {
+    return await actAs(db, COORDINATORE);
+  } finally {
+    await db.$disconnect();
+  }
+}
+
+interface Target {
+  name: string;
+  /** Undefined: the route does not exist yet. */
+  path: string | undefined;
+}
+
+function targets(meetingId: string): Target[] {
+  return [
+    { name: 'calendario 2027 (anno)', path: '/api/v1/calendar?from=2027-01-01&to=2027-12-31' },
+    { name: 'calendario marzo 2027 (mese)', path: '/api/v1/calendar?from=2027-03-01&to=2027-03-31' },
+    { name: 'pagina della seduta', path: `/riunioni/${meetingId}` },
+    { name: 'home del coordinatore (Oggi)', path: '/' },
+    { name: 'pagina Calendario 2027', path: '/calendario?anno=2027' },
+    // The ICS feed: add its path here once the route exists.
+    { name: 'feed ICS', path: undefined },
+  ];
+}
+
+/** A meeting the series workflows have created (they create each body's next occurrence at start-up). */
+async function someMeetingId(baseUrl: string, headers: Record<string, string>): Promise<string> {
+  const from = new Date().toISOString().slice(0, 10);
+  const to = `${Number(from.slice(0, 4)) + 1}${from.slice(4)}`;
+  for (let attempt = 0; attempt < 120; attempt++) {
+    const response = await fetch(`${baseUrl}/api/v1/calendar?from=${from}&to=${to}`, { headers });
+    const { entries } = (await response.json()) as { entries: { meetingId?: string | null }[] };
+    const id = entries.find((e) => e.meetingId)?.meetingId;
+    if (id) return id;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error('nessuna seduta creata dai workflow dopo 60 s');
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted.length === 0
+    ? NaN
+    : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+async function drive(url: string, headers: Record<string, string>, cpuSeconds: () => number) {
+  const cpuBefore = cpuSeconds();
+  const latencies: number[] = [];
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(
+      { url, headers, connections: CONNECTIONS, overallRate: RATE, duration: SECONDS },
+      (error, done) => (error ? reject(error) : resolve(done)),
+    );
+    instance.on('response', (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
+  });
+  const cpu = cpuSeconds() - cpuBefore;
+  latencies.sort((a, b) => a - b);
+  return {
+    cpuMsPerRequest: (cpu * 1000) / Math.max(1, result.requests.total),
+    rate: result.requests.total / SECONDS,
+    p50: percentile(latencies, 50),
+    p95: percentile(latencies, 95),
+    p99: percentile(latencies, 99),
+    errors: result.errors + result.timeouts + result.non2xx,
+  };
+}
+
+const service = await startService();
+try {
+  const headers = await signIn(service);
+  const meetingId = await someMeetingId(service.url, headers);
+  console.log(
+    `bench:api — ${RATE} richieste/s per ${SECONDS} s, ${CONNECTIONS} connessioni; obiettivo p95 < ${P95_TARGET_MS} ms, nessun errore`,
+  );
+  for (const target of targets(meetingId)) {
+    const url = target.path && `${service.url}${target.path}`;
+    if (!url || (await fetch(url, { headers })).status === 404) {
+      console.log(`  ${target.name.padEnd(30)} non ancora disponibile`);
+      continue;
+    }
+    const r = await drive(url, headers, service.cpuSeconds);
+    const pass = r.p95 < P95_TARGET_MS && r.errors === 0 && r.rate >= RATE * 0.95;
+    console.log(
+      `  ${target.name.padEnd(30)} ${r.rate.toFixed(1)} req/s  p50 ${r.p50.toFixed(1)} ms  ` +
+        `p95 ${r.p95.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  errori ${r.errors}  ` +
+        `CPU ${r.cpuMsPerRequest.toFixed(1)} ms/richiesta  ${pass ? 'PASS' : 'MISS'}`,
+    );
+  }
+} finally {
+  await service.stop();
+}
