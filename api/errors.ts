@@ -4,6 +4,11 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import {
+  DATABASE_RETRY_AFTER_SECONDS,
+  DATABASE_UNAVAILABLE,
+  isDatabaseUnavailable,
+} from './hardening/database';
 
 export interface FieldProblem {
   field: string;
@@ -22,6 +27,73 @@ export class RequestRejected extends Error {
   }
 }
 
+/**
+ * Fastify's own rejections of a request it could not read (before any schema runs), in Italian and naming
+ * what is wrong: the body or the header that announced it.
+ */
+const FRAMEWORK_ERRORS: Record<string, FieldProblem & { sentence: string }> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: {
+    field: 'content-type',
+    message: 'tipo di contenuto non accettato',
+    sentence: 'Tipo di contenuto non accettato: inviare application/json.',
+  },
+  FST_ERR_CTP_BODY_TOO_LARGE: {
+    field: 'corpo',
+    message: 'troppo grande',
+    sentence: 'Il corpo della richiesta supera la dimensione massima consentita.',
+  },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: {
+    field: 'content-length',
+    message: 'non corrisponde alla lunghezza del corpo',
+    sentence: 'La lunghezza dichiarata (Content-Length) non corrisponde al corpo della richiesta.',
+  },
+  FST_ERR_CTP_EMPTY_JSON_BODY: {
+    field: 'corpo',
+    message: 'vuoto',
+    sentence: 'Il corpo della richiesta è vuoto ma il tipo dichiarato è application/json.',
+  },
+  FST_ERR_CTP_INVALID_JSON_BODY: {
+    field: 'corpo',
+    message: 'JSON non valido',
+    sentence: 'Il corpo della richiesta non è JSON valido.',
+  },
+  FST_ERR_BAD_URL: {
+    field: 'url',
+    message: 'indirizzo non valido',
+    sentence: "L'indirizzo della richiesta non è valido.",
+  },
+  FST_ERR_MAX_PARAM_LENGTH: {
+    field: 'url',
+    message: 'parametro troppo lungo',
+    sentence: "Un parametro nell'indirizzo della richiesta è troppo lungo.",
+  },
+};
+
+/** The Italian answer to a request Fastify could not read, or null for any other error. */
+function unreadableRequest(error: FastifyError) {
+  const known = FRAMEWORK_ERRORS[error.code];
+  // A JSON body that does not parse arrives as a SyntaxError from the parser (also for __proto__ keys).
+  const unparsable = error instanceof SyntaxError && error.statusCode === 400;
+  if (!known && !unparsable) return null;
+  const { field, message, sentence } = known ?? FRAMEWORK_ERRORS.FST_ERR_CTP_INVALID_JSON_BODY!;
+  return {
+    status: error.statusCode ?? 400,
+    body: { error: 'richiesta_non_valida', message: sentence, fields: [{ field, message }] },
+  };
+}
+
+/**
+ * For Fastify's `frameworkErrors` option: a URL the router cannot decode or a path parameter over the
+ * length limit never reaches the error handler, and would otherwise be answered in English.
+ */
+export function answerUnroutable(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const answer = unreadableRequest(error) ?? {
+    status: 400,
+    body: { error: 'richiesta_non_valida', message: "L'indirizzo della richiesta non è valido." },
+  };
+  void reply.status(answer.status).send(answer.body);
+}
+
 /** A browser asking for a page gets the layout's error page (api/layout) instead of JSON. */
 function pageRequest(request: FastifyRequest, reply: FastifyReply): boolean {
   return (
@@ -36,6 +108,13 @@ const CSRF_REFUSED =
 
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (isDatabaseUnavailable(error)) {
+      request.log.warn({ err: error }, 'database unavailable');
+      reply.header('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
+      return pageRequest(request, reply)
+        ? reply.errorPage(503, 'Servizio momentaneamente non disponibile', DATABASE_UNAVAILABLE.message)
+        : reply.status(503).send(DATABASE_UNAVAILABLE);
+    }
     if (error.code?.startsWith('FST_CSRF_'))
       error = new RequestRejected(403, 'modulo_non_valido', CSRF_REFUSED) as never;
     if (pageRequest(request, reply)) {
@@ -77,13 +156,8 @@ export function registerErrorHandling(app: FastifyInstance): void {
         ...(error.fields.length ? { fields: error.fields } : {}),
       });
     }
-    if (error.code?.startsWith('FST_CSRF_')) {
-      return reply.status(403).send({
-        error: 'modulo_non_valido',
-        message:
-          'Il modulo è scaduto o non proviene da questo servizio: ricaricare la pagina e inviarlo di nuovo.',
-      });
-    }
+    const unreadable = unreadableRequest(error);
+    if (unreadable) return reply.status(unreadable.status).send(unreadable.body);
     if (error.statusCode && error.statusCode < 500) {
       return reply
         .status(error.statusCode)

@@ -11,7 +11,9 @@ import { randomBytes } from 'node:crypto';
 import type { Outbox } from '../notifications/outbox/outbox';
 import authPlugin from './auth/plugin';
 import type { OidcSettings } from './auth/oidc';
-import { registerErrorHandling } from './errors';
+import { answerUnroutable, registerErrorHandling } from './errors';
+import { hardeningPlugin } from './hardening/plugin';
+import { openApiPlugin } from './openapi/plugin';
 import { healthRoutes } from './health/routes';
 import { homeRoutes } from './home/routes';
 import layoutPlugin from './layout/plugin';
@@ -79,6 +81,7 @@ export async function buildServer({
   cookieSecret = randomBytes(32).toString('base64url'),
 }: ServerOptions): Promise<FastifyInstance> {
   const app = Fastify({
+    frameworkErrors: answerUnroutable,
     logger:
       config.LOG_LEVEL === 'silent'
         ? false
@@ -95,6 +98,8 @@ export async function buildServer({
   registerErrorHandling(app);
   app.decorate('db', db);
   app.decorate('config', config);
+  await app.register(hardeningPlugin);
+  await app.register(openApiPlugin);
   // First, so that its hooks see every route registered after it.
   await app.register(authPlugin, {
     db,

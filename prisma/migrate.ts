@@ -67,6 +67,8 @@ interface AppliedRow {
 export interface ApplyMigrationsOptions {
   migrationsDir?: string;
   log?: (message: string) => void;
+  /** Stop after this migration: a restore loads an older backup into the schema it was taken from. */
+  upTo?: string;
 }
 
 /** Applies every pending migration; returns the names applied (empty when the database is current). */
@@ -74,7 +76,10 @@ export async function applyMigrations(
   connectionString: string,
   options: ApplyMigrationsOptions = {},
 ): Promise<string[]> {
-  const migrations = readMigrations(options.migrationsDir);
+  const upTo = options.upTo;
+  const migrations = readMigrations(options.migrationsDir).filter(
+    (m) => upTo === undefined || m.name <= upTo,
+  );
   const log = options.log ?? (() => {});
   const client = new pg.Client({ connectionString });
   await client.connect();

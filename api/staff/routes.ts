@@ -105,6 +105,9 @@ export const staffRoutes: FastifyPluginAsync = async (app) => {
     async (request, reply) => {
       const { id, personId } = request.params;
       await existingPerson(personId);
+      // An unknown body would otherwise fail on the foreign key, as a 500 (found by the fuzzer).
+      if (!(await db.body.findUnique({ where: { id }, select: { id: true } })))
+        throw new RequestRejected(404, 'organo_sconosciuto', `Organo sconosciuto: ${id}`);
       await db.$transaction(async (tx) => {
         const { count } = await tx.segreteria.createMany({
           data: [{ bodyId: id, personId }],
