@@ -11,7 +11,7 @@ import type { Database } from '../../prisma/client';
 import type { GovernanceClient } from '../../workflows/client';
 import { RequestRejected } from '../errors';
 import { dateOf } from '../../domain/index';
-import { startMeetingWorkflow } from '../../workflows/client';
+import { startMeetingWorkflow, type MeetingSignals } from '../../workflows/client';
 import {
   actorOf,
   afterCommit,
@@ -66,6 +66,23 @@ const auditOf = (actor: string, action: string, entityId: string, data: object) 
   entityId,
   data: { ...data },
 });
+
+/** Audits the request and hands it to the workflow, which owns the change (api/temporal.ts, kind 2). */
+function toWorkflow<K extends 'reschedule' | 'cancel' | 'agendaAddendum' | 'attendance'>(
+  ctx: OperationContext,
+  meetingId: string,
+  action: string,
+  signal: K,
+  payload: MeetingSignals[K][0],
+) {
+  return auditedSignal(
+    ctx.db,
+    ctx.log,
+    ctx.governance,
+    auditOf(ctx.actor, action, meetingId, payload),
+    (gc) => signalMeetingWithStart(gc, meetingId, signal, ...([payload] as MeetingSignals[K])),
+  );
+}
 
 /** An extra or urgent session with its agenda; its workflow starts after the commit. */
 export async function createMeeting(ctx: OperationContext, input: z.output<typeof CreateMeeting>) {
@@ -151,13 +168,7 @@ export async function reschedule(
       { field: 'startsAt', message: 'deve essere nel futuro' },
     ]);
   }
-  await auditedSignal(
-    ctx.db,
-    ctx.log,
-    ctx.governance,
-    auditOf(ctx.actor, 'meeting.reschedule_requested', meetingId, change),
-    (gc) => signalMeetingWithStart(gc, meetingId, 'reschedule', change),
-  );
+  await toWorkflow(ctx, meetingId, 'meeting.reschedule_requested', 'reschedule', change);
 }
 
 export async function cancel(
@@ -166,13 +177,7 @@ export async function cancel(
   request: z.output<typeof Cancel>,
 ): Promise<void> {
   requireStatus(await meetingOr404(ctx.db, meetingId), ['planned', 'convened'], 'annullare la riunione');
-  await auditedSignal(
-    ctx.db,
-    ctx.log,
-    ctx.governance,
-    auditOf(ctx.actor, 'meeting.cancel_requested', meetingId, request),
-    (gc) => signalMeetingWithStart(gc, meetingId, 'cancel', request),
-  );
+  await toWorkflow(ctx, meetingId, 'meeting.cancel_requested', 'cancel', request);
 }
 
 /** New items: before the convocation they join the agenda, after it they are an addendum (24-hour rule). */
@@ -191,13 +196,7 @@ export async function addAgendaItems(
       "Mancano meno di 24 ore alla seduta: l'ordine del giorno non può più essere integrato.",
     );
   }
-  await auditedSignal(
-    ctx.db,
-    ctx.log,
-    ctx.governance,
-    auditOf(ctx.actor, 'meeting.agenda_addendum_requested', meetingId, addendum),
-    (gc) => signalMeetingWithStart(gc, meetingId, 'agendaAddendum', addendum),
-  );
+  await toWorkflow(ctx, meetingId, 'meeting.agenda_addendum_requested', 'agendaAddendum', addendum);
 }
 
 /** The roll call, for the people of the body and the invited; the workflow stores it and the quorum. */
@@ -229,13 +228,7 @@ export async function recordAttendance(
       unknown,
     );
   }
-  await auditedSignal(
-    ctx.db,
-    ctx.log,
-    ctx.governance,
-    auditOf(ctx.actor, 'meeting.attendance_recorded', meetingId, record),
-    (gc) => signalMeetingWithStart(gc, meetingId, 'attendance', record),
-  );
+  await toWorkflow(ctx, meetingId, 'meeting.attendance_recorded', 'attendance', record);
 }
 
 /** Holders and standing delegates of the body's seats on the day, and whoever was invited. */
