@@ -34,6 +34,7 @@ import { reportsRoutes } from '../reports/routes';
 import { reportPages } from '../reports/pages';
 import { feedsRoutes } from './feeds/routes';
 import { profileRoutes } from './profile/routes';
+import { myMeetingsRoutes } from './my-meetings/routes';
 import type { GovernanceOptions } from './temporal';
 
 declare module 'fastify' {
@@ -132,6 +133,7 @@ export async function buildServer({
   await app.register(feedsRoutes);
   await app.register(reportPages);
   await app.register(profileRoutes);
+  await app.register(myMeetingsRoutes);
   for (const plugin of plugins) await app.register(plugin);
   return app;
 }

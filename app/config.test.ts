@@ -49,4 +49,25 @@ describe('loadConfig', () => {
       expect((error as ConfigError).problems).toHaveLength(2);
     }
   });
+
+  it('refuses production without SMTP_URL: the development mailbox would hold working sign-in links', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
+      /SMTP_URL: obbligatorio con NODE_ENV=production/,
+    );
+    expect(loadConfig({ NODE_ENV: 'production', SMTP_URL: 'smtp://relay:587' }).SMTP_URL).toBe(
+      'smtp://relay:587',
+    );
+  });
+
+  it('wants all three OpenID Connect variables or none', () => {
+    expect(() => loadConfig({ OIDC_ISSUER_URL: 'https://sso.example.org/realms/ambito' })).toThrow(
+      /OIDC_ISSUER_URL, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET/,
+    );
+    const config = loadConfig({
+      OIDC_ISSUER_URL: 'https://sso.example.org/realms/ambito',
+      OIDC_CLIENT_ID: 'governance',
+      OIDC_CLIENT_SECRET: 'segreto',
+    });
+    expect(config.OIDC_CLIENT_ID).toBe('governance');
+  });
 });

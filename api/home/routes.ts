@@ -7,6 +7,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { DateTime } from 'luxon';
 import { addDays, dateOf, instantMs } from '../../domain/index';
+import { ambitiReadable } from '../../domain/policy';
 import { ZONE } from '../../notifications/format';
 import { listFailed } from '../../notifications/outbox/failed';
 import { personInAmbito } from '../auth/tenancy';
@@ -20,7 +21,9 @@ const REJECTED_ACTIONS = ['meeting.change_rejected', 'deliverable.extension_reje
 export const homeRoutes: FastifyPluginAsync = async (app) => {
   const db = app.db;
 
-  app.get('/', { config: { access: { action: 'ambito.read', on: 'ambito' } } }, async (request, reply) => {
+  // Everyone signed in lands here; who has no ambito-wide role (a mayor, a delegate, ATS) goes to their meetings.
+  app.get('/', { config: { access: 'signed-in' } }, async (request, reply) => {
+    if (ambitiReadable(request.viewer!.principal).size === 0) return reply.redirect('/mie-riunioni', 303);
     const ambito = await pageAmbito(db, request);
     const now = Date.now();
     const today = DateTime.fromMillis(now).setZone(ZONE).toISODate()!;

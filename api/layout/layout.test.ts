@@ -67,7 +67,18 @@ describe('layout', () => {
   it('shows the Ufficio di Piano its whole navigation, and an anonymous visitor none', async () => {
     const headers = { ...HTML, ...(await actAs(database.prisma, COORDINATORE)) };
     const html = (await app.inject({ url: '/accessibilita', headers })).body;
-    for (const label of ['Oggi', 'Calendario', 'Organi', 'Persone', 'Scadenze', 'Posta', 'Nuova seduta'])
+    for (const label of [
+      'Oggi',
+      'Calendario',
+      'Organi',
+      'Scadenze',
+      'Posta',
+      'Nuova seduta',
+      'Presenze',
+      'Monitoraggio',
+      'Le mie riunioni',
+      'Profilo',
+    ])
       expect(html).toContain(`>${label}</a>`);
     const anonymous = (await app.inject({ url: '/accessibilita', headers: HTML })).body;
     expect(anonymous).not.toContain('>Calendario</a>');

@@ -19,10 +19,13 @@ const ENTRIES: Entry[] = [
   { label: 'Oggi', href: '/', shownTo: office },
   { label: 'Calendario', href: '/calendario', shownTo: office },
   { label: 'Organi', href: '/organi', shownTo: office },
-  { label: 'Persone', href: '/persone', shownTo: manager },
   { label: 'Scadenze', href: '/scadenze', shownTo: office },
   { label: 'Posta', href: '/posta', shownTo: manager },
   { label: 'Nuova seduta', href: '/sedute/nuova', shownTo: (p) => manager(p) || p.convenerOf.length > 0 },
+  { label: 'Presenze', href: '/presenze', shownTo: () => true },
+  { label: 'Monitoraggio', href: '/monitoraggio', shownTo: office },
+  { label: 'Le mie riunioni', href: '/mie-riunioni', shownTo: () => true },
+  { label: 'Profilo', href: '/profilo', shownTo: () => true },
 ];
 
 export interface NavigationLink {

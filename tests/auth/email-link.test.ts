@@ -96,6 +96,11 @@ describe('using the link', () => {
     expect(await sessions(personId)).toBe(before);
     const signedIn = await press(browser, secret);
     expect(signedIn.status).toBe(303);
+    // Security headers on every answer: no inline script may run, no framing.
+    const csp = signedIn.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(signedIn.headers.get('set-cookie')).toMatch(/sessione=gs_[^;]+;.*HttpOnly.*SameSite=Lax/i);
     expect(signedIn.headers.get('location')).toBe('/');
     expect(browser.cookies.get(SESSION_COOKIE)).toMatch(/^gs_/);
     expect(await sessions(personId)).toBe(before + 1);
@@ -242,5 +247,12 @@ describe('the session', () => {
     const done = await press(browser, link.pathname.split('/').pop()!);
     expect(done.headers.get('location')).toBe(`/organi/${body.id}`);
     expect((await browser.request(`/organi/${body.id}`)).status).toBe(200);
+    // A mayor has no ambito-wide role: the home page sends them to their own meetings.
+    const home = await browser.request('/');
+    expect(home.status).toBe(303);
+    expect(home.headers.get('location')).toBe('/mie-riunioni');
+    const mine = await browser.request('/mie-riunioni');
+    expect(mine.status).toBe(200);
+    expect(await mine.text()).toContain('Le mie riunioni');
   });
 });

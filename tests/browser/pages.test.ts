@@ -139,7 +139,18 @@ describe('every page of the navigation', () => {
     const page = await noScripts.newPage();
     await page.goto(service.url + '/');
     const labels = await page.locator('#navigazione a').allInnerTexts();
-    expect(labels).toEqual(['Oggi', 'Calendario', 'Organi', 'Persone', 'Scadenze', 'Posta', 'Nuova seduta']);
+    expect(labels).toEqual([
+      'Oggi',
+      'Calendario',
+      'Organi',
+      'Scadenze',
+      'Posta',
+      'Nuova seduta',
+      'Presenze',
+      'Monitoraggio',
+      'Le mie riunioni',
+      'Profilo',
+    ]);
     await page.locator('#navigazione').getByRole('link', { name: 'Scadenze' }).click();
     expect(await page.locator('h1').innerText()).toMatch(/^Scadenze \d{4}$/);
     expect(await page.locator('#navigazione a[aria-current="page"]').innerText()).toBe('Scadenze');
