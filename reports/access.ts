@@ -24,7 +24,7 @@ export function attendanceScope(viewer: Viewer, body: { id: string; ambitoIds: s
   if (p.memberOf.includes(body.id)) return { kind: 'own', personId: viewer.personId };
   throw new RequestRejected(
     403,
-    'non_autorizzato',
+    'non_consentito',
     'Non è possibile consultare le presenze di questo organo.',
   );
 }
@@ -34,7 +34,7 @@ export function requireAmbitoReader(viewer: Viewer, ambitoId: string): void {
   if (!ambitiReadable(viewer.principal).has(ambitoId)) {
     throw new RequestRejected(
       403,
-      'non_autorizzato',
+      'non_consentito',
       'Non è possibile consultare il monitoraggio di questo ambito.',
     );
   }

@@ -67,7 +67,7 @@ describe('GET /api/v1/reports/attendance and /monitoring: who sees what', () => 
   it('another ambito sees nothing: 403, and no figure in the answer', async () => {
     const response = await get('udp.altro@example.org', url(here.bodyId, '&format=csv'));
     expect(response.statusCode).toBe(403);
-    expect(response.json()).toMatchObject({ error: 'non_autorizzato' });
+    expect(response.json()).toMatchObject({ error: 'non_consentito' });
     expect(response.body).not.toContain('Bonì');
   });
 

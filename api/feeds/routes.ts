@@ -75,7 +75,7 @@ export const feedsRoutes: FastifyPluginAsync = async (app) => {
       if (!can(viewer.principal, 'meeting.prepare', { kind: 'body', bodyId: body.id, ambitoIds })) {
         throw new RequestRejected(
           403,
-          'non_autorizzato',
+          'non_consentito',
           "Il calendario dell'organo lo crea chi ne prepara le sedute.",
         );
       }

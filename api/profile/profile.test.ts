@@ -55,7 +55,8 @@ describe('profile: addresses and language of e-mails (JSON and form, one operati
       email: EMAIL,
       language: 'it',
     });
-    expect(await db.prisma.auditEvent.count()).toBe(0);
+    // Signing in with a token audits the token; the refused changes audit nothing.
+    expect(await db.prisma.auditEvent.count({ where: { NOT: { action: { startsWith: 'auth.' } } } })).toBe(0);
   });
 
   it('the form keeps what was typed and marks the field; a good post redirects and is audited', async () => {
