@@ -8,32 +8,25 @@
  * TEMPORAL_DEV_SERVER_DOWNLOAD=false: on a machine with internet access the default would download
  * Temporal's dev server, which is the choice app/temporal.test.ts covers; here the offline server is wanted.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Mailbox } from '../../notifications/catcher/mailbox';
 import { freePort } from '../../prisma/free-port';
+import { isolatedEnv, startService, type Service } from '../support/service';
 import { signInByEmail, visitor } from '../support/sign-in';
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 let dataDir: string;
 let env: NodeJS.ProcessEnv;
 let temporalPort: number;
-let running: ChildProcess | undefined;
+let running: Service | undefined;
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'npm-start-'));
   temporalPort = await freePort();
-  const inherited = { ...process.env };
-  for (const name of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'SMTP_URL', 'PEC_SMTP_URL', 'PUBLIC_BASE_URL'])
-    delete inherited[name];
-  env = {
-    ...inherited,
+  env = isolatedEnv({
     DATA_DIR: dataDir,
     PORT: String(await freePort()),
     EMBEDDED_POSTGRES_PORT: String(await freePort()),
@@ -41,54 +34,18 @@ beforeAll(async () => {
     MAIL_CATCHER_PORT: String(await freePort()),
     TEMPORAL_DEV_SERVER_DOWNLOAD: 'false',
     LOG_LEVEL: 'warn',
-  };
+  });
 });
 
 afterAll(() => {
-  running?.kill('SIGKILL');
+  running?.child.kill('SIGKILL');
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-interface Service {
-  url: string;
-  output: () => string;
-  /** SIGTERM, then the exit code. */
-  stop(): Promise<number | null>;
-}
-
-/**
- * `npm start` itself, so the script's signal path is tested too (npm forwards SIGTERM to the service, which
- * the script `exec`s so no shell stands in between); ready once it prints its URL.
- */
-function start(): Promise<Service> {
-  const child = spawn('npm', ['start'], {
-    cwd: ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  running = child;
-  let output = '';
-  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`not ready after 90 s:\n${output}`)), 90_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const ready = /Servizio pronto su (\S+)/.exec(output);
-      if (ready) {
-        clearTimeout(timer);
-        resolve({
-          url: ready[1]!,
-          output: () => output,
-          async stop() {
-            child.kill('SIGTERM');
-            return exit;
-          },
-        });
-      }
-    });
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    void exit.then((code) => reject(new Error(`exited (${code}) before it was ready:\n${output}`)));
-  });
+/** `npm start` itself (tests/support/service.ts), so the script's signal path is tested too. */
+async function start(): Promise<Service> {
+  running = await startService(env);
+  return running;
 }
 
 async function workflowIds(): Promise<string[]> {
