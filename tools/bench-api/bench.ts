@@ -34,15 +34,14 @@ interface Target {
   path: string | undefined;
 }
 
-function targets(meetingId: string): Target[] {
+function targets(meetingId: string, feedToken: string): Target[] {
   return [
     { name: 'calendario 2027 (anno)', path: '/api/v1/calendar?from=2027-01-01&to=2027-12-31' },
     { name: 'calendario marzo 2027 (mese)', path: '/api/v1/calendar?from=2027-03-01&to=2027-03-31' },
     { name: 'pagina della seduta', path: `/riunioni/${meetingId}` },
     { name: 'home del coordinatore (Oggi)', path: '/' },
     { name: 'pagina Calendario 2027', path: '/calendario?anno=2027' },
-    // The ICS feed: add its path here once the route exists.
-    { name: 'feed ICS', path: undefined },
+    { name: 'feed ICS del coordinatore', path: `/calendario/${feedToken}.ics` },
   ];
 }
 
@@ -92,10 +91,13 @@ const service = await startService();
 try {
   const headers = await signIn(service);
   const meetingId = await someMeetingId(service.url, headers);
+  // The coordinator's own calendar feed, as a calendar client polls it.
+  const feed = await fetch(`${service.url}/api/v1/feeds/me`, { method: 'POST', headers });
+  const { token: feedToken } = (await feed.json()) as { token: string };
   console.log(
     `bench:api — ${RATE} richieste/s per ${SECONDS} s, ${CONNECTIONS} connessioni; obiettivo p95 < ${P95_TARGET_MS} ms, nessun errore`,
   );
-  for (const target of targets(meetingId)) {
+  for (const target of targets(meetingId, feedToken)) {
     const url = target.path && `${service.url}${target.path}`;
     if (!url || (await fetch(url, { headers })).status === 404) {
       console.log(`  ${target.name.padEnd(30)} non ancora disponibile`);
