@@ -8,6 +8,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Database } from '../../prisma/client';
 import { RequestRejected } from '../errors';
+import { districtName } from '../layout/ambito';
 import { NewToken, createApiToken, listApiTokens, revokeApiToken } from './api-tokens';
 import type { AuthOptions } from './plugin';
 import { CSRF_COOKIE } from './plugin';
@@ -132,7 +133,11 @@ export const signInRoutes: FastifyPluginAsync<AuthOptions & { secure: boolean; n
       }
       const { outcome, personId } = await requestSignInLink(
         db,
-        { outbox: options.outbox, baseUrl: options.publicBaseUrl, district: await districtName(db) },
+        {
+          outbox: options.outbox,
+          baseUrl: options.publicBaseUrl,
+          district: (await districtName(db, null)) ?? 'Calendario della governance',
+        },
         { email, returnTo, now: now() },
       );
       await audit(
@@ -328,9 +333,4 @@ async function audit(db: Database, personId: string | null, action: string, data
       data: data as object,
     },
   });
-}
-
-async function districtName(db: Database): Promise<string> {
-  const ambiti = await db.ambito.findMany({ take: 2, select: { name: true } });
-  return ambiti.length === 1 ? ambiti[0]!.name : 'Calendario della governance';
 }
