@@ -1,14 +1,12 @@
 /** The year's monitoring as tables (bodies, deliverables) for the three file formats. */
 import type { MonitoringReport } from './monitoring';
 import { italianDay, type ReportDocument, type ReportTable } from './exports/table';
+import { DELIVERABLE_KIND } from '../api/layout/labels';
 
 export const MONITORING_SHEETS = ['organi', 'scadenze'] as const;
 
-export const KIND_LABEL: Record<string, string> = {
-  piano_operativo: 'Piano Operativo',
-  report_annuale: 'Report annuale',
-  aggiornamento_semestrale: 'Aggiornamento semestrale',
-};
+/** The deliverables' names are the pages' own (api/layout/labels.ts); stages and statuses are shorter here, for table columns. */
+export const KIND_LABEL: Record<string, string> = DELIVERABLE_KIND;
 export const STAGE_LABEL: Record<string, string> = {
   udp_draft: 'Bozza UdP',
   cr_review: 'Comitato Ristretto',
