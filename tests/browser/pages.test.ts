@@ -31,6 +31,7 @@ const PHONE = { width: 390, height: 844 };
 const PAGES = [
   ['oggi', '/'],
   ['calendario', '/calendario?anno=2027'],
+  ['calendario-mese', '/calendario?anno=2027&vista=mese&m=12'],
   ['organi', '/organi'],
   ['organo', '/organi/:organo'],
   ['scadenze', '/scadenze'],
