@@ -26,7 +26,7 @@ async function main(): Promise<void> {
     const worker = await startGovernanceWorker({
       ...workerSettings(config, database.db, notifications.mailer),
       address,
-      reconcile: !values['no-reconcile'],
+      reconcile: values['no-reconcile'] ? false : config.RECONCILE_SCHEDULE,
     });
     return async () => {
       await worker.stop();

@@ -23,7 +23,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { simpleParser } from 'mailparser';
 import { expect, it } from 'vitest';
 import { DATABASE_UNAVAILABLE } from '../../api/hardening/database';
 import { startMailCatcher } from '../../notifications/catcher/server';
@@ -37,6 +36,7 @@ import { isolatedEnv, startService, type Service } from '../support/service';
 import {
   STORY_KINDS,
   TEST_SERVER,
+  answerFromConvocation,
   exited,
   naturalNames,
   playStory,
@@ -110,18 +110,14 @@ it('survives a 30 s database outage in the middle of a month of convocations, an
 
     /** Sindaco 1 answers from the link in their convocation, on the API process's answer page. */
     const answerThroughApi = async () => {
-      const row = await prisma.outboxMessage.findFirstOrThrow({
-        where: { idempotencyKey: { startsWith: `convocation:${cr}:${sindaco1}:` } },
+      const status = await answerFromConvocation({
+        apiUrl,
+        prisma,
+        mailbox: catcher.mailbox,
+        meetingId: cr,
+        personId: sindaco1,
       });
-      const caught = catcher.mailbox.list().find((m) => m.messageId === row.messageId)!;
-      const text = (await simpleParser(catcher.mailbox.source(caught.id)!)).text ?? '';
-      const path = /\/risposta\/[A-Za-z0-9_-]+/.exec(text)![0];
-      const answered = await fetchBounded(`${apiUrl}${path}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: 'scelta=presente',
-      });
-      expect(answered.status).toBe(303);
+      expect(status).toBe(303);
     };
 
     let restartedAt = 0;

@@ -11,6 +11,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { simpleParser } from 'mailparser';
+import type { Mailbox } from '../../notifications/catcher/mailbox';
 import { DEFAULT_RULES } from '../../domain/index';
 import type { PrismaClient } from '../../prisma/client';
 import { signalMeeting, type GovernanceClient } from '../../workflows/client';
@@ -202,3 +204,32 @@ export const STORY_KINDS = [
   'minutes-step',
   'minutes',
 ] as const;
+
+/**
+ * A person answers «presente» from the link in their convocation to a meeting, on the answer page of the
+ * API process at `apiUrl`, as a mail client's browser would post the form; resolves to the page's status.
+ */
+export async function answerFromConvocation(options: {
+  apiUrl: string;
+  prisma: PrismaClient;
+  mailbox: Pick<Mailbox, 'list' | 'source'>;
+  meetingId: string;
+  personId: string;
+}): Promise<number> {
+  const row = await options.prisma.outboxMessage.findFirstOrThrow({
+    where: { idempotencyKey: { startsWith: `convocation:${options.meetingId}:${options.personId}:` } },
+  });
+  const caught = options.mailbox.list().find((m) => m.messageId === row.messageId);
+  if (!caught) throw new Error(`convocation ${row.idempotencyKey} not in the mailbox`);
+  const text = (await simpleParser(options.mailbox.source(caught.id)!)).text ?? '';
+  const path = /\/risposta\/[A-Za-z0-9_-]+/.exec(text)?.[0];
+  if (!path) throw new Error(`no answer link in ${row.idempotencyKey}`);
+  const answered = await fetch(`${options.apiUrl}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'scelta=presente',
+    redirect: 'manual',
+    signal: AbortSignal.timeout(15_000),
+  });
+  return answered.status;
+}
