@@ -22,7 +22,6 @@ import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { expect, it } from 'vitest';
 import { DATABASE_UNAVAILABLE } from '../../api/hardening/database';
 import { startMailCatcher } from '../../notifications/catcher/server';
@@ -32,19 +31,8 @@ import { freePort } from '../../prisma/free-port';
 import { applyMigrations } from '../../prisma/migrate';
 import { startMeetingWorkflow, type GovernanceClient } from '../../workflows/client';
 import { actAs } from '../support/auth';
-import { isolatedEnv, startService, type Service } from '../support/service';
-import {
-  STORY_KINDS,
-  TEST_SERVER,
-  answerFromConvocation,
-  exited,
-  naturalNames,
-  playStory,
-  prepareStory,
-  startWorkerProcess,
-  storyEnv,
-  type WorkerProcess,
-} from '../workflows/story';
+import type { Service } from '../support/service';
+import * as month from '../workflows/story';
 
 const OUTAGE_MS = 30_000;
 const TASK_QUEUE = 'outage-test';
@@ -73,36 +61,23 @@ it('survives a 30 s database outage in the middle of a month of convocations, an
   let postgres: RunningPostgres = await startPostgres();
   await applyMigrations(postgres.url(), { log: () => {} });
   const prisma = createPrismaClient(postgres.url());
-  const [catcher, env] = await Promise.all([
-    startMailCatcher(),
-    TestWorkflowEnvironment.createTimeSkipping({
-      server: { executable: { type: 'existing-path', path: TEST_SERVER } },
-    }),
-  ]);
-  const shared = storyEnv({
+  const [catcher, env] = await Promise.all([startMailCatcher(), month.startTimeSkippingServer()]);
+  const shared = month.storyEnv({
     databaseUrl: postgres.url(),
     smtpUrl: catcher.url,
     taskQueue: TASK_QUEUE,
     dataDir: join(dir, 'data'),
   });
-  let worker: WorkerProcess | undefined;
+  let worker: month.WorkerProcess | undefined;
   let api: Service | undefined;
   try {
     [worker, api] = await Promise.all([
-      startWorkerProcess(env.address, shared),
-      startService(
-        isolatedEnv({
-          ...shared,
-          TEMPORAL_ADDRESS: env.address,
-          PORT: String(await freePort()),
-          SEED_ON_START: 'false',
-        }),
-        ['run', 'api'],
-      ),
+      month.startWorkerProcess(env.address, shared),
+      month.startApiProcess(shared, env.address),
     ]);
     const apiUrl = api.url;
     const gc: GovernanceClient = { client: env.client, taskQueue: TASK_QUEUE };
-    const story = await prepareStory(prisma);
+    const story = await month.prepareStory(prisma);
     const { cr } = story.meetings;
     const sindaco1 = story.district.people.sindaco1!;
     for (const id of Object.values(story.meetings)) expect(await startMeetingWorkflow(gc, id)).toBe(true);
@@ -110,7 +85,7 @@ it('survives a 30 s database outage in the middle of a month of convocations, an
 
     /** Sindaco 1 answers from the link in their convocation, on the API process's answer page. */
     const answerThroughApi = async () => {
-      const status = await answerFromConvocation({
+      const status = await month.answerFromConvocation({
         apiUrl,
         prisma,
         mailbox: catcher.mailbox,
@@ -146,7 +121,7 @@ it('survives a 30 s database outage in the middle of a month of convocations, an
       await until('API healthy again', async () => (await fetchBounded(`${apiUrl}/healthz`)).status === 200);
     };
 
-    await playStory(story, {
+    await month.playStory(story, {
       prisma,
       gc,
       env,
@@ -163,10 +138,10 @@ it('survives a 30 s database outage in the middle of a month of convocations, an
     });
 
     // Every message went out exactly once: all rows sent, the mailbox holds their Message-IDs, one copy each.
-    const natural = await naturalNames(prisma);
+    const natural = await month.naturalNames(prisma);
     const rows = await prisma.outboxMessage.findMany();
     const keys = rows.map((r) => natural(r.idempotencyKey));
-    for (const kind of STORY_KINDS)
+    for (const kind of month.STORY_KINDS)
       expect(keys.some((k) => k.startsWith(`${kind}:comitato-ristretto@`))).toBe(true);
     expect(rows.filter((r) => r.status !== 'sent').map((r) => natural(r.idempotencyKey))).toEqual([]);
     const caught = catcher.mailbox.list();
@@ -237,7 +212,7 @@ it('survives a 30 s database outage in the middle of a month of convocations, an
   } finally {
     if (worker) {
       worker.child.kill('SIGTERM');
-      await exited(worker.child);
+      await month.exited(worker.child);
     }
     await api?.stop();
     await prisma.$disconnect();

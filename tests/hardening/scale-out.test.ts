@@ -16,31 +16,19 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { expect, it } from 'vitest';
 import { listLiveObjects } from '../../activities/live';
 import { startMailCatcher } from '../../notifications/catcher/server';
-import { freePort } from '../../prisma/free-port';
 import type { GovernanceClient } from '../../workflows/client';
 import { createTestDatabase } from '../support/database';
-import { isolatedEnv, startService, type Service } from '../support/service';
+import type { Service } from '../support/service';
 import { signInByEmail, visitor } from '../support/sign-in';
-import {
-  STORY_KINDS,
-  TEST_SERVER,
-  answerFromConvocation,
-  exited,
-  playStory,
-  prepareStory,
-  startWorkerProcess,
-  storyEnv,
-  type WorkerProcess,
-} from '../workflows/story';
+import * as month from '../workflows/story';
 
 const TASK_QUEUE = 'scale-out-test';
 
 /** The workflow ids a worker's reconciler says it started ("Riconciliatore: avviati a, b, c"). */
-function startedBy(worker: WorkerProcess): string[] {
+function startedBy(worker: month.WorkerProcess): string[] {
   return [...worker.output().matchAll(/Riconciliatore: avviati (.+)/g)].flatMap((m) => m[1]!.split(', '));
 }
 
@@ -50,39 +38,32 @@ it('runs a month on two workers and two API processes: every message once, sessi
   const [db, catcher, env] = await Promise.all([
     createTestDatabase(),
     startMailCatcher(),
-    TestWorkflowEnvironment.createTimeSkipping({
-      server: { executable: { type: 'existing-path', path: TEST_SERVER } },
-    }),
+    month.startTimeSkippingServer(),
   ]);
   const prisma = db.prisma;
-  const shared = storyEnv({ databaseUrl: db.url, smtpUrl: catcher.url, taskQueue: TASK_QUEUE, dataDir });
-  const workers: WorkerProcess[] = [];
+  const shared = month.storyEnv({
+    databaseUrl: db.url,
+    smtpUrl: catcher.url,
+    taskQueue: TASK_QUEUE,
+    dataDir,
+  });
+  const workers: month.WorkerProcess[] = [];
   const apis: Service[] = [];
   try {
-    const startApi = async () =>
-      startService(
-        isolatedEnv({
-          ...shared,
-          TEMPORAL_ADDRESS: env.address,
-          PORT: String(await freePort()),
-          SEED_ON_START: 'false',
-        }),
-        ['run', 'api'],
-      );
     // Reconcilers every two seconds: the two workers' passes fall on the same wall-clock second.
     const racing = { ...shared, RECONCILE_SCHEDULE: '*/2 * * * * *' };
     const [workerA, workerB, apiA, apiB] = await Promise.all([
-      startWorkerProcess(env.address, racing, { reconcile: true }),
-      startWorkerProcess(env.address, racing, { reconcile: true }),
-      startApi(),
-      startApi(),
+      month.startWorkerProcess(env.address, racing, { reconcile: true }),
+      month.startWorkerProcess(env.address, racing, { reconcile: true }),
+      month.startApiProcess(shared, env.address),
+      month.startApiProcess(shared, env.address),
     ]);
     workers.push(workerA, workerB);
     apis.push(apiA, apiB);
 
     // The district appears in the database with nothing running for it: the next passes of both
     // reconcilers, at the same moment, start what it needs.
-    const story = await prepareStory(prisma);
+    const story = await month.prepareStory(prisma);
     const live = await listLiveObjects(prisma);
     const expected = [
       ...live.meetings.map((id) => `meeting/${id}`),
@@ -116,13 +97,13 @@ it('runs a month on two workers and two API processes: every message once, sessi
 
     // The story's month on the two workers; Sindaco 1 answers on the second API process.
     const gc: GovernanceClient = { client: env.client, taskQueue: TASK_QUEUE };
-    await playStory(story, {
+    await month.playStory(story, {
       prisma,
       gc,
       env,
       answer: async () =>
         expect(
-          await answerFromConvocation({
+          await month.answerFromConvocation({
             apiUrl: apiB.url,
             prisma,
             mailbox: catcher.mailbox,
@@ -150,7 +131,7 @@ it('runs a month on two workers and two API processes: every message once, sessi
 
     const rows = await prisma.outboxMessage.findMany();
     const keys = rows.map((r) => r.idempotencyKey);
-    for (const kind of STORY_KINDS)
+    for (const kind of month.STORY_KINDS)
       expect(keys.some((k) => k.startsWith(`${kind}:${story.meetings.cr}`))).toBe(true);
     expect(rows.filter((r) => r.status !== 'sent').map((r) => r.idempotencyKey)).toEqual([]);
     const caught = catcher.mailbox.list();
@@ -172,7 +153,7 @@ it('runs a month on two workers and two API processes: every message once, sessi
     );
   } finally {
     for (const worker of workers) worker.child.kill('SIGTERM');
-    await Promise.all(workers.map((w) => exited(w.child)));
+    await Promise.all(workers.map((w) => month.exited(w.child)));
     await Promise.all(apis.map((a) => a.stop()));
     await Promise.allSettled([env.teardown(), catcher.close(), db.cleanup()]);
     rmSync(dataDir, { recursive: true, force: true });

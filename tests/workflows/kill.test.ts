@@ -39,7 +39,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { expect, it } from 'vitest';
 import { Mailbox, type CaughtMessage } from '../../notifications/catcher/mailbox';
 import { startMailCatcher } from '../../notifications/catcher/server';
@@ -47,11 +46,11 @@ import { startMeetingWorkflow, type GovernanceClient } from '../../workflows/cli
 import { createTestDatabase } from '../support/database';
 import {
   STORY_KINDS,
-  TEST_SERVER,
   exited,
   naturalNames,
   playStory,
   prepareStory,
+  startTimeSkippingServer,
   startWorkerProcess,
   storyEnv,
   type WorkerProcess,
@@ -123,9 +122,7 @@ async function run(plan: Kill[]): Promise<RunResult> {
   const [db, catcher, env] = await Promise.all([
     createTestDatabase(),
     startMailCatcher({ mailbox }),
-    TestWorkflowEnvironment.createTimeSkipping({
-      server: { executable: { type: 'existing-path', path: TEST_SERVER } },
-    }),
+    startTimeSkippingServer(),
   ]);
   const childEnv = storyEnv({ databaseUrl: db.url, smtpUrl: catcher.url, taskQueue: TASK_QUEUE, dataDir });
   const address = env.address;

@@ -10,18 +10,42 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { simpleParser } from 'mailparser';
 import type { Mailbox } from '../../notifications/catcher/mailbox';
 import { DEFAULT_RULES } from '../../domain/index';
 import type { PrismaClient } from '../../prisma/client';
 import { signalMeeting, type GovernanceClient } from '../../workflows/client';
-import { ROOT } from '../support/service';
+import { freePort } from '../../prisma/free-port';
+import { ROOT, isolatedEnv, startService, type Service } from '../support/service';
 import { createDistrict, createMeeting, type District } from './fixture';
 
-export const TEST_SERVER = join(ROOT, 'tools/temporal-server/bin/test-server');
+const TEST_SERVER = join(ROOT, 'tools/temporal-server/bin/test-server');
 const TSX_LOADER = `file://${join(ROOT, 'node_modules/tsx/dist/loader.mjs')}`;
 export const MAIL_FROM = 'Ufficio di Piano <ufficio.piano@example.org>';
+
+/** The offline Temporal server with time skipping, started for the story. */
+export function startTimeSkippingServer(): Promise<TestWorkflowEnvironment> {
+  return TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: TEST_SERVER } },
+  });
+}
+
+/** `npm run api` as a child process on a free port, with the story's environment and Temporal server. */
+export async function startApiProcess(
+  env: Record<string, string>,
+  temporalAddress: string,
+): Promise<Service> {
+  return startService(
+    isolatedEnv({
+      ...env,
+      TEMPORAL_ADDRESS: temporalAddress,
+      PORT: String(await freePort()),
+      SEED_ON_START: 'false',
+    }),
+    ['run', 'api'],
+  );
+}
 
 export interface WorkerProcess {
   child: ChildProcess;
