@@ -9,7 +9,8 @@
  * follows it, so the worker's activities fail and Temporal retries them. Meanwhile the API answers 503 with
  * the Italian message and /healthz 503, and neither process exits. Afterwards every outbox row is sent, the
  * mailbox holds each Message-ID exactly once, the work due during the outage arrived after it, and the
- * answer given before it is still there.
+ * answer given before it is still there. A message queued just after the outage, which no workflow sends,
+ * goes out through the outbox pumps of the two processes (every 30 s): the pumps survived too.
  *
  * Then two verbale uploads stream an 8 MB PDF slowly through the API process: during the first Postgres
  * restarts, during the second it stops and stays down until the body has arrived. Each upload is either
@@ -25,6 +26,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { expect, it } from 'vitest';
 import { DATABASE_UNAVAILABLE } from '../../api/hardening/database';
 import { startMailCatcher } from '../../notifications/catcher/server';
+import { createOutbox } from '../../notifications/outbox/outbox';
+import { SAMPLES } from '../../notifications/testing/samples';
+import { createMailer } from '../../notifications/transport';
 import { createPrismaClient } from '../../prisma/client';
 import { startEmbeddedPostgres, type RunningPostgres } from '../../prisma/embedded';
 import { freePort } from '../../prisma/free-port';
@@ -36,6 +40,7 @@ import * as month from '../workflows/story';
 
 const OUTAGE_MS = 30_000;
 const TASK_QUEUE = 'outage-test';
+const PUMP_CHECK_KEY = 'pump-check:after-outage';
 
 /** A fetch that fails the test instead of waiting forever: a hang is as bad as a 500. */
 function fetchBounded(url: string, init: RequestInit = {}) {
@@ -68,6 +73,8 @@ it('survives a 30 s database outage in the middle of a month of convocations, an
     taskQueue: TASK_QUEUE,
     dataDir: join(dir, 'data'),
   });
+  // Only stores (enqueue); the processes send.
+  const pumpCheckMailer = createMailer({ smtpUrl: catcher.url });
   let worker: month.WorkerProcess | undefined;
   let api: Service | undefined;
   try {
@@ -119,6 +126,16 @@ it('survives a 30 s database outage in the middle of a month of convocations, an
       postgres = await startPostgres();
       restartedAt = Date.now();
       await until('API healthy again', async () => (await fetchBounded(`${apiUrl}/healthz`)).status === 200);
+      // A message queued now is for the processes' outbox pumps alone (no workflow asks for it): it goes
+      // out only if a pump survived the outage.
+      await createOutbox({ db: prisma, mailer: pumpCheckMailer, from: month.MAIL_FROM }).enqueue([
+        {
+          key: PUMP_CHECK_KEY,
+          kind: 'cancellation',
+          data: SAMPLES.cancellation,
+          to: { name: 'Sindaco Capofila 2', email: 'sindaco2@example.org' },
+        },
+      ]);
     };
 
     await month.playStory(story, {
@@ -129,6 +146,13 @@ it('survives a 30 s database outage in the middle of a month of convocations, an
       afterDay: async (day) => (day === '2027-03-08' ? outage() : undefined),
     });
 
+    await until(
+      'the pumps send the message queued after the outage',
+      async () =>
+        (await prisma.outboxMessage.findUniqueOrThrow({ where: { idempotencyKey: PUMP_CHECK_KEY } }))
+          .status === 'sent',
+      45_000,
+    );
     expect(during).toEqual({
       health: 503,
       bodies: { status: 503, retryAfter: expect.stringMatching(/^\d+$/), body: DATABASE_UNAVAILABLE },
@@ -215,6 +239,7 @@ it('survives a 30 s database outage in the middle of a month of convocations, an
       await month.exited(worker.child);
     }
     await api?.stop();
+    pumpCheckMailer.close();
     await prisma.$disconnect();
     await Promise.allSettled([env.teardown(), catcher.close()]);
     await postgres.stop();
