@@ -14,13 +14,14 @@
  *   and signing out on the second ends it on the first: no sticky sessions needed.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { listLiveObjects } from '../../activities/live';
 import { startMailCatcher } from '../../notifications/catcher/server';
 import type { GovernanceClient } from '../../workflows/client';
 import { createTestDatabase } from '../support/database';
+import { createMeeting } from '../workflows/fixture';
 import type { Service } from '../support/service';
 import { signInByEmail, visitor } from '../support/sign-in';
 import * as month from '../workflows/story';
@@ -64,6 +65,12 @@ it('runs a month on two workers and two API processes: every message once, sessi
     // The district appears in the database with nothing running for it: the next passes of both
     // reconcilers, at the same moment, start what it needs.
     const story = await month.prepareStory(prisma);
+    // And next year's Ufficio di Piano sessions, which only wait for their time: they lengthen each pass,
+    // so the two reconcilers' passes overlap.
+    for (let n = 0; n < 24; n++) {
+      const day = `2028-${String(1 + (n % 12)).padStart(2, '0')}-${n < 12 ? '10' : '24'}`;
+      await createMeeting(prisma, story.district.bodies.udp, day);
+    }
     const live = await listLiveObjects(prisma);
     const expected = [
       ...live.meetings.map((id) => `meeting/${id}`),
@@ -118,6 +125,7 @@ it('runs a month on two workers and two API processes: every message once, sessi
     const all = starts();
     expect(all.filter((id, i) => all.indexOf(id) !== i)).toEqual([]);
     const firstRuns = new Map<string, number>();
+    const activitiesBy = new Map<string, number>();
     for await (const execution of env.client.workflow.list()) {
       const description = await env.client.workflow
         .getHandle(execution.workflowId, execution.runId)
@@ -126,8 +134,19 @@ it('runs a month on two workers and two API processes: every message once, sessi
       const first = description.raw.workflowExecutionInfo?.firstRunId || execution.runId;
       if (first === execution.runId)
         firstRuns.set(execution.workflowId, (firstRuns.get(execution.workflowId) ?? 0) + 1);
+      // Which worker process completed each activity (its identity is pid@host).
+      const history = await env.client.workflow
+        .getHandle(execution.workflowId, execution.runId)
+        .fetchHistory();
+      for (const event of history.events ?? []) {
+        const identity = event.activityTaskCompletedEventAttributes?.identity;
+        if (identity) activitiesBy.set(identity, (activitiesBy.get(identity) ?? 0) + 1);
+      }
     }
     expect([...firstRuns].filter(([, count]) => count > 1)).toEqual([]);
+    // Both worker processes worked.
+    const perWorker = workers.map((w) => activitiesBy.get(`${w.child.pid}@${hostname()}`) ?? 0);
+    expect(perWorker.every((count) => count > 0)).toBe(true);
 
     const rows = await prisma.outboxMessage.findMany();
     const keys = rows.map((r) => r.idempotencyKey);
@@ -149,7 +168,9 @@ it('runs a month on two workers and two API processes: every message once, sessi
     expect(workers.map((w) => w.child.exitCode ?? w.child.signalCode)).toEqual([null, null]);
     console.log(
       `scale-out: racing reconcilers started ${split.join(' + ')} workflows, ${all.length} by the end, none twice; ` +
-        `${rows.length} messages, 0 lost, ${duplicated.length} duplicated; ${Math.round((Date.now() - started) / 1000)} s`,
+        `${rows.length} messages, 0 lost, ${duplicated.length} duplicated; activities completed per worker ` +
+        `${perWorker.join(' + ')}; ` +
+        `${Math.round((Date.now() - started) / 1000)} s`,
     );
   } finally {
     for (const worker of workers) worker.child.kill('SIGTERM');
