@@ -1,7 +1,8 @@
 /**
  * `npm run worker`: the Temporal worker as its own process (production runs API and worker separately).
  * Temporal address: `--address host:port`, else TEMPORAL_ADDRESS, else the local embedded port.
- * `--no-reconcile` leaves healing to another process (the API runs the reconciler too when it starts one).
+ * `--no-reconcile` leaves healing to other workers; otherwise the reconciler runs at start and on
+ * RECONCILE_SCHEDULE. Several workers may all run it: see worker/reconciler.ts.
  */
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../app/database';
