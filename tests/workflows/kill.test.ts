@@ -24,8 +24,8 @@
  *
  * Rows a dead worker had claimed stay `sending` for their 5-minute outbox lease. The retried send activity
  * does not report success while its messages wait (activities/mail.ts): it fails and is retried with
- * backoff until the lease is over and it has sent them itself. So no outbox pump is run here: every message
- * of both runs goes out through the workflow's own activities.
+ * backoff until the lease is over and it has sent them itself. (The worker process also runs the outbox's
+ * retry pump every 30 s of real time; whichever claims an expired row first sends it, once.)
  *
  * This test first exposed a catcher bug: a sender killed inside an SMTP transaction made smtp-server emit
  * 'error' on the server, which crashed the process hosting the catcher; notifications/catcher/server.ts
