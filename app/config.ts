@@ -5,6 +5,7 @@
  * variable and what it expects, instead of failing later somewhere deep. Defaults give a laptop the whole
  * service with nothing installed: embedded Postgres, the offline Temporal server, the local mail catcher.
  */
+import cron from 'node-cron';
 import { z } from 'zod';
 import './zod-italian';
 
@@ -58,6 +59,13 @@ export const ConfigSchema = z.object({
     .optional(),
   TEMPORAL_NAMESPACE: text('il nome di un namespace Temporal').default('default'),
   TEMPORAL_TASK_QUEUE: text('il nome di una coda Temporal').default('governance'),
+  /**
+   * When the reconciler runs again after its pass at start (cron, optional seconds field). Every worker runs
+   * it; passes that coincide are harmless, since workflow ids are deterministic.
+   */
+  RECONCILE_SCHEDULE: text('una espressione cron (es. */5 * * * *)')
+    .refine((value) => cron.validate(value), 'attesa una espressione cron (es. */5 * * * *)')
+    .default('*/5 * * * *'),
   /** Port of the local Temporal server (official dev server or offline) started when TEMPORAL_ADDRESS is not set. */
   EMBEDDED_TEMPORAL_PORT: port.default(7233),
   /** Without TEMPORAL_ADDRESS and the temporal CLI: fetch Temporal's official dev server (once, cached). */
