@@ -55,6 +55,12 @@ export interface ServerOptions extends Partial<GovernanceOptions> {
   cookieSecret?: string;
 }
 
+/** TRUST_PROXY as Fastify takes it: a hop count becomes "the first N hops" (its types take no number). */
+function trustedProxies(setting: Config['TRUST_PROXY']) {
+  if (setting === undefined) return false;
+  return typeof setting === 'number' ? (_address: string, hop: number) => hop < setting : setting;
+}
+
 /** OpenID Connect settings from the configuration, when all three variables are set. */
 export function oidcSettings(config: Config): OidcSettings | undefined {
   const { OIDC_ISSUER_URL: issuer, OIDC_CLIENT_ID: clientId, OIDC_CLIENT_SECRET: clientSecret } = config;
@@ -82,6 +88,8 @@ export async function buildServer({
   cookieSecret = randomBytes(32).toString('base64url'),
 }: ServerOptions): Promise<FastifyInstance> {
   const app = Fastify({
+    // Behind a proxy, request.ip is the client's (the sign-in limits count per client); see TRUST_PROXY.
+    trustProxy: trustedProxies(config.TRUST_PROXY),
     frameworkErrors: answerUnroutable,
     logger:
       config.LOG_LEVEL === 'silent'

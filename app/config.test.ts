@@ -44,9 +44,20 @@ describe('loadConfig', () => {
     ['SEED_ON_START', 'maybe', /SEED_ON_START="maybe": atteso true o false/],
     ['MAIL_FROM', 'nobody', /MAIL_FROM=.*indirizzo e-mail/],
     ['RECONCILE_SCHEDULE', 'every hour', /RECONCILE_SCHEDULE="every hour": attesa una espressione cron/],
+    ['TRUST_PROXY', 'true', /TRUST_PROXY="true": atteso un numero di proxy/],
+    ['TRUST_PROXY', '10.0.0.300', /TRUST_PROXY=.*atteso un numero di proxy/],
+    ['TRUST_PROXY', '10.0.0.0/33', /TRUST_PROXY=.*atteso un numero di proxy/],
   ])('rejects %s=%s naming the variable and what it expects', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(message);
+  });
+
+  it('reads TRUST_PROXY as a hop count or a list of proxy addresses', () => {
+    expect(loadConfig({}).TRUST_PROXY).toBeUndefined();
+    expect(loadConfig({ TRUST_PROXY: '1' }).TRUST_PROXY).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.5, 10.0.1.0/24,::1' }).TRUST_PROXY).toBe(
+      '10.0.0.5, 10.0.1.0/24,::1',
+    );
   });
 
   it('lists every wrong variable at once', () => {
