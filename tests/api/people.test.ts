@@ -42,7 +42,7 @@ const BAD = [
 ];
 const csv = (lines: string[]) => Buffer.from('\uFEFF' + [HEADER, ...lines].join('\r\n') + '\r\n', 'utf8');
 
-function upload(url: string, content: Buffer, filename: string) {
+function upload(url: string, content: Buffer, filename: string, accept = 'application/json') {
   const boundary = 'confine-persone';
   const payload = Buffer.concat([
     Buffer.from(
@@ -55,7 +55,7 @@ function upload(url: string, content: Buffer, filename: string) {
   return app.inject({
     method: 'POST',
     url,
-    headers: { ...headers, 'content-type': `multipart/form-data; boundary=${boundary}` },
+    headers: { ...headers, accept, 'content-type': `multipart/form-data; boundary=${boundary}` },
     payload,
   });
 }
@@ -148,6 +148,13 @@ describe('import from a spreadsheet', () => {
       'sindaco:crema',
       'sindaco:crema',
     ]);
+  });
+
+  it('previews on the page too, carrying the rows to the confirmation', async () => {
+    const page = await upload('/persone/importa', csv(GOOD), 'persone.csv', 'text/html');
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('Anteprima: nulla è ancora stato salvato');
+    expect(page.body).toContain('<input type="hidden" name="righe" value="[{&quot;riga&quot;:2,');
   });
 
   it('changes nothing when the same file comes twice', async () => {
