@@ -107,6 +107,7 @@ const counts = async () => ({
 describe('Persone pages', () => {
   it.each([
     ['persone', '/persone'],
+    ['persone-ricerca', '/persone?q=pandino'],
     ['persona-segnaposto', '/persone/:segnaposto'],
     ['persona-nuova', '/persone/nuova'],
     ['persone-importa', '/persone/importa'],
