@@ -46,6 +46,24 @@ const seatOfMembership = {
   select: { id: true, role: true, code: true, body: { select: { id: true, name: true } } },
 } as const;
 
+/** What the list and a person's page show of a person: addresses, organisation, seats and roles today. */
+const personShown = (ambitoId: string, now: Date) =>
+  ({
+    id: true,
+    fullName: true,
+    email: true,
+    pecEmail: true,
+    isPlaceholder: true,
+    organisationId: true,
+    organisation: { select: { id: true, name: true } },
+    memberships: { where: currentOn(now), select: { seat: seatOfMembership } },
+    delegateFor: {
+      where: currentOn(now),
+      select: { seat: seatOfMembership, person: { select: { id: true, fullName: true } } },
+    },
+    udpOf: { where: { ambitoId }, select: { ambitoId: true } },
+  }) satisfies Prisma.PersonSelect;
+
 /** The organisations a person of the ambito may belong to: its own, and those above every ambito (ATS). */
 export function organisationsOf(db: Database | Tx, ambitoId: string) {
   return db.organisation.findMany({
@@ -78,27 +96,20 @@ export async function listPeople(db: Database, ambitoId: string, query: PeopleQu
     },
     orderBy: [{ isPlaceholder: 'asc' }, { fullName: 'asc' }],
     take: 500,
-    select: {
-      id: true,
-      fullName: true,
-      email: true,
-      pecEmail: true,
-      isPlaceholder: true,
-      organisation: { select: { id: true, name: true } },
-      memberships: { where: currentOn(now), select: { seat: seatOfMembership } },
-      delegateFor: { where: currentOn(now), select: { seat: seatOfMembership } },
-      udpOf: { where: { ambitoId }, select: { ambitoId: true } },
-    },
+    select: personShown(ambitoId, now),
   });
-  return people.map(({ memberships, delegateFor, udpOf, ...person }) => ({
-    ...person,
-    seats: memberships.map((m) => m.seat),
-    delegateOf: delegateFor.map((m) => m.seat),
-    ufficioDiPiano: udpOf.length > 0,
-  }));
+  // A placeholder already replaced holds nothing: it is history, not someone to enter.
+  const replaced = (p: (typeof people)[number]) =>
+    p.isPlaceholder && !p.memberships.length && !p.delegateFor.length && !p.udpOf.length;
+  return people
+    .filter((p) => !replaced(p))
+    .map(({ memberships, delegateFor, udpOf, ...person }) => ({
+      ...person,
+      seats: memberships.map((m) => m.seat),
+      delegateOf: delegateFor.map((m) => m.seat),
+      ufficioDiPiano: udpOf.length > 0,
+    }));
 }
-
-export type ListedPerson = Awaited<ReturnType<typeof listPeople>>[number];
 
 /** One person of the ambito, or 404 (a person of another ambito does not exist for this one). */
 export async function personOf(db: Database | Tx, ambitoId: string, personId: string, now: Date) {
@@ -106,21 +117,7 @@ export async function personOf(db: Database | Tx, ambitoId: string, personId: st
     ? null
     : await db.person.findFirst({
         where: { AND: [{ id: personId }, listedIn(ambitoId)] },
-        select: {
-          id: true,
-          fullName: true,
-          email: true,
-          pecEmail: true,
-          isPlaceholder: true,
-          organisationId: true,
-          organisation: { select: { id: true, name: true } },
-          memberships: { where: currentOn(now), select: { seat: seatOfMembership } },
-          delegateFor: {
-            where: currentOn(now),
-            select: { seat: seatOfMembership, person: { select: { id: true, fullName: true } } },
-          },
-          udpOf: { where: { ambitoId }, select: { ambitoId: true } },
-        },
+        select: personShown(ambitoId, now),
       });
   if (!person) {
     throw new RequestRejected(404, 'persona_sconosciuta', 'Nessuna persona con questo identificativo.', [

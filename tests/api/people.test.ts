@@ -307,6 +307,11 @@ describe('replacing a placeholder', () => {
         where: { action: 'person.placeholder_replaced', entityId: placeholder.id },
       }),
     ).toBe(1);
+    // Holding nothing now, the placeholder leaves the list; the real person is there with its seats.
+    const listed = await app.inject({ url: '/api/v1/people?q=vaiano', headers });
+    const people = listed.json<{ people: { id: string; seats: unknown[] }[] }>().people;
+    expect(people.find((p) => p.id === placeholder.id)).toBeUndefined();
+    expect(people.find((p) => p.id === person.id)?.seats).toHaveLength(2);
 
     const again = await app.inject({
       method: 'POST',

@@ -8,15 +8,20 @@
  * The session is created in the database and handed to the browser as its cookie (the sign-in flow is
  * tested with the auth routes).
  */
-import AxeBuilder from '@axe-core/playwright';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newSecret } from '../../api/auth/secrets';
-import { SESSION_COOKIE } from '../../api/auth/sessions';
 import { seedCremasco } from '../../prisma/seed';
 import { COORDINATORE } from '../support/auth';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { PNG_SIGNATURE, launchChromium, screenshots, startService, type Service } from './support';
+import {
+  PNG_SIGNATURE,
+  launchChromium,
+  screenshots,
+  seriousViolations,
+  signedInContexts,
+  startService,
+  type Service,
+} from './support';
 
 let db: TestDatabase;
 let service: Service;
@@ -49,18 +54,14 @@ beforeAll(async () => {
     await db.prisma.person.findUniqueOrThrow({ where: { email: 'sindaco.sergnano@example.org' } })
   ).id;
   service = await startService(db.prisma);
-  const { secret, hash } = newSecret('session');
-  await db.prisma.authSession.create({
-    data: { tokenHash: hash, personId: coordinator.id, method: 'email_link' },
-  });
   browser = await launchChromium();
-  const cookie = { name: SESSION_COOKIE, value: secret, url: service.url };
-  withScripts = await browser.newContext({ locale: 'it-IT', viewport: DESKTOP });
-  noScripts = await browser.newContext({ locale: 'it-IT', viewport: DESKTOP, javaScriptEnabled: false });
-  // A missing element fails within seconds, naming it, rather than at the test's timeout.
-  for (const context of [withScripts, noScripts]) context.setDefaultTimeout(15_000);
-  await withScripts.addCookies([cookie]);
-  await noScripts.addCookies([cookie]);
+  ({ withScripts, noScripts } = await signedInContexts(
+    browser,
+    db.prisma,
+    coordinator.id,
+    service.url,
+    DESKTOP,
+  ));
 });
 
 afterAll(async () => {
@@ -74,16 +75,6 @@ async function expectScreenshot(page: Page, name: string) {
   const png = await shots.take(page, name);
   expect(png.subarray(0, 8)).toEqual(PNG_SIGNATURE);
   expect(png.length).toBeGreaterThan(8_000);
-}
-
-/** The serious and critical axe-core violations of the page as it is now. */
-async function violations(page: Page): Promise<string[]> {
-  const result = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
-    .analyze();
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} – ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
 async function uploadFile(page: Page, content: Buffer) {
@@ -123,7 +114,7 @@ describe('Persone pages', () => {
         await page.setViewportSize(viewport);
         const response = await page.goto(service.url + path.replace(':segnaposto', placeholderId));
         expect(response?.status(), path).toBe(200);
-        found.push(...(await violations(page)).map((v) => `${size}: ${v}`));
+        found.push(...(await seriousViolations(page)).map((v) => `${size}: ${v}`));
         await expectScreenshot(page, `${name}-${size}`);
       }
       await page.close();
@@ -136,7 +127,7 @@ describe('Persone pages', () => {
     const page = await withScripts.newPage();
     await uploadFile(page, csv([...GOOD, ...BAD]));
     expect(await page.locator('.problemi').count()).toBe(3);
-    expect(await violations(page)).toEqual([]);
+    expect(await seriousViolations(page)).toEqual([]);
     await page.close();
   });
 
