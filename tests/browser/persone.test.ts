@@ -14,7 +14,7 @@ import { seedCremasco } from '../../prisma/seed';
 import { COORDINATORE } from '../support/auth';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import {
-  PNG_SIGNATURE,
+  expectScreenshot,
   launchChromium,
   screenshots,
   seriousViolations,
@@ -71,12 +71,6 @@ afterAll(async () => {
   shots.cleanup();
 });
 
-async function expectScreenshot(page: Page, name: string) {
-  const png = await shots.take(page, name);
-  expect(png.subarray(0, 8)).toEqual(PNG_SIGNATURE);
-  expect(png.length).toBeGreaterThan(8_000);
-}
-
 async function uploadFile(page: Page, content: Buffer) {
   await page.goto(`${service.url}/persone/importa`);
   await page
@@ -115,7 +109,7 @@ describe('Persone pages', () => {
         const response = await page.goto(service.url + path.replace(':segnaposto', placeholderId));
         expect(response?.status(), path).toBe(200);
         found.push(...(await seriousViolations(page)).map((v) => `${size}: ${v}`));
-        await expectScreenshot(page, `${name}-${size}`);
+        await expectScreenshot(shots, page, `${name}-${size}`);
       }
       await page.close();
       expect(found).toEqual([]);
@@ -153,7 +147,7 @@ describe('the import, with JavaScript off', () => {
     expect(await page.locator('#riga-5 .problemi').innerText()).toContain('«Pandinoo»');
     expect(await page.locator('#riga-6 .problemi').innerText()).toContain('indicare nome e cognome');
     expect(await page.getByRole('button', { name: /Conferma/ }).count()).toBe(0);
-    await expectScreenshot(page, 'persone-importa-errori');
+    await expectScreenshot(shots, page, 'persone-importa-errori');
     expect(await counts()).toEqual(before);
 
     await uploadFile(page, csv(GOOD));
@@ -162,7 +156,7 @@ describe('the import, with JavaScript off', () => {
       'Sostituisce il segnaposto «Sindaco di Pandino (segnaposto)»',
     );
     expect(await counts()).toEqual(before);
-    await expectScreenshot(page, 'persone-importa-anteprima');
+    await expectScreenshot(shots, page, 'persone-importa-anteprima');
     await page
       .getByRole('button', { name: 'Conferma l’importazione' })
       .or(page.getByRole('button', { name: "Conferma l'importazione" }))
@@ -203,7 +197,7 @@ describe('person forms, with JavaScript off', () => {
     expect(await email.inputValue()).toBe('sindaco@');
     expect(await page.locator('#dati-email-errore').innerText()).toBe('indirizzo e-mail non valido');
     expect(await db.prisma.person.findUniqueOrThrow({ where: { id: placeholderId } })).toEqual(before);
-    await expectScreenshot(page, 'persona-errore');
+    await expectScreenshot(shots, page, 'persona-errore');
     await page.close();
   });
 
@@ -219,7 +213,7 @@ describe('person forms, with JavaScript off', () => {
     expect(await page.locator('dl').innerText()).toContain(
       'Sindaco di Sergnano (Assemblea dei Sindaci, Assemblea del Sub-ambito 2)',
     );
-    await expectScreenshot(page, 'persona-sostituita');
+    await expectScreenshot(shots, page, 'persona-sostituita');
     await page.close();
   });
 });

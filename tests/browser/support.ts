@@ -11,6 +11,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { newSecret } from '../../api/auth/secrets';
 import { SESSION_COOKIE } from '../../api/auth/sessions';
+import { expect } from 'vitest';
 import { buildServer } from '../../api/server';
 import { loadConfig } from '../../app/config';
 import { startNotifications } from '../../notifications';
@@ -155,4 +156,15 @@ export async function seriousViolations(page: Page): Promise<string[]> {
   return result.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.id} – ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+/** Takes a screenshot and checks it is a real PNG of some size (a blank or failed render is not). */
+export async function expectScreenshot(
+  shots: ReturnType<typeof screenshots>,
+  page: Page,
+  name: string,
+): Promise<void> {
+  const png = await shots.take(page, name);
+  expect(png.subarray(0, 8)).toEqual(PNG_SIGNATURE);
+  expect(png.length).toBeGreaterThan(8_000);
 }
