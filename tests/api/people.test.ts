@@ -406,3 +406,40 @@ describe('adding and editing people', () => {
     expect(await snapshot()).toEqual(before);
   });
 });
+
+describe('the Ufficio di Piano role on a person’s page', () => {
+  const form = (url: string, azione: string) =>
+    app.inject({
+      method: 'POST',
+      url,
+      headers: { ...headers, accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded' },
+      payload: `azione=${azione}`,
+    });
+
+  it('adds and removes a person, and refuses to remove the last member, saying why', async () => {
+    const db = database.prisma;
+    const ambito = await db.ambito.findUniqueOrThrow({ where: { code: 'cremasco' } });
+    const responsabile = await db.person.findUniqueOrThrow({
+      where: { email: 'responsabile-udp@example.org' },
+    });
+    const coordinator = await db.person.findUniqueOrThrow({ where: { email: COORDINATORE } });
+    const members = () =>
+      db.ufficioDiPianoMember
+        .findMany({ where: { ambitoId: ambito.id }, select: { personId: true } })
+        .then((rows) => rows.map((r) => r.personId).sort());
+
+    const removed = await form(`/persone/${responsabile.id}/ufficio-di-piano`, 'togli');
+    expect(removed.statusCode).toBe(303);
+    expect(removed.headers.location).toBe(`/persone/${responsabile.id}?esito=udp-tolta#ruolo`);
+    expect(await members()).toEqual([coordinator.id]);
+
+    const last = await form(`/persone/${coordinator.id}/ufficio-di-piano`, 'togli');
+    expect(last.statusCode).toBe(409);
+    expect(last.body).toContain('È l&#x27;ultima persona dell&#x27;Ufficio di Piano');
+    expect(await members()).toEqual([coordinator.id]);
+
+    const added = await form(`/persone/${responsabile.id}/ufficio-di-piano`, 'aggiungi');
+    expect(added.statusCode).toBe(303);
+    expect(await members()).toEqual([coordinator.id, responsabile.id].sort());
+  });
+});
