@@ -31,9 +31,12 @@ export async function peopleContext(
   return { db, actor: actorOf(request), ambitoId: ambito.id, now: new Date() };
 }
 
-/** Whom the Persone page lists: people of the ambito (tenancy.ts) and its Ufficio di Piano. */
-const listedIn = (ambitoId: string): Prisma.PersonWhereInput => ({
-  OR: [personInAmbito(ambitoId), { udpOf: { some: { ambitoId } } }],
+/**
+ * Whom the Persone page lists and may edit: people of the ambito (tenancy.ts), its Ufficio di Piano, and
+ * the staff of organisations above every ambito (ATS), whom any ambito may seat and must be able to enter.
+ */
+export const listedIn = (ambitoId: string): Prisma.PersonWhereInput => ({
+  OR: [personInAmbito(ambitoId), { udpOf: { some: { ambitoId } } }, { organisation: { ambitoId: null } }],
 });
 
 /** Membership days are calendar dates: one ending today still holds today. */

@@ -381,6 +381,25 @@ describe('adding and editing people', () => {
     expect(edited.json().changed).toEqual({ pecEmail: { from: null, to: 's.conti@pec.example.com' } });
   });
 
+  it('enters ATS staff too (an organisation above every ambito) and finds them afterwards', async () => {
+    const ats = await database.prisma.organisation.findFirstOrThrow({ where: { kind: 'ats' } });
+    const created = await app.inject({
+      method: 'POST',
+      url: '/api/v1/people',
+      headers,
+      payload: {
+        fullName: 'Direttrice Distretto',
+        email: 'direttrice@ats-valpadana.example.com',
+        organisationId: ats.id,
+      },
+    });
+    expect(created.statusCode).toBe(201);
+    const id = created.json<{ person: { id: string } }>().person.id;
+    const found = await app.inject({ url: `/api/v1/people/${id}`, headers });
+    expect(found.statusCode).toBe(200);
+    expect(found.json()).toMatchObject({ person: { organisation: { name: ats.name } } });
+  });
+
   it('the page form keeps what was typed and shows the message next to the field', async () => {
     const before = await snapshot();
     const response = await app.inject({

@@ -16,6 +16,7 @@ import { RequestRejected, type FieldProblem } from '../../errors';
 import {
   changedFields,
   currentOn,
+  listedIn,
   movePlaceholder,
   organisationsOf,
   type PeopleContext,
@@ -110,15 +111,7 @@ async function loadWorld(tx: Tx | Database, ambitoId: string, emails: string[], 
   const inAmbito = new Set(
     (
       await tx.person.findMany({
-        where: {
-          id: { in: people.map((p) => p.id) },
-          OR: [
-            { organisation: { OR: [{ ambitoId }, { ambitoId: null }] } },
-            { memberships: { some: { seat: { body: { ambitoId } } } } },
-            { delegateFor: { some: { seat: { body: { ambitoId } } } } },
-            { udpOf: { some: { ambitoId } } },
-          ],
-        },
+        where: { AND: [{ id: { in: people.map((p) => p.id) } }, listedIn(ambitoId)] },
         select: { id: true },
       })
     ).map((p) => p.id),
