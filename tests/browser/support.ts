@@ -7,7 +7,11 @@ import type { FastifyInstance } from 'fastify';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import AxeBuilder from '@axe-core/playwright';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { newSecret } from '../../api/auth/secrets';
+import { SESSION_COOKIE } from '../../api/auth/sessions';
+import { expect } from 'vitest';
 import { buildServer } from '../../api/server';
 import { loadConfig } from '../../app/config';
 import { startNotifications } from '../../notifications';
@@ -116,3 +120,51 @@ export function screenshots() {
 }
 
 export const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/**
+ * Two browser contexts signed in as the person, one with JavaScript and one without: the session is created
+ * in the database and handed to the browser as its cookie (the sign-in flow itself is tested with the auth
+ * routes). A missing element fails within seconds, naming it, rather than at the test's timeout.
+ */
+export async function signedInContexts(
+  browser: Browser,
+  db: PrismaClient,
+  personId: string,
+  url: string,
+  viewport: { width: number; height: number },
+): Promise<{ withScripts: BrowserContext; noScripts: BrowserContext }> {
+  const { secret, hash } = newSecret('session');
+  await db.authSession.create({ data: { tokenHash: hash, personId, method: 'email_link' } });
+  const cookie = { name: SESSION_COOKIE, value: secret, url };
+  const withScripts = await browser.newContext({ locale: 'it-IT', viewport });
+  const noScripts = await browser.newContext({ locale: 'it-IT', viewport, javaScriptEnabled: false });
+  for (const context of [withScripts, noScripts]) {
+    context.setDefaultTimeout(15_000);
+    await context.addCookies([cookie]);
+  }
+  return { withScripts, noScripts };
+}
+
+/**
+ * The serious and critical axe-core violations (WCAG 2.1 A/AA) of the page as it is now. axe runs as a
+ * script in the page: call it on a context with JavaScript on.
+ */
+export async function seriousViolations(page: Page): Promise<string[]> {
+  const result = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+    .analyze();
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} – ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+/** Takes a screenshot and checks it is a real PNG of some size (a blank or failed render is not). */
+export async function expectScreenshot(
+  shots: ReturnType<typeof screenshots>,
+  page: Page,
+  name: string,
+): Promise<void> {
+  const png = await shots.take(page, name);
+  expect(png.subarray(0, 8)).toEqual(PNG_SIGNATURE);
+  expect(png.length).toBeGreaterThan(8_000);
+}
