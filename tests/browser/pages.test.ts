@@ -7,15 +7,21 @@
  * The session is created in the database and handed to the browser as its cookie (the sign-in flow itself
  * is tested with the auth routes): what is tested here is the pages.
  */
-import AxeBuilder from '@axe-core/playwright';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newSecret } from '../../api/auth/secrets';
-import { SESSION_COOKIE } from '../../api/auth/sessions';
 import { seedCremasco } from '../../prisma/seed';
 import { COORDINATORE } from '../support/auth';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { PNG_SIGNATURE, launchChromium, screenshots, startService, type Service } from './support';
+import {
+  auditOnDesktopAndPhone,
+  DESKTOP,
+  expectScreenshot,
+  launchChromium,
+  screenshots,
+  signedInContexts,
+  startService,
+  type Service,
+} from './support';
 
 let db: TestDatabase;
 let service: Service;
@@ -26,7 +32,6 @@ let crId: string;
 let deliverableId: string;
 const shots = screenshots();
 
-const PHONE = { width: 390, height: 844 };
 /** The screens of the navigation and the pages they lead to (ids filled in once seeded). */
 const PAGES = [
   ['oggi', '/'],
@@ -40,7 +45,6 @@ const PAGES = [
   ['posta', '/posta'],
   ['accessibilita', '/accessibilita'],
 ] as const;
-const DESKTOP = { width: 1280, height: 900 };
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -84,16 +88,14 @@ beforeAll(async () => {
     },
   });
   service = await startService(db.prisma);
-  const { secret, hash } = newSecret('session');
-  await db.prisma.authSession.create({
-    data: { tokenHash: hash, personId: coordinator.id, method: 'email_link' },
-  });
   browser = await launchChromium();
-  const cookie = { name: SESSION_COOKIE, value: secret, url: service.url };
-  withScripts = await browser.newContext({ locale: 'it-IT', viewport: DESKTOP });
-  noScripts = await browser.newContext({ locale: 'it-IT', viewport: DESKTOP, javaScriptEnabled: false });
-  await withScripts.addCookies([cookie]);
-  await noScripts.addCookies([cookie]);
+  ({ withScripts, noScripts } = await signedInContexts(
+    browser,
+    db.prisma,
+    coordinator.id,
+    service.url,
+    DESKTOP,
+  ));
 });
 
 afterAll(async () => {
@@ -103,35 +105,14 @@ afterAll(async () => {
   shots.cleanup();
 });
 
-async function expectScreenshot(page: Page, name: string) {
-  const png = await shots.take(page, name);
-  expect(png.subarray(0, 8)).toEqual(PNG_SIGNATURE);
-  expect(png.length).toBeGreaterThan(8_000);
-}
-
 describe('every page of the navigation', () => {
   // One test per page: each loads twice and runs axe twice, which takes seconds on a shared machine.
   it.each(PAGES)(
     '%s passes axe-core with no serious or critical violation, on a desktop and on a phone',
     async (name, path) => {
       const page = await withScripts.newPage();
-      const found: string[] = [];
-      for (const [size, viewport] of [
-        ['desktop', DESKTOP],
-        ['telefono', PHONE],
-      ] as const) {
-        await page.setViewportSize(viewport);
-        const url = path.replace(':organo', crId).replace(':scadenza', deliverableId);
-        const response = await page.goto(service.url + url);
-        expect(response?.status(), url).toBe(200);
-        const result = await new AxeBuilder({ page })
-          .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
-          .analyze();
-        for (const v of result.violations)
-          if (v.impact === 'serious' || v.impact === 'critical')
-            found.push(`${size}: ${v.id} – ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-        await expectScreenshot(page, `${name}-${size}`);
-      }
+      const url = service.url + path.replace(':organo', crId).replace(':scadenza', deliverableId);
+      const found = await auditOnDesktopAndPhone(page, url, shots, name);
       await page.close();
       expect(found).toEqual([]);
     },
@@ -173,14 +154,14 @@ describe('forms with JavaScript off', () => {
     expect(await notice.inputValue()).toBe('99');
     expect(await page.locator('#regole-preavviso-errore').innerText()).not.toBe('');
     expect((await db.prisma.body.findUniqueOrThrow({ where: { id: crId } })).rules).toEqual(before);
-    await expectScreenshot(page, 'organo-errore');
+    await expectScreenshot(shots, page, 'organo-errore');
 
     await notice.fill('6');
     await page.getByRole('button', { name: 'Anteprima delle prossime sedute' }).click();
     await page.waitForLoadState();
     expect(await page.getByRole('status').innerText()).toContain('Anteprima, non ancora salvata');
     expect((await db.prisma.body.findUniqueOrThrow({ where: { id: crId } })).rules).toEqual(before);
-    await expectScreenshot(page, 'organo-anteprima');
+    await expectScreenshot(shots, page, 'organo-anteprima');
 
     await page.getByRole('button', { name: 'Salva le regole' }).click();
     await page.waitForLoadState();
@@ -204,6 +185,6 @@ describe('forms with JavaScript off', () => {
     expect(await page.locator('#proroga-reason-errore').innerText()).toContain('indicare il motivo');
     expect(await page.getByLabel('Nuova scadenza').inputValue()).toBe('2099-01-31');
     expect(await db.prisma.deliverable.findUniqueOrThrow({ where: { id: deliverableId } })).toEqual(before);
-    await expectScreenshot(page, 'scadenza-errore');
+    await expectScreenshot(shots, page, 'scadenza-errore');
   });
 });

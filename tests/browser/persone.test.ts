@@ -14,6 +14,8 @@ import { seedCremasco } from '../../prisma/seed';
 import { COORDINATORE } from '../support/auth';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import {
+  auditOnDesktopAndPhone,
+  DESKTOP,
   expectScreenshot,
   launchChromium,
   screenshots,
@@ -30,9 +32,6 @@ let withScripts: BrowserContext;
 let noScripts: BrowserContext;
 let placeholderId: string;
 const shots = screenshots();
-
-const DESKTOP = { width: 1280, height: 900 };
-const PHONE = { width: 390, height: 844 };
 
 const HEADER = 'Persona;E-mail;PEC;Organizzazione o comune;Seggio;Delegato permanente';
 const GOOD = [
@@ -100,17 +99,8 @@ describe('Persone pages', () => {
     '%s passes axe-core with no serious or critical violation, on a desktop and on a phone',
     async (name, path) => {
       const page = await withScripts.newPage();
-      const found: string[] = [];
-      for (const [size, viewport] of [
-        ['desktop', DESKTOP],
-        ['telefono', PHONE],
-      ] as const) {
-        await page.setViewportSize(viewport);
-        const response = await page.goto(service.url + path.replace(':segnaposto', placeholderId));
-        expect(response?.status(), path).toBe(200);
-        found.push(...(await seriousViolations(page)).map((v) => `${size}: ${v}`));
-        await expectScreenshot(shots, page, `${name}-${size}`);
-      }
+      const url = service.url + path.replace(':segnaposto', placeholderId);
+      const found = await auditOnDesktopAndPhone(page, url, shots, name);
       await page.close();
       expect(found).toEqual([]);
     },

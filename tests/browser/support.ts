@@ -158,6 +158,34 @@ export async function seriousViolations(page: Page): Promise<string[]> {
     .map((v) => `${v.id} – ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
+export const DESKTOP = { width: 1280, height: 900 };
+export const PHONE = { width: 390, height: 844 };
+
+/**
+ * Opens `url` on a desktop and on a phone (it must answer 200), takes a screenshot of each (`name-desktop`,
+ * `name-telefono`) and returns the serious and critical axe-core violations found, each prefixed with the
+ * size: the check every page of the app passes. `page` must belong to a context with JavaScript on.
+ */
+export async function auditOnDesktopAndPhone(
+  page: Page,
+  url: string,
+  shots: ReturnType<typeof screenshots>,
+  name: string,
+): Promise<string[]> {
+  const found: string[] = [];
+  for (const [size, viewport] of [
+    ['desktop', DESKTOP],
+    ['telefono', PHONE],
+  ] as const) {
+    await page.setViewportSize(viewport);
+    const response = await page.goto(url);
+    expect(response?.status(), url).toBe(200);
+    found.push(...(await seriousViolations(page)).map((v) => `${size}: ${v}`));
+    await expectScreenshot(shots, page, `${name}-${size}`);
+  }
+  return found;
+}
+
 /** Takes a screenshot and checks it is a real PNG of some size (a blank or failed render is not). */
 export async function expectScreenshot(
   shots: ReturnType<typeof screenshots>,
