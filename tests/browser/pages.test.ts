@@ -7,30 +7,12 @@
  * The session is created in the database and handed to the browser as its cookie (the sign-in flow itself
  * is tested with the auth routes): what is tested here is the pages.
  */
-import type { Browser, BrowserContext } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedCremasco } from '../../prisma/seed';
+import { describe, expect, it } from 'vitest';
 import { COORDINATORE } from '../support/auth';
-import { createTestDatabase, type TestDatabase } from '../support/database';
-import {
-  auditOnDesktopAndPhone,
-  DESKTOP,
-  expectScreenshot,
-  launchChromium,
-  screenshots,
-  signedInContexts,
-  startService,
-  type Service,
-} from './support';
+import { auditOnDesktopAndPhone, expectScreenshot, useSignedInBrowser } from './support';
 
-let db: TestDatabase;
-let service: Service;
-let browser: Browser;
-let withScripts: BrowserContext;
-let noScripts: BrowserContext;
 let crId: string;
 let deliverableId: string;
-const shots = screenshots();
 
 /** The screens of the navigation and the pages they lead to (ids filled in once seeded). */
 const PAGES = [
@@ -46,10 +28,7 @@ const PAGES = [
   ['accessibilita', '/accessibilita'],
 ] as const;
 
-beforeAll(async () => {
-  db = await createTestDatabase();
-  await seedCremasco(db.prisma);
-  const coordinator = await db.prisma.person.findUniqueOrThrow({ where: { email: COORDINATORE } });
+const world = useSignedInBrowser(COORDINATORE, async (db) => {
   crId = (await db.prisma.body.findFirstOrThrow({ where: { kind: 'comitato_ristretto' } })).id;
   const ambito = await db.prisma.ambito.findUniqueOrThrow({ where: { code: 'cremasco' } });
   const year = new Date().getUTCFullYear();
@@ -87,22 +66,6 @@ beforeAll(async () => {
       messageId: '<prova-posta-fallita@example.org>',
     },
   });
-  service = await startService(db.prisma);
-  browser = await launchChromium();
-  ({ withScripts, noScripts } = await signedInContexts(
-    browser,
-    db.prisma,
-    coordinator.id,
-    service.url,
-    DESKTOP,
-  ));
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await service?.close();
-  await db?.cleanup();
-  shots.cleanup();
 });
 
 describe('every page of the navigation', () => {
@@ -110,17 +73,17 @@ describe('every page of the navigation', () => {
   it.each(PAGES)(
     '%s passes axe-core with no serious or critical violation, on a desktop and on a phone',
     async (name, path) => {
-      const page = await withScripts.newPage();
-      const url = service.url + path.replace(':organo', crId).replace(':scadenza', deliverableId);
-      const found = await auditOnDesktopAndPhone(page, url, shots, name);
+      const page = await world.withScripts.newPage();
+      const url = world.service.url + path.replace(':organo', crId).replace(':scadenza', deliverableId);
+      const found = await auditOnDesktopAndPhone(page, url, world.shots, name);
       await page.close();
       expect(found).toEqual([]);
     },
   );
 
   it('reaches every screen from the navigation bar', async () => {
-    const page = await noScripts.newPage();
-    await page.goto(service.url + '/');
+    const page = await world.noScripts.newPage();
+    await page.goto(world.service.url + '/');
     const labels = await page.locator('#navigazione a').allInnerTexts();
     expect(labels).toEqual([
       'Oggi',
@@ -143,9 +106,9 @@ describe('every page of the navigation', () => {
 
 describe('forms with JavaScript off', () => {
   it('Organi: refuses a bad notice next to the field, previews the next sessions, then saves', async () => {
-    const page = await noScripts.newPage();
-    await page.goto(`${service.url}/organi/${crId}`);
-    const before = (await db.prisma.body.findUniqueOrThrow({ where: { id: crId } })).rules;
+    const page = await world.noScripts.newPage();
+    await page.goto(`${world.service.url}/organi/${crId}`);
+    const before = (await world.db.prisma.body.findUniqueOrThrow({ where: { id: crId } })).rules;
     const notice = page.getByLabel('Giorni liberi prima della seduta');
     await notice.fill('99');
     await page.getByRole('button', { name: 'Salva le regole' }).click();
@@ -153,30 +116,30 @@ describe('forms with JavaScript off', () => {
     expect(await notice.getAttribute('aria-invalid')).toBe('true');
     expect(await notice.inputValue()).toBe('99');
     expect(await page.locator('#regole-preavviso-errore').innerText()).not.toBe('');
-    expect((await db.prisma.body.findUniqueOrThrow({ where: { id: crId } })).rules).toEqual(before);
-    await expectScreenshot(shots, page, 'organo-errore');
+    expect((await world.db.prisma.body.findUniqueOrThrow({ where: { id: crId } })).rules).toEqual(before);
+    await expectScreenshot(world.shots, page, 'organo-errore');
 
     await notice.fill('6');
     await page.getByRole('button', { name: 'Anteprima delle prossime sedute' }).click();
     await page.waitForLoadState();
     expect(await page.getByRole('status').innerText()).toContain('Anteprima, non ancora salvata');
-    expect((await db.prisma.body.findUniqueOrThrow({ where: { id: crId } })).rules).toEqual(before);
-    await expectScreenshot(shots, page, 'organo-anteprima');
+    expect((await world.db.prisma.body.findUniqueOrThrow({ where: { id: crId } })).rules).toEqual(before);
+    await expectScreenshot(world.shots, page, 'organo-anteprima');
 
     await page.getByRole('button', { name: 'Salva le regole' }).click();
     await page.waitForLoadState();
     // The form's action ends in #regole: after the redirect the page opens at the form and its message.
-    expect(page.url()).toBe(`${service.url}/organi/${crId}?esito=salvate#regole`);
+    expect(page.url()).toBe(`${world.service.url}/organi/${crId}?esito=salvate#regole`);
     expect(await page.getByRole('status').innerText()).toContain('Regole aggiornate');
-    expect(await db.prisma.body.findUniqueOrThrow({ where: { id: crId } })).toMatchObject({
+    expect(await world.db.prisma.body.findUniqueOrThrow({ where: { id: crId } })).toMatchObject({
       rules: { notice: { ordinaryFreeDays: 6 } },
     });
   });
 
   it('Scadenze: refuses an extension without a reason, next to the field, keeping the date typed', async () => {
-    const page = await noScripts.newPage();
-    await page.goto(`${service.url}/scadenze/${deliverableId}`);
-    const before = await db.prisma.deliverable.findUniqueOrThrow({ where: { id: deliverableId } });
+    const page = await world.noScripts.newPage();
+    await page.goto(`${world.service.url}/scadenze/${deliverableId}`);
+    const before = await world.db.prisma.deliverable.findUniqueOrThrow({ where: { id: deliverableId } });
     await page.getByLabel('Nuova scadenza').fill('2099-01-31');
     await page.getByRole('button', { name: 'Proroga la scadenza' }).click();
     await page.waitForLoadState();
@@ -184,7 +147,9 @@ describe('forms with JavaScript off', () => {
     expect(await reason.getAttribute('aria-invalid')).toBe('true');
     expect(await page.locator('#proroga-reason-errore').innerText()).toContain('indicare il motivo');
     expect(await page.getByLabel('Nuova scadenza').inputValue()).toBe('2099-01-31');
-    expect(await db.prisma.deliverable.findUniqueOrThrow({ where: { id: deliverableId } })).toEqual(before);
-    await expectScreenshot(shots, page, 'scadenza-errore');
+    expect(await world.db.prisma.deliverable.findUniqueOrThrow({ where: { id: deliverableId } })).toEqual(
+      before,
+    );
+    await expectScreenshot(world.shots, page, 'scadenza-errore');
   });
 });

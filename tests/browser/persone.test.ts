@@ -8,30 +8,12 @@
  * The session is created in the database and handed to the browser as its cookie (the sign-in flow is
  * tested with the auth routes).
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedCremasco } from '../../prisma/seed';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { COORDINATORE } from '../support/auth';
-import { createTestDatabase, type TestDatabase } from '../support/database';
-import {
-  auditOnDesktopAndPhone,
-  DESKTOP,
-  expectScreenshot,
-  launchChromium,
-  screenshots,
-  seriousViolations,
-  signedInContexts,
-  startService,
-  type Service,
-} from './support';
+import { auditOnDesktopAndPhone, expectScreenshot, seriousViolations, useSignedInBrowser } from './support';
 
-let db: TestDatabase;
-let service: Service;
-let browser: Browser;
-let withScripts: BrowserContext;
-let noScripts: BrowserContext;
 let placeholderId: string;
-const shots = screenshots();
 
 const HEADER = 'Persona;E-mail;PEC;Organizzazione o comune;Seggio;Delegato permanente';
 const GOOD = [
@@ -45,33 +27,14 @@ const BAD = [
 ];
 const csv = (lines: string[]) => Buffer.from('\uFEFF' + [HEADER, ...lines].join('\r\n') + '\r\n');
 
-beforeAll(async () => {
-  db = await createTestDatabase();
-  await seedCremasco(db.prisma);
-  const coordinator = await db.prisma.person.findUniqueOrThrow({ where: { email: COORDINATORE } });
+const world = useSignedInBrowser(COORDINATORE, async (db) => {
   placeholderId = (
     await db.prisma.person.findUniqueOrThrow({ where: { email: 'sindaco.sergnano@example.org' } })
   ).id;
-  service = await startService(db.prisma);
-  browser = await launchChromium();
-  ({ withScripts, noScripts } = await signedInContexts(
-    browser,
-    db.prisma,
-    coordinator.id,
-    service.url,
-    DESKTOP,
-  ));
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await service?.close();
-  await db?.cleanup();
-  shots.cleanup();
 });
 
 async function uploadFile(page: Page, content: Buffer) {
-  await page.goto(`${service.url}/persone/importa`);
+  await page.goto(`${world.service.url}/persone/importa`);
   await page
     .getByLabel(/Foglio di calcolo/)
     .setInputFiles({ name: 'persone.csv', mimeType: 'text/csv', buffer: content });
@@ -83,9 +46,9 @@ async function uploadFile(page: Page, content: Buffer) {
 }
 
 const counts = async () => ({
-  people: await db.prisma.person.count(),
-  memberships: await db.prisma.membership.count(),
-  audit: await db.prisma.auditEvent.count(),
+  people: await world.db.prisma.person.count(),
+  memberships: await world.db.prisma.membership.count(),
+  audit: await world.db.prisma.auditEvent.count(),
 });
 
 describe('Persone pages', () => {
@@ -98,9 +61,9 @@ describe('Persone pages', () => {
   ])(
     '%s passes axe-core with no serious or critical violation, on a desktop and on a phone',
     async (name, path) => {
-      const page = await withScripts.newPage();
-      const url = service.url + path.replace(':segnaposto', placeholderId);
-      const found = await auditOnDesktopAndPhone(page, url, shots, name);
+      const page = await world.withScripts.newPage();
+      const url = world.service.url + path.replace(':segnaposto', placeholderId);
+      const found = await auditOnDesktopAndPhone(page, url, world.shots, name);
       await page.close();
       expect(found).toEqual([]);
     },
@@ -108,7 +71,7 @@ describe('Persone pages', () => {
 
   // axe-core runs as a script in the page: it needs the context with JavaScript on.
   it('the preview of an import with problems passes axe-core too', async () => {
-    const page = await withScripts.newPage();
+    const page = await world.withScripts.newPage();
     await uploadFile(page, csv([...GOOD, ...BAD]));
     expect(await page.locator('.problemi').count()).toBe(3);
     expect(await seriousViolations(page)).toEqual([]);
@@ -116,8 +79,8 @@ describe('Persone pages', () => {
   });
 
   it('is in the navigation, for the Ufficio di Piano', async () => {
-    const page = await noScripts.newPage();
-    await page.goto(service.url + '/');
+    const page = await world.noScripts.newPage();
+    await page.goto(world.service.url + '/');
     await page.locator('#navigazione').getByRole('link', { name: 'Persone' }).click();
     expect(await page.locator('h1').innerText()).toBe('Persone');
     expect(await page.locator('#navigazione a[aria-current="page"]').innerText()).toBe('Persone');
@@ -127,7 +90,7 @@ describe('Persone pages', () => {
 
 describe('the import, with JavaScript off', () => {
   it('previews a file with problems naming each, saves nothing; then saves the fixed file once', async () => {
-    const page = await noScripts.newPage();
+    const page = await world.noScripts.newPage();
     const before = await counts();
     await uploadFile(page, csv([...GOOD, ...BAD]));
     expect(await page.getByRole('alert').first().innerText()).toContain('3 righe da correggere');
@@ -137,7 +100,7 @@ describe('the import, with JavaScript off', () => {
     expect(await page.locator('#riga-5 .problemi').innerText()).toContain('«Pandinoo»');
     expect(await page.locator('#riga-6 .problemi').innerText()).toContain('indicare nome e cognome');
     expect(await page.getByRole('button', { name: /Conferma/ }).count()).toBe(0);
-    await expectScreenshot(shots, page, 'persone-importa-errori');
+    await expectScreenshot(world.shots, page, 'persone-importa-errori');
     expect(await counts()).toEqual(before);
 
     await uploadFile(page, csv(GOOD));
@@ -146,7 +109,7 @@ describe('the import, with JavaScript off', () => {
       'Sostituisce il segnaposto «Sindaco di Pandino (segnaposto)»',
     );
     expect(await counts()).toEqual(before);
-    await expectScreenshot(shots, page, 'persone-importa-anteprima');
+    await expectScreenshot(world.shots, page, 'persone-importa-anteprima');
     await page
       .getByRole('button', { name: 'Conferma l’importazione' })
       .or(page.getByRole('button', { name: "Conferma l'importazione" }))
@@ -156,7 +119,7 @@ describe('the import, with JavaScript off', () => {
     expect(await page.getByRole('status').innerText()).toContain(
       '2 persone nuove, 0 aggiornate, 0 senza modifiche',
     );
-    const rossi = await db.prisma.person.findUniqueOrThrow({
+    const rossi = await world.db.prisma.person.findUniqueOrThrow({
       where: { email: 'm.rossi@comune.pandino.cr.it' },
       include: { memberships: { include: { delegate: true } } },
     });
@@ -176,9 +139,9 @@ describe('the import, with JavaScript off', () => {
 
 describe('person forms, with JavaScript off', () => {
   it('refuses a bad address next to the field, keeping what was typed and changing nothing', async () => {
-    const page = await noScripts.newPage();
-    await page.goto(`${service.url}/persone/${placeholderId}`);
-    const before = await db.prisma.person.findUniqueOrThrow({ where: { id: placeholderId } });
+    const page = await world.noScripts.newPage();
+    await page.goto(`${world.service.url}/persone/${placeholderId}`);
+    const before = await world.db.prisma.person.findUniqueOrThrow({ where: { id: placeholderId } });
     const email = page.locator('#dati-email');
     await email.fill('sindaco@');
     await page.getByRole('button', { name: 'Salva le modifiche' }).click();
@@ -186,14 +149,14 @@ describe('person forms, with JavaScript off', () => {
     expect(await email.getAttribute('aria-invalid')).toBe('true');
     expect(await email.inputValue()).toBe('sindaco@');
     expect(await page.locator('#dati-email-errore').innerText()).toBe('indirizzo e-mail non valido');
-    expect(await db.prisma.person.findUniqueOrThrow({ where: { id: placeholderId } })).toEqual(before);
-    await expectScreenshot(shots, page, 'persona-errore');
+    expect(await world.db.prisma.person.findUniqueOrThrow({ where: { id: placeholderId } })).toEqual(before);
+    await expectScreenshot(world.shots, page, 'persona-errore');
     await page.close();
   });
 
   it('replaces a placeholder with the real person from its page', async () => {
-    const page = await noScripts.newPage();
-    await page.goto(`${service.url}/persone/${placeholderId}`);
+    const page = await world.noScripts.newPage();
+    await page.goto(`${world.service.url}/persone/${placeholderId}`);
     await page.locator('#sostituisci-nome').fill('Paola Gialli');
     await page.locator('#sostituisci-email').fill('sindaco@comune.sergnano.cr.it');
     await page.getByRole('button', { name: 'Sostituisci il segnaposto' }).click();
@@ -203,7 +166,7 @@ describe('person forms, with JavaScript off', () => {
     expect(await page.locator('dl').innerText()).toContain(
       'Sindaco di Sergnano (Assemblea dei Sindaci, Assemblea del Sub-ambito 2)',
     );
-    await expectScreenshot(shots, page, 'persona-sostituita');
+    await expectScreenshot(world.shots, page, 'persona-sostituita');
     await page.close();
   });
 });

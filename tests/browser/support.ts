@@ -11,12 +11,14 @@ import AxeBuilder from '@axe-core/playwright';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { newSecret } from '../../api/auth/secrets';
 import { SESSION_COOKIE } from '../../api/auth/sessions';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { buildServer } from '../../api/server';
 import { loadConfig } from '../../app/config';
 import { startNotifications } from '../../notifications';
 import type { PrismaClient } from '../../prisma/client';
 import { freePort } from '../../prisma/free-port';
+import { seedCremasco } from '../../prisma/seed';
+import { createTestDatabase, type TestDatabase } from '../support/database';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
@@ -120,6 +122,52 @@ export function screenshots() {
 }
 
 export const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+export interface SignedInBrowser {
+  db: TestDatabase;
+  service: Service;
+  browser: Browser;
+  /** For axe-core, which runs as a script in the page. */
+  withScripts: BrowserContext;
+  /** For the forms: every page must work without JavaScript. */
+  noScripts: BrowserContext;
+  shots: ReturnType<typeof screenshots>;
+}
+
+/**
+ * What a browser test of the pages starts from, set up before the file's tests and closed after them: the
+ * Cremasco seeded in a database of its own (then `prepare`, for the file's own data), the service on it, and
+ * Chromium with two contexts signed in as `email`. Its fields are there from the file's first test on.
+ */
+export function useSignedInBrowser(
+  email: string,
+  prepare?: (db: TestDatabase) => Promise<void>,
+): SignedInBrowser {
+  const world = { shots: screenshots() } as SignedInBrowser;
+  beforeAll(async () => {
+    world.db = await createTestDatabase();
+    await seedCremasco(world.db.prisma);
+    await prepare?.(world.db);
+    const person = await world.db.prisma.person.findUniqueOrThrow({ where: { email } });
+    world.service = await startService(world.db.prisma);
+    world.browser = await launchChromium();
+    const contexts = await signedInContexts(
+      world.browser,
+      world.db.prisma,
+      person.id,
+      world.service.url,
+      DESKTOP,
+    );
+    Object.assign(world, contexts);
+  });
+  afterAll(async () => {
+    await world.browser?.close();
+    await world.service?.close();
+    await world.db?.cleanup();
+    world.shots.cleanup();
+  });
+  return world;
+}
 
 /**
  * Two browser contexts signed in as the person, one with JavaScript and one without: the session is created
