@@ -3,7 +3,7 @@
  * sits on, prepares or convenes, and those they attend as someone's one-meeting delegate (every one ahead,
  * and those of the last year); and one session with its agenda documents, the approved verbale and the person's answer.
  */
-import { bodiesReadable, type Principal } from '../../domain/policy';
+import { bodiesReadable, can, type Principal } from '../../domain/policy';
 import { seatHeld } from '../../notifications/answers/answering';
 import type { Database } from '../../prisma/client';
 import { MEETING_STATUS } from '../layout/labels';
@@ -49,16 +49,35 @@ export async function myMeetings(db: Database, principal: Principal, now: number
     },
     orderBy: { startsAt: 'asc' },
     include: {
-      body: { select: { name: true } },
+      body: {
+        select: {
+          id: true,
+          name: true,
+          ambitoId: true,
+          ambito: { select: { name: true } },
+          spansAmbiti: true,
+        },
+      },
       verbale: { select: { status: true } },
       invitations: { where: { personId }, select: { answer: true, delegateName: true } },
     },
   });
+  // ATS sees the Cabina di Regia of several ambiti here: then each row names its ambito.
+  const severalAmbiti = new Set(meetings.map((m) => m.body.ambitoId)).size > 1;
   const rows = meetings.map((m) => {
     const own = m.invitations[0];
+    const target = {
+      kind: 'body' as const,
+      bodyId: m.body.id,
+      ambitoIds: [m.body.ambitoId, ...m.body.spansAmbiti.map((a) => a.ambitoId)],
+      meetingId: m.id,
+    };
     return {
       id: m.id,
       body: m.body.name,
+      ambito: severalAmbiti ? m.body.ambito.name : null,
+      /** Whether the person prepares it (agenda, convocation, roll call): then the Seduta page is linked. */
+      prepares: can(principal, 'meeting.prepare', target),
       startsAt: m.startsAt.toISOString(),
       place: m.place,
       status: m.status,
