@@ -37,14 +37,30 @@ export async function issueAnswerLinks(
   return answerLinks(input.baseUrl, answerToken(secret, invitation.id));
 }
 
+// eslint-disable-next-line no-control-regex
+const NO_CONTROL = /^[^\u0000-\u001f\u007f]*$/;
+
 /** The form as posted by the answer page; Italian field names, Italian messages. */
 export const AnswerForm = z
   .object({
     scelta: z.enum(['presente', 'assente', 'delegato'], {
       message: 'Scegliere presente, assente o delegato',
     }),
-    nome_delegato: z.string().trim().max(200).optional().default(''),
-    email_delegato: z.string().trim().max(320).optional().default(''),
+    // Control characters never belong in a name or an address (and Postgres refuses NUL in text).
+    nome_delegato: z
+      .string()
+      .trim()
+      .max(200)
+      .regex(NO_CONTROL, 'caratteri non ammessi')
+      .optional()
+      .default(''),
+    email_delegato: z
+      .string()
+      .trim()
+      .max(320)
+      .regex(NO_CONTROL, 'caratteri non ammessi')
+      .optional()
+      .default(''),
   })
   .superRefine((form, ctx) => {
     if (form.scelta !== 'delegato') return;
