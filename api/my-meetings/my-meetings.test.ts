@@ -151,4 +151,18 @@ describe('POST /api/v1/my-meetings/:id/answer', () => {
     expect(late).toMatchObject({ status: 409, body: { error: 'seduta_iniziata' } });
     expect(await db.prisma.invitation.count({ where: { meetingId: started.id } })).toBe(0);
   });
+
+  it('a meeting link from an e-mail, opened signed in, leads to the meeting in Le mie riunioni', async () => {
+    const signedIn = await app.inject({
+      url: `/riunioni/${meetingId}`,
+      headers: { ...(await actAs(db.prisma, 'sindaco1@example.org')), accept: 'text/html' },
+    });
+    expect(signedIn.statusCode).toBe(200);
+    expect(signedIn.body).toContain(`href="/mie-riunioni/${meetingId}"`);
+    const page = await app.inject({
+      url: `/mie-riunioni/${meetingId}`,
+      headers: { ...(await actAs(db.prisma, 'sindaco1@example.org')), accept: 'text/html' },
+    });
+    expect(page.body).toContain('Risposta registrata: <strong>invia un delegato</strong> – Lia Neri');
+  });
 });
