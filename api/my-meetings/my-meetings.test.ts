@@ -6,15 +6,11 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createActivities } from '../../activities/index';
-import { loadConfig } from '../../app/config';
-import { CREMA_LOCAL_FEASTS, HolidayCalendar } from '../../domain/index';
 import { createAnswering } from '../../notifications/answers/answering';
-import { startMailCatcher, type MailCatcher } from '../../notifications/catcher/server';
 import { createOutbox } from '../../notifications/outbox/outbox';
-import { createMailer, type Mailer } from '../../notifications/transport';
 import { actAs } from '../../tests/support/auth';
 import { createTestDatabase, type TestDatabase } from '../../tests/support/database';
+import { startMailActivities, type MailActivities } from '../../tests/support/mail-activities';
 import { createDistrict, createMeeting, type District } from '../../tests/workflows/fixture';
 import { buildServer } from '../server';
 
@@ -22,30 +18,16 @@ const SECRET = 'my-meetings-secret-my-meetings-secret-12';
 const LIA = { nome_delegato: 'Lia Neri', email_delegato: 'lia.neri@example.org' };
 
 let db: TestDatabase;
-let catcher: MailCatcher;
-let mailer: Mailer;
+let mail: MailActivities;
 let app: FastifyInstance;
 let district: District;
-let activities: ReturnType<typeof createActivities>;
 let meetingId: string;
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  catcher = await startMailCatcher();
-  mailer = createMailer({ smtpUrl: catcher.url, maxConnections: 1 });
+  mail = await startMailActivities(db.prisma, SECRET);
   district = await createDistrict(db.prisma);
-  const config = loadConfig({ LOG_LEVEL: 'silent' });
-  const deps = {
-    mailFrom: config.MAIL_FROM,
-    publicBaseUrl: config.PUBLIC_BASE_URL,
-    answerLinkSecret: SECRET,
-  };
-  activities = createActivities({
-    prisma: db.prisma,
-    mailer,
-    holidays: new HolidayCalendar(CREMA_LOCAL_FEASTS),
-    ...deps,
-  });
+  const { config, mailer } = mail;
   const outbox = createOutbox({ db: db.prisma, mailer, from: config.MAIL_FROM });
   const answering = createAnswering({
     db: db.prisma,
@@ -58,8 +40,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await app?.close();
-  mailer?.close();
-  await catcher?.close();
+  await mail?.close();
   await db?.cleanup();
 });
 
@@ -91,14 +72,14 @@ describe('POST /api/v1/my-meetings/:id/answer', () => {
     });
     expect(await db.prisma.outboxMessage.count()).toBe(0);
 
-    await activities.sendConvocations(meetingId, 0);
-    await activities.sendConvocations(meetingId, 0); // a retried activity
+    await mail.activities.sendConvocations(meetingId, 0);
+    await mail.activities.sendConvocations(meetingId, 0); // a retried activity
     const toLia = await db.prisma.outboxMessage.findMany({ where: { personId: lia.id } });
     expect(toLia.map((m) => [m.idempotencyKey, m.status])).toEqual([
       [`convocation:${meetingId}:${lia.id}:0`, 'sent'],
     ]);
     expect(
-      catcher.mailbox.list().filter((m) => m.to.some((to) => to.includes(LIA.email_delegato))),
+      mail.catcher.mailbox.list().filter((m) => m.to.some((to) => to.includes(LIA.email_delegato))),
     ).toHaveLength(1);
     // The seat holders got theirs as always.
     expect(await db.prisma.outboxMessage.count({ where: { kind: 'convocation' } })).toBe(4);
