@@ -69,7 +69,6 @@ export interface AttendanceReport {
   people: ({ personId: string; person: string; organisation: string } & Tally)[];
 }
 
-
 export async function attendanceReport(
   db: Database,
   query: AttendanceQuery,
