@@ -33,7 +33,7 @@ import { escalationRecipients, escalationRequests } from './escalations';
 import { sendMessages } from './mail';
 import { rejection } from './rejection';
 import { bestPresenceBySeat, countingRecords } from './roll-call';
-import { leadComuniRecipients, minuteTakers, seatRecipients, unique } from './people';
+import { leadComuniRecipients, minuteTakers, oneMeetingDelegates, seatRecipients, unique } from './people';
 import { meetingTimeline } from './timeline';
 
 /** Why a reschedule cannot be applied (Italian, for the coordinator), or null when it can. */
@@ -62,7 +62,11 @@ const meetingInclude = {
 } satisfies Prisma.MeetingInclude;
 
 /** A meeting as the messages show it: the row, its body's rules, and the data every template shares. */
-export async function meetingForMessages(db: PrismaClient, publicBaseUrl: string, meetingId: string) {
+export async function meetingForMessages(
+  db: Pick<PrismaClient, 'meeting'>,
+  publicBaseUrl: string,
+  meetingId: string,
+) {
   const base = publicBaseUrl.replace(/\/$/, '');
   const m = await db.meeting.findUniqueOrThrow({ where: { id: meetingId }, include: meetingInclude });
   const rules = BodyRules.parse(m.body.rules);
@@ -252,7 +256,14 @@ export function createMeetingActivities(deps: ActivityDeps): MeetingActivities {
       });
       if (updated.count === 1)
         await audit('meeting.convened', m.id, { revision, recipients: recipients.length });
-      return sent;
+      // One-meeting delegates named before the convocation left, read after the status changed: an answer
+      // stored meanwhile either saw 'convened' and sent its delegate's copy itself, or is seen here; both
+      // use the same key, so the delegate gets one.
+      const delegates = await oneMeetingDelegates(db, m.id);
+      const toDelegates = await withAnswerLinks(loaded, delegates, (r, answerLinks) =>
+        convocationRequest(loaded, r, answerLinks, revision),
+      );
+      return { messages: sent.messages + (await sendMessages(deps, toDelegates)).messages };
     },
 
     async rescheduleMeeting(meetingId, toRevision, change) {

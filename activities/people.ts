@@ -47,6 +47,16 @@ export async function seatRecipients(
   return unique(memberships.map((m) => ({ ...asRecipient(m.delegate ?? m.person), seatId: m.seatId })));
 }
 
+/** The one-meeting delegates named in answers to this meeting (notifications/answers/answering.ts). */
+export async function oneMeetingDelegates(db: Db, meetingId: string): Promise<Recipient[]> {
+  const named = await db.invitation.findMany({
+    where: { meetingId, answer: 'delegate', delegatePersonId: { not: null } },
+    include: { delegate: true },
+    orderBy: { delegateEmail: 'asc' },
+  });
+  return unique(named.flatMap((i) => (i.delegate ? [asRecipient(i.delegate)] : [])));
+}
+
 type CodeFilter = { startsWith: string } | { in: string[] };
 
 /** Holders of the seats of `bodyKind` bodies in the ambito (any body when null) whose code matches. */

@@ -9,6 +9,9 @@ import type { AttendanceStatus, InvitationAnswer, PrismaClient } from '../prisma
 
 type Db = PrismaClient;
 
+/** How rolls and reports name the organisation of a holder who belongs to none. */
+export const NO_ORGANISATION = 'Senza organizzazione';
+
 /** For the quorum, a justified absence is an absence. */
 export const presenceOf = (status: AttendanceStatus): Presence =>
   status === 'absent_justified' ? 'absent' : status;
@@ -33,6 +36,8 @@ export interface RollCallLine {
   role: string;
   votes: boolean;
   holder: RollCallPerson;
+  /** The holder's organisation, or NO_ORGANISATION (the Cabina di Regia's attendance is read per organisation). */
+  organisation: string;
   standingDelegate: RollCallPerson | null;
   /** The answer to the convocation, by holder or standing delegate. */
   answer: { status: InvitationAnswer; delegateName: string | null } | null;
@@ -64,7 +69,11 @@ export async function rollCall(db: Db, meetingId: string): Promise<RollCall> {
       validFrom: { lte: day },
       OR: [{ validTo: null }, { validTo: { gte: day } }],
     },
-    include: { seat: true, person: true, delegate: true },
+    include: {
+      seat: true,
+      person: { include: { organisation: { select: { name: true } } } },
+      delegate: true,
+    },
     orderBy: [{ seat: { code: 'asc' } }],
   });
   const attendanceOf = new Map(meeting.attendances.map((a) => [a.personId, a]));
@@ -80,6 +89,7 @@ export async function rollCall(db: Db, meetingId: string): Promise<RollCall> {
       role: ms.seat.role,
       votes: ms.seat.votes,
       holder: person(ms.person),
+      organisation: ms.person.organisation?.name ?? NO_ORGANISATION,
       standingDelegate: ms.delegate ? person(ms.delegate) : null,
       answer: invitation?.answer
         ? { status: invitation.answer, delegateName: invitation.delegateName }

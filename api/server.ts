@@ -8,6 +8,7 @@ import '../app/zod-italian';
 import type { Config } from '../app/config';
 import type { Database } from '../prisma/client';
 import { randomBytes } from 'node:crypto';
+import type { Answering } from '../notifications/answers/answering';
 import type { Outbox } from '../notifications/outbox/outbox';
 import authPlugin from './auth/plugin';
 import type { OidcSettings } from './auth/oidc';
@@ -53,6 +54,8 @@ export interface ServerOptions extends Partial<GovernanceOptions> {
   plugins?: FastifyPluginAsync[];
   /** Sends sign-in e-mails; without it the e-mail link sign-in answers 503. */
   outbox?: Outbox;
+  /** Records answers to convocations (Le mie riunioni); without it answering there answers 503. */
+  answering?: Answering;
   /** Signs short-lived cookies; give every API process of one service the same (npm start derives it). */
   cookieSecret?: string;
 }
@@ -87,6 +90,7 @@ export async function buildServer({
   now,
   plugins = [],
   outbox,
+  answering,
   cookieSecret = randomBytes(32).toString('base64url'),
 }: ServerOptions): Promise<FastifyInstance> {
   const app = Fastify({
@@ -145,7 +149,7 @@ export async function buildServer({
   await app.register(feedsRoutes);
   await app.register(reportPages);
   await app.register(profileRoutes);
-  await app.register(myMeetingsRoutes);
+  await app.register(myMeetingsRoutes, { answering });
   for (const plugin of plugins) await app.register(plugin);
   return app;
 }

@@ -79,6 +79,7 @@ export async function startRuntime({
       governance,
       plugins: [async (scope) => notifications.registerRoutes(scope)],
       outbox: notifications.outbox,
+      answering: notifications.answering,
       cookieSecret: notifications.cookieSecret,
     });
     stops.push(() => app.close());

@@ -11,8 +11,8 @@ import type { FastifyInstance } from 'fastify';
 import { createHmac } from 'node:crypto';
 import { join } from 'node:path';
 import { createNotificationActivities } from './activities';
-import type { AnswersDb } from './answers/db';
-import { answerPagesPlugin, type AnswerPagesOptions } from './answers/plugin';
+import { createAnswering, type AnsweringDeps } from './answers/answering';
+import { answerPagesPlugin } from './answers/plugin';
 import { loadAnswerLinkSecret } from './answers/tokens';
 import { devMailboxPlugin } from './catcher/plugin';
 import { startMailCatcher, type MailCatcher } from './catcher/server';
@@ -31,11 +31,11 @@ export interface NotificationsConfig {
 
 export interface StartOptions {
   config: NotificationsConfig;
-  db: OutboxDb & AnswersDb;
+  db: OutboxDb & AnsweringDeps['db'];
   log?: { info(message: string): void; warn(obj: unknown, message?: string): void };
   /** Retry pump period; 0 disables it (tests, or when only workflows drive delivery). */
   pumpIntervalMs?: number;
-  onAnswer?: AnswerPagesOptions['onAnswer'];
+  onAnswer?: AnsweringDeps['onAnswer'];
 }
 
 export async function startNotifications(options: StartOptions) {
@@ -69,6 +69,15 @@ export async function startNotifications(options: StartOptions) {
     baseUrl: config.PUBLIC_BASE_URL,
     answerLinkSecret,
   });
+  // One way to answer a convocation, for the answer page here and for Le mie riunioni (api/my-meetings).
+  const answering = createAnswering({
+    db,
+    outbox,
+    secret: answerLinkSecret,
+    baseUrl: config.PUBLIC_BASE_URL,
+    onAnswer: options.onAnswer,
+    log: options.log,
+  });
   const stopPump = startOutboxPump(outbox, options.pumpIntervalMs ?? 30_000, options.log);
 
   return {
@@ -76,10 +85,11 @@ export async function startNotifications(options: StartOptions) {
     outbox,
     catcher,
     activities,
+    answering,
     /** For the API's signed cookies: derived from the same secret, so one variable serves every process. */
     cookieSecret: createHmac('sha256', answerLinkSecret).update('cookie-signing').digest('base64url'),
     async registerRoutes(app: FastifyInstance) {
-      await app.register(answerPagesPlugin, { db, onAnswer: options.onAnswer });
+      await app.register(answerPagesPlugin, { db, answering });
       if (catcher) await app.register(devMailboxPlugin, { mailbox: catcher.mailbox });
     },
     async close() {

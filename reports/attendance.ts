@@ -69,8 +69,6 @@ export interface AttendanceReport {
   people: ({ personId: string; person: string; organisation: string } & Tally)[];
 }
 
-const NO_ORGANISATION = 'Senza organizzazione';
-
 export async function attendanceReport(
   db: Database,
   query: AttendanceQuery,
@@ -96,7 +94,6 @@ export async function attendanceReport(
     organisations: [],
     people: [],
   };
-  const organisationOf = await organisations(db, body.id);
   for (const meeting of meetings) {
     const date = dateOf(meeting.startsAt.toISOString());
     const roll = await rollCall(db, meeting.id);
@@ -111,7 +108,7 @@ export async function attendanceReport(
         role: line.role,
         holderId: line.holder.id,
         holder: line.holder.fullName,
-        organisation: organisationOf.get(line.holder.id) ?? NO_ORGANISATION,
+        organisation: line.organisation,
         status: outcome.status,
         representedBy: outcome.representedBy,
         representativeId: outcome.representativeId,
@@ -164,19 +161,6 @@ export async function attendanceReport(
       (a, b) => a.organisation.localeCompare(b.organisation, 'it') || a.person.localeCompare(b.person, 'it'),
     );
   return report;
-}
-
-/** The organisation of everyone who ever held a seat of the body. */
-async function organisations(db: Database, bodyId: string): Promise<Map<string, string>> {
-  const memberships = await db.membership.findMany({
-    where: { seat: { bodyId } },
-    select: { person: { select: { id: true, organisation: { select: { name: true } } } } },
-  });
-  return new Map(
-    memberships.flatMap((m) =>
-      m.person.organisation ? [[m.person.id, m.person.organisation.name] as const] : [],
-    ),
-  );
 }
 
 function emptyTally(): Tally {

@@ -30,7 +30,7 @@ export async function requireSignIn(request: FastifyRequest, reply: FastifyReply
   // An address that matches no route gets its 404: there is nothing behind it to protect.
   if (access === 'public' || request.viewer || request.is404) return;
   // An e-mail link to a meeting page opens that meeting without signing in (checked in authorize).
-  if (access && access !== 'signed-in' && access.on === 'meeting' && tokenOf(request)) return;
+  if (access && access !== 'signed-in' && opensWithToken(access) && tokenOf(request)) return;
   if (request.method === 'GET' && !request.url.startsWith('/api/')) {
     return reply.redirect(`${SIGN_IN_PATH}?ritorno=${encodeURIComponent(request.url)}`, 303);
   }
@@ -49,8 +49,11 @@ export function authorize(db: Database) {
     const target = await resolveTarget(db, request, access.on);
     if (!target) return;
     if (request.viewer && can(request.viewer.principal, access.action, target)) return;
-    if (!request.viewer && target.kind === 'body' && target.meetingId) {
+    if (opensWithToken(access) && target.kind === 'body' && target.meetingId) {
+      // Also for whoever is signed in as someone else on this browser: the link opens what it names.
       if (await tokenOpensMeeting(db, tokenOf(request), target.meetingId)) return;
+      if (request.viewer)
+        throw new RequestRejected(403, 'non_consentito', 'Operazione non consentita per il suo ruolo.');
       throw new RequestRejected(
         401,
         'collegamento_non_valido',
@@ -71,6 +74,10 @@ export async function permits(
   const target = await resolveTarget(db, request, on);
   return !!target && !!request.viewer && can(request.viewer.principal, action, target);
 }
+
+/** An e-mail token reads one meeting (its page, documents, verbale); preparing or changing it needs a person. */
+const opensWithToken = (access: Exclude<RouteAccess, 'public' | 'signed-in'>) =>
+  access.on === 'meeting' && access.action === 'meeting.read';
 
 function tokenOf(request: FastifyRequest): string | null {
   const t = (request.query as { t?: unknown } | undefined)?.t;

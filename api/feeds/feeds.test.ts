@@ -6,24 +6,20 @@
 import type { FastifyInstance } from 'fastify';
 import ical, { type VEvent } from 'node-ical';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createActivities } from '../../activities/index';
-import { loadConfig } from '../../app/config';
-import { CREMA_LOCAL_FEASTS, HolidayCalendar, atRome } from '../../domain/index';
-import { startMailCatcher, type MailCatcher } from '../../notifications/catcher/server';
+import { atRome } from '../../domain/index';
 import { icsLines } from '../../notifications/calendar';
-import { createMailer, type Mailer } from '../../notifications/transport';
 import { actAs } from '../../tests/support/auth';
 import { createTestDatabase, type TestDatabase } from '../../tests/support/database';
+import { startMailActivities, type MailActivities } from '../../tests/support/mail-activities';
 import { createDistrict, createMeeting, type District } from '../../tests/workflows/fixture';
 import { buildServer } from '../server';
 
 describe('calendar feeds (GET /calendario/<token>.ics)', () => {
   let db: TestDatabase;
-  let catcher: MailCatcher;
-  let mailer: Mailer;
+  let mail: MailActivities;
   let app: FastifyInstance;
   let district: District;
-  let activities: ReturnType<typeof createActivities>;
+  let activities: MailActivities['activities'];
   const meetings: Record<'march' | 'april' | 'assembly', string> = { march: '', april: '', assembly: '' };
   const email = (key: string) => `${key}@example.org`;
 
@@ -47,23 +43,14 @@ describe('calendar feeds (GET /calendario/<token>.ics)', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    catcher = await startMailCatcher();
-    mailer = createMailer({ smtpUrl: catcher.url, maxConnections: 1 });
+    mail = await startMailActivities(db.prisma, 'feed-test-secret-feed-test-secret-123456');
+    activities = mail.activities;
     district = await createDistrict(db.prisma);
-    const config = loadConfig({ LOG_LEVEL: 'silent' });
-    activities = createActivities({
-      prisma: db.prisma,
-      mailer,
-      holidays: new HolidayCalendar(CREMA_LOCAL_FEASTS),
-      mailFrom: config.MAIL_FROM,
-      publicBaseUrl: config.PUBLIC_BASE_URL,
-      answerLinkSecret: 'feed-test-secret-feed-test-secret-123456',
-    });
     meetings.march = (await createMeeting(db.prisma, district.bodies.cr, '2027-03-09')).id;
     meetings.april = (await createMeeting(db.prisma, district.bodies.cr, '2027-04-13')).id;
     meetings.assembly = (await createMeeting(db.prisma, district.bodies.ads, '2027-04-20')).id;
     for (const id of Object.values(meetings)) await activities.sendConvocations(id, 0);
-    app = await buildServer({ db: db.prisma, config });
+    app = await buildServer({ db: db.prisma, config: mail.config });
     // The Comitato's coordinator is named its segreteria; the members' roles follow from their seats.
     await db.prisma.segreteria.create({
       data: { bodyId: district.bodies.cr, personId: district.people.coordcr! },
@@ -71,8 +58,7 @@ describe('calendar feeds (GET /calendario/<token>.ics)', () => {
   });
   afterAll(async () => {
     await app?.close();
-    mailer?.close();
-    await catcher?.close();
+    await mail?.close();
     await db?.cleanup();
   });
 

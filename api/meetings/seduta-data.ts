@@ -125,7 +125,17 @@ export async function sedutaData(
   const values = (section: string) => (form?.section === section ? form.values : {});
   const typed = values('appello');
 
-  const rollLines = roll.lines.map((line) => {
+  // The Cabina di Regia's roll call reads by organisation (ATS, ASST, the comuni...): rows sorted and headed
+  // by it (groupStart on the first row of each).
+  const byOrganisation = meeting.body.kind === 'cabina_di_regia';
+  const lines = byOrganisation
+    ? [...roll.lines].sort((a, b) => a.organisation.localeCompare(b.organisation, 'it'))
+    : roll.lines;
+  const rollLines = lines.map((line, i) => {
+    const groupStart =
+      byOrganisation && (i === 0 || lines[i - 1]!.organisation !== line.organisation)
+        ? line.organisation
+        : null;
     const personId = line.holder.id;
     const fromAnswer: AttendanceStatus | undefined =
       line.answer?.status === 'present'
@@ -140,6 +150,7 @@ export async function sedutaData(
       'absent';
     const fieldErrors = errors('appello');
     return {
+      groupStart,
       personId,
       role: line.role,
       votes: line.votes,

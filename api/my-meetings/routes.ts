@@ -1,52 +1,117 @@
 /**
- * Le mie riunioni (GET /mie-riunioni): for every signed-in person, the sessions of the bodies they sit on,
- * prepare or convene, and those they attend as someone's delegate, a year back and a year ahead, with their
- * own answer and, once approved, the verbale. It is where a mayor lands after signing in (GET / sends
- * whoever has no ambito-wide role here).
+ * Le mie riunioni, for every signed-in person (where a mayor lands after signing in: GET / sends whoever has
+ * no ambito-wide role here):
+ * - `GET /mie-riunioni`: their sessions, upcoming and past, as member or as someone's delegate, with their
+ *   answer and the approved verbali; `GET /api/v1/my-meetings` is the same list as JSON.
+ * - `GET /mie-riunioni/:id`: one session with its agenda documents, the approved verbale and the answer form;
+ *   `POST /mie-riunioni/:id/risposta` answers (Post/Redirect/Get; messages next to the fields, what was typed
+ *   kept) and `POST /api/v1/my-meetings/:id/answer` does the same for scripts. Both call the operation the
+ *   answer page behind the e-mail links calls (notifications/answers/answering.ts).
  */
-import type { FastifyPluginAsync } from 'fastify';
-import { bodiesReadable } from '../../domain/policy';
-import { MEETING_STATUS } from '../layout/labels';
+import formbody from '@fastify/formbody';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { AnswerForm } from '../../notifications/answers/answers';
+import type { Answering } from '../../notifications/answers/answering';
+import { RequestRejected } from '../errors';
+import { submitForm, type FieldErrors } from '../layout/forms';
+import { notFound } from '../pages/routes';
+import { actorOf } from '../temporal';
+import { myMeeting, myMeetings } from './data';
 
-const YEAR_MS = 365 * 86_400_000;
-const ANSWER: Record<string, string> = {
-  present: 'presente',
-  absent: 'assente',
-  delegate: 'invia un delegato',
-};
+const VIEWS = 'api/my-meetings/views';
+const Id = z.object({ id: z.uuid() });
+const meetingRead = { access: { action: 'meeting.read', on: 'meeting' } } as const;
 
-export const myMeetingsRoutes: FastifyPluginAsync = async (app) => {
+export interface MyMeetingsOptions {
+  /** Records answers; absent when the service runs without mail (then answering answers 503). */
+  answering?: Answering;
+}
+
+export const myMeetingsRoutes: FastifyPluginAsync<MyMeetingsOptions> = async (app, options) => {
   const db = app.db;
+  if (!app.hasContentTypeParser('application/x-www-form-urlencoded')) await app.register(formbody);
+  const api = app.withTypeProvider<ZodTypeProvider>();
+
+  function answering(): Answering {
+    if (!options.answering)
+      throw new RequestRejected(
+        503,
+        'non_disponibile',
+        'Le risposte non sono disponibili: posta non avviata.',
+      );
+    return options.answering;
+  }
+
+  const answer = (request: FastifyRequest, meetingId: string, form: AnswerForm) =>
+    answering().answer(
+      { meetingId, personId: request.viewer!.personId, actor: actorOf(request) },
+      form,
+      new Date(),
+    );
 
   app.get('/mie-riunioni', { config: { access: 'signed-in' } }, async (request, reply) => {
-    const { personId, principal } = request.viewer!;
-    const now = Date.now();
-    const meetings = await db.meeting.findMany({
-      where: {
-        startsAt: { gte: new Date(now - YEAR_MS), lte: new Date(now + YEAR_MS) },
-        OR: [{ bodyId: { in: [...bodiesReadable(principal)] } }, { id: { in: [...principal.invitedTo] } }],
-      },
-      orderBy: { startsAt: 'asc' },
-      include: {
-        body: { select: { name: true } },
-        verbale: { select: { status: true } },
-        invitations: { where: { personId }, select: { answer: true, seatId: true } },
-      },
-    });
-    const rows = meetings.map((m) => ({
-      id: m.id,
-      body: m.body.name,
-      startsAt: m.startsAt.toISOString(),
-      place: m.place,
-      status: MEETING_STATUS[m.status],
-      answer: m.invitations[0]?.answer ? ANSWER[m.invitations[0].answer] : null,
-      asDelegate: principal.invitedTo.includes(m.id) && m.invitations[0]?.seatId == null,
-      verbaleApproved: m.verbale?.status === 'approved' || m.verbale?.status === 'published',
-    }));
-    return reply.page('api/my-meetings/views/mie-riunioni.hbs', {
-      title: 'Le mie riunioni',
-      upcoming: rows.filter((r) => Date.parse(r.startsAt) >= now),
-      past: rows.filter((r) => Date.parse(r.startsAt) < now).reverse(),
-    });
+    const lists = await myMeetings(db, request.viewer!.principal, Date.now());
+    return reply.page(`${VIEWS}/mie-riunioni.hbs`, { title: 'Le mie riunioni', ...lists });
   });
+
+  api.get('/api/v1/my-meetings', { config: { access: 'signed-in' } }, async (request) =>
+    myMeetings(db, request.viewer!.principal, Date.now()),
+  );
+
+  async function meetingPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    form?: { values: Record<string, string>; errors: FieldErrors; message: string | null },
+  ) {
+    const parsed = Id.safeParse(request.params);
+    const data = parsed.success
+      ? await myMeeting(db, request.viewer!.personId, parsed.data.id, Date.now())
+      : null;
+    if (!data) return notFound(reply, 'Seduta non trovata');
+    const values = form?.values ?? {
+      scelta: data.answer
+        ? { present: 'presente', absent: 'assente', delegate: 'delegato' }[data.answer.value]
+        : '',
+      nome_delegato: data.answer?.delegateName ?? '',
+      email_delegato: data.answer?.delegateEmail ?? '',
+    };
+    const done = (request.query as { fatto?: string } | undefined)?.fatto === 'risposta';
+    return reply.page(`${VIEWS}/riunione.hbs`, {
+      title: `${data.meeting.body} – Le mie riunioni`,
+      ...data,
+      values,
+      errors: form?.errors ?? null,
+      message: form?.message ?? null,
+      done: done && !form,
+    });
+  }
+
+  app.get('/mie-riunioni/:id', { config: meetingRead }, (request, reply) => meetingPage(request, reply));
+
+  app.post('/mie-riunioni/:id/risposta', { config: meetingRead }, async (request, reply) => {
+    const { id } = Id.parse(request.params);
+    const outcome = await submitForm(request.body, AnswerForm, (form) => answer(request, id, form));
+    if (outcome.ok) return reply.redirect(`/mie-riunioni/${id}?fatto=risposta#risposta`, 303);
+    reply.status(outcome.status);
+    return meetingPage(request, reply, outcome);
+  });
+
+  api.post(
+    '/api/v1/my-meetings/:id/answer',
+    { schema: { params: Id, body: AnswerForm }, config: meetingRead },
+    async (request) => {
+      const saved = await answer(request, request.params.id, request.body);
+      return {
+        risposta: {
+          answer: saved.answer,
+          delegateName: saved.delegateName,
+          delegateEmail: saved.delegateEmail,
+          delegatePersonId: saved.delegatePersonId,
+          answeredAt: saved.answeredAt?.toISOString() ?? null,
+        },
+      };
+    },
+  );
 };

@@ -6,8 +6,10 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { MEETING_STATUS, VERBALE_STATUS } from '../layout/labels';
+import { documentHeaders } from '../meetings/upload';
 
 const Id = z.object({ id: z.uuid() });
+const DocumentId = z.object({ id: z.uuid(), documentId: z.uuid() });
 const VIEWS = 'api/pages/views';
 
 /** `what`: the whole Italian phrase, e.g. "Seduta non trovata" (the participle agrees with the noun). */
@@ -40,6 +42,19 @@ export const pagesRoutes: FastifyPluginAsync = async (app) => {
       status: MEETING_STATUS[meeting.status],
       verbale: meeting.verbale && VERBALE_STATUS[meeting.verbale.status],
     });
+  });
+
+  // The links to agenda documents in convocations (activities/meetings.ts) and on Le mie riunioni. Only
+  // documents of an agenda item: the verbale's file has its own route, which keeps drafts to their readers.
+  app.get('/riunioni/:id/documenti/:documentId', { config: meetingRead }, async (request, reply) => {
+    const parsed = DocumentId.safeParse(request.params);
+    const doc = parsed.success
+      ? await app.db.document.findFirst({
+          where: { id: parsed.data.documentId, meetingId: parsed.data.id, agendaItemId: { not: null } },
+        })
+      : null;
+    if (!doc) return notFound(reply, 'Documento non trovato');
+    return reply.headers(documentHeaders(doc)).send(Buffer.from(doc.content));
   });
 
   app.get<{ Params: { id: string } }>(

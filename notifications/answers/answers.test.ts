@@ -2,7 +2,10 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import layoutPlugin from '../../api/layout/plugin';
 import { createTestDatabase, type TestDatabase } from '../../tests/support/database';
+import { createOutbox } from '../outbox/outbox';
+import { createMailer } from '../transport';
 import { issueAnswerLinks } from './answers';
+import { createAnswering } from './answering';
 import { answerPagesPlugin } from './plugin';
 import { hashToken } from './tokens';
 
@@ -40,15 +43,31 @@ beforeAll(async () => {
   const person = await db.prisma.person.create({
     data: { fullName: 'Gianluigi D’Ambrosio', email: 'sindaco@sergnano.example.org' },
   });
+  // A seat that allows a delegate: only who answers for a seat may name one.
+  const seat = await db.prisma.seat.create({
+    data: { bodyId: body.id, code: 'sindaco:sergnano', role: 'Sindaco di Sergnano', designatedBy: 'Comune' },
+  });
+  await db.prisma.membership.create({
+    data: { seatId: seat.id, personId: person.id, validFrom: new Date('2026-01-01') },
+  });
   meetingId = meeting.id;
   personId = person.id;
   app = Fastify();
   await app.register(layoutPlugin, { db: db.prisma, feedbackEmail: 'udp@example.org' });
-  await app.register(answerPagesPlugin, {
+  // The meeting stays planned, so nothing is sent: the mailer points nowhere.
+  const outbox = createOutbox({
     db: db.prisma,
-    now: () => now,
+    mailer: createMailer({ smtpUrl: 'smtp://127.0.0.1:9' }),
+    from: 'udp@example.org',
+  });
+  const answering = createAnswering({
+    db: db.prisma,
+    outbox,
+    secret: SECRET,
+    baseUrl: BASE,
     onAnswer: async (notice) => void signals.push(notice),
   });
+  await app.register(answerPagesPlugin, { db: db.prisma, answering, now: () => now });
 });
 afterAll(async () => {
   await app?.close();
@@ -96,7 +115,7 @@ describe('answer links', () => {
     expect(page.body).toContain('martedì 9 marzo 2027, ore 18:00');
     expect(page.body).toMatch(/value="assente" checked/);
     expect(page.body).not.toMatch(/<script/i);
-    const row = await db.prisma.invitation.findFirstOrThrow({ where: { meetingId } });
+    const row = await db.prisma.invitation.findFirstOrThrow({ where: { meetingId, personId } });
     expect(row.answer).toBeNull();
   });
 
@@ -123,14 +142,14 @@ describe('answer links', () => {
     const confirmation = await app.inject(present.headers.location as string);
     expect(confirmation.statusCode).toBe(200);
     expect(confirmation.body).toContain('Grazie, risposta registrata:</strong> Sarò presente');
-    let row = await db.prisma.invitation.findFirstOrThrow({ where: { meetingId } });
+    let row = await db.prisma.invitation.findFirstOrThrow({ where: { meetingId, personId } });
     expect(row.answer).toBe('present');
 
     const delegate = await form(
       'scelta=delegato&nome_delegato=Maria+Rossi&email_delegato=maria.rossi%40sergnano.example.org',
     );
     expect(delegate.statusCode).toBe(303);
-    row = await db.prisma.invitation.findFirstOrThrow({ where: { meetingId } });
+    row = await db.prisma.invitation.findFirstOrThrow({ where: { meetingId, personId } });
     expect(row).toMatchObject({
       answer: 'delegate',
       delegateName: 'Maria Rossi',
@@ -142,6 +161,14 @@ describe('answer links', () => {
       orderBy: { at: 'asc' },
     });
     expect(audit.map((a) => a.action)).toEqual(['invitation.answered', 'invitation.answer_replaced']);
+    // The delegate is registered and invited to this meeting (the meeting is still planned: the convocation
+    // will include them, nothing is sent now).
+    const maria = await db.prisma.person.findUniqueOrThrow({
+      where: { email: 'maria.rossi@sergnano.example.org' },
+    });
+    expect(row.delegatePersonId).toBe(maria.id);
+    expect(await db.prisma.invitation.count({ where: { meetingId, personId: maria.id } })).toBe(1);
+    expect(await db.prisma.outboxMessage.count()).toBe(0);
     expect(audit[1]!.data).toMatchObject({ answer: 'delegate', previous: { answer: 'present' } });
     expect(signals).toEqual([
       { meetingId, personId, answer: 'present' },
@@ -156,7 +183,7 @@ describe('answer links', () => {
       expiresAt: '2027-03-16T19:00:00Z',
       baseUrl: BASE,
     });
-    const before = await db.prisma.invitation.findFirstOrThrow({ where: { meetingId } });
+    const before = await db.prisma.invitation.findFirstOrThrow({ where: { meetingId, personId } });
     const auditBefore = await db.prisma.auditEvent.count();
     const response = await app.inject({
       method: 'POST',
@@ -168,7 +195,7 @@ describe('answer links', () => {
     expect(response.body).toContain('Indicare un indirizzo e-mail valido per il delegato');
     expect(response.body).toContain('&lt;script&gt;x&lt;/script&gt;'); // echoed back, escaped
     expect(response.body).not.toContain('<script>x');
-    expect(await db.prisma.invitation.findFirstOrThrow({ where: { meetingId } })).toEqual(before);
+    expect(await db.prisma.invitation.findFirstOrThrow({ where: { meetingId, personId } })).toEqual(before);
     expect(await db.prisma.auditEvent.count()).toBe(auditBefore);
   });
 
@@ -191,7 +218,9 @@ describe('answer links', () => {
       });
       expect(expired.statusCode).toBe(410);
       expect(expired.body).toContain('Collegamento scaduto');
-      expect((await db.prisma.invitation.findFirstOrThrow({ where: { meetingId } })).answer).toBe('delegate');
+      expect((await db.prisma.invitation.findFirstOrThrow({ where: { meetingId, personId } })).answer).toBe(
+        'delegate',
+      );
     } finally {
       now = new Date('2027-03-01T10:00:00Z');
     }

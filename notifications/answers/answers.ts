@@ -1,6 +1,6 @@
 /**
- * Issuing answer links and recording answers. An answer is stored the moment it is given, with an audit
- * event; a later answer replaces it and the audit event keeps what it replaced.
+ * Issuing answer links, the answer form and looking up a link's token. Recording an answer is
+ * answering.ts, shared by the answer page and Le mie riunioni.
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
@@ -16,7 +16,11 @@ export interface IssueLinksInput {
 }
 
 /** Creates the invitation once per meeting and person (later calls only move the expiry) and returns its links. */
-export async function issueAnswerLinks(db: AnswersDb, secret: string, input: IssueLinksInput) {
+export async function issueAnswerLinks(
+  db: Pick<AnswersDb, 'invitation'>,
+  secret: string,
+  input: IssueLinksInput,
+) {
   const id = randomUUID();
   const invitation = await db.invitation.upsert({
     where: { meetingId_personId: { meetingId: input.meetingId, personId: input.personId } },
@@ -33,14 +37,30 @@ export async function issueAnswerLinks(db: AnswersDb, secret: string, input: Iss
   return answerLinks(input.baseUrl, answerToken(secret, invitation.id));
 }
 
+// eslint-disable-next-line no-control-regex
+const NO_CONTROL = /^[^\u0000-\u001f\u007f]*$/;
+
 /** The form as posted by the answer page; Italian field names, Italian messages. */
 export const AnswerForm = z
   .object({
     scelta: z.enum(['presente', 'assente', 'delegato'], {
       message: 'Scegliere presente, assente o delegato',
     }),
-    nome_delegato: z.string().trim().max(200).optional().default(''),
-    email_delegato: z.string().trim().max(320).optional().default(''),
+    // Control characters never belong in a name or an address (and Postgres refuses NUL in text).
+    nome_delegato: z
+      .string()
+      .trim()
+      .max(200)
+      .regex(NO_CONTROL, 'caratteri non ammessi')
+      .optional()
+      .default(''),
+    email_delegato: z
+      .string()
+      .trim()
+      .max(320)
+      .regex(NO_CONTROL, 'caratteri non ammessi')
+      .optional()
+      .default(''),
   })
   .superRefine((form, ctx) => {
     if (form.scelta !== 'delegato') return;
@@ -85,45 +105,4 @@ export async function lookupToken(db: AnswersDb, token: string, now: Date): Prom
   return invitation.tokenExpiresAt.getTime() <= now.getTime()
     ? { state: 'expired', invitation }
     : { state: 'open', invitation };
-}
-
-/** Stores the answer and its audit event in one transaction. */
-export async function recordAnswer(db: AnswersDb, invitationId: string, form: AnswerForm, now: Date) {
-  const answer = WORD_TO_CHOICE[form.scelta];
-  const delegate = answer === 'delegate' ? { name: form.nome_delegato, email: form.email_delegato } : null;
-  return db.$transaction(async (tx) => {
-    const before = await tx.invitation.findUniqueOrThrow({ where: { id: invitationId } });
-    const after = await tx.invitation.update({
-      where: { id: invitationId },
-      data: {
-        answer,
-        delegateName: delegate?.name ?? null,
-        delegateEmail: delegate?.email ?? null,
-        answeredAt: now,
-      },
-    });
-    await tx.auditEvent.create({
-      data: {
-        actor: `answer-link:${invitationId}`,
-        action: before.answer ? 'invitation.answer_replaced' : 'invitation.answered',
-        entity: 'Invitation',
-        entityId: invitationId,
-        data: {
-          meetingId: before.meetingId,
-          answer,
-          delegate,
-          previous: before.answer
-            ? {
-                answer: before.answer,
-                delegateName: before.delegateName,
-                delegateEmail: before.delegateEmail,
-                answeredAt: before.answeredAt?.toISOString(),
-              }
-            : null,
-        },
-        at: now,
-      },
-    });
-    return after;
-  });
 }

@@ -8,16 +8,18 @@
  */
 import formbody from '@fastify/formbody';
 import type { FastifyPluginAsync } from 'fastify';
+import { RequestRejected } from '../../api/errors';
 import { fieldErrors, formValues } from '../../api/layout/forms';
-import { AnswerForm, WORD_TO_CHOICE, lookupToken, recordAnswer, type Lookup } from './answers';
+import { AnswerForm, WORD_TO_CHOICE, lookupToken, type Lookup } from './answers';
+import type { Answering } from './answering';
 import type { AnswersDb } from './db';
 import { CHOICE_WORDS, type AnswerChoice } from './tokens';
 
 export interface AnswerPagesOptions {
   db: AnswersDb;
+  /** Records the answer: the same operation Le mie riunioni uses (answering.ts). */
+  answering: Answering;
   now?: () => Date;
-  /** Called after an answer is stored, e.g. to signal the meeting workflow; its failure does not undo the answer. */
-  onAnswer?: (notice: { meetingId: string; personId: string; answer: AnswerChoice }) => Promise<void>;
 }
 
 type Open = Extract<Lookup, { state: 'open' }>['invitation'];
@@ -136,17 +138,34 @@ export const answerPagesPlugin: FastifyPluginAsync<AnswerPagesOptions> = async (
           formData(invitation, request.params.token, chosen, values, fieldErrors(parsed.error.issues)),
         );
       }
-      const saved = await recordAnswer(options.db, invitation.id, parsed.data, now());
-      const answer = saved.answer as AnswerChoice;
-      if (options.onAnswer) {
-        await options
-          .onAnswer({ meetingId: saved.meetingId, personId: saved.personId, answer })
-          .catch((error: unknown) => {
-            request.log.warn(
-              { err: error, invitationId: saved.id },
-              'answer stored, notification of the workflow failed',
-            );
-          });
+      try {
+        await options.answering.answer(
+          {
+            meetingId: invitation.meetingId,
+            personId: invitation.personId,
+            actor: `answer-link:${invitation.id}`,
+          },
+          parsed.data,
+          now(),
+        );
+      } catch (error) {
+        if (!(error instanceof RequestRejected) || error.statusCode >= 500) throw error;
+        const values = formValues(request.body);
+        const errors = Object.fromEntries(error.fields.map((f) => [f.field, f.message]));
+        reply.code(error.statusCode);
+        return reply.page(
+          VIEW,
+          formData(
+            invitation,
+            request.params.token,
+            parsed.data ? WORD_TO_CHOICE[parsed.data.scelta] : null,
+            values,
+            {
+              ...errors,
+              ...(error.fields.length === 0 ? { scelta: error.message } : {}),
+            },
+          ),
+        );
       }
       // Post/Redirect/Get: the confirmation is a page of its own, so reloading it sends nothing again.
       return reply.code(303).header('location', `/risposta/${request.params.token}?registrata`).send();

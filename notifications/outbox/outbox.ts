@@ -191,9 +191,12 @@ export function createOutbox(options: OutboxOptions) {
     };
   }
 
-  /** Renders and stores messages; one row per key, whatever the number of calls. */
-  async function enqueue(input: NotificationRequest[]): Promise<EnqueueResult> {
-    return store(validated(input));
+  /**
+   * Renders and stores messages; one row per key, whatever the number of calls. `within` stores them in the
+   * caller's transaction, so a message and the change that causes it commit together or not at all.
+   */
+  async function enqueue(input: NotificationRequest[], within: OutboxDb = db): Promise<EnqueueResult> {
+    return store(validated(input), within);
   }
 
   /**
@@ -206,7 +209,7 @@ export function createOutbox(options: OutboxOptions) {
     return requests;
   }
 
-  async function store(requests: ParsedNotificationRequest[]): Promise<EnqueueResult> {
+  async function store(requests: ParsedNotificationRequest[], db: OutboxDb): Promise<EnqueueResult> {
     const at = now();
     // Each message in its recipient's language; an address without a person (a one-meeting delegate named
     // by e-mail) gets Italian.
@@ -370,7 +373,7 @@ export function createOutbox(options: OutboxOptions) {
     const deliveries: Promise<DeliveryResult>[] = [];
     for (let start = 0; start < requests.length; start += SEND_CHUNK) {
       const chunk = requests.slice(start, start + SEND_CHUNK);
-      const stored = await store(chunk);
+      const stored = await store(chunk, db);
       enqueued.created += stored.created;
       enqueued.existing += stored.existing;
       enqueued.refused.push(...stored.refused);

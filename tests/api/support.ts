@@ -32,7 +32,12 @@ export function useApiWorld(taskQueue: string): ApiWorld {
   const world = {} as ApiWorld;
   beforeAll(async () => {
     const serve = (options: GovernanceOptions) =>
-      buildServer({ db: base.stack.db.prisma, config: loadConfig({ LOG_LEVEL: 'silent' }), ...options });
+      buildServer({
+        db: base.stack.db.prisma,
+        config: loadConfig({ LOG_LEVEL: 'silent' }),
+        answering: base.stack.answering,
+        ...options,
+      });
     Object.assign(world, base, {
       app: await serve({ governance: base.stack.gc, now: () => base.stack.env.currentTimeMs() }),
       alone: await serve({ governance: null }),

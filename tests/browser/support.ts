@@ -86,6 +86,7 @@ export async function startService(db: PrismaClient): Promise<Service> {
     config,
     plugins: [async (scope) => notifications.registerRoutes(scope)],
     outbox: notifications.outbox,
+    answering: notifications.answering,
     cookieSecret: notifications.cookieSecret,
   });
   await app.listen({ port, host: '127.0.0.1' });

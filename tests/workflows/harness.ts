@@ -8,7 +8,9 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll } from 'vitest';
 import type { LogLevel, Worker } from '@temporalio/worker';
 import { CREMA_LOCAL_FEASTS, HolidayCalendar } from '../../domain/index';
+import { createAnswering, type Answering } from '../../notifications/answers/answering';
 import { startMailCatcher, type MailCatcher } from '../../notifications/catcher/server';
+import { createOutbox } from '../../notifications/outbox/outbox';
 import { createMailer, type Mailer } from '../../notifications/transport';
 import { createActivities } from '../../activities/index';
 import { quietTemporalLogs } from '../../worker/quiet-logs';
@@ -19,11 +21,17 @@ import { createDistrict, type District } from './fixture';
 
 const TEST_SERVER = fileURLToPath(new URL('../../tools/temporal-server/bin/test-server', import.meta.url));
 
+/** The answer-link secret of the stack's activities (answer links they issue verify with it). */
+export const ANSWER_LINK_SECRET = 'test-secret-test-secret-test-secret-123';
+const PUBLIC_BASE_URL = 'http://localhost:3000';
+const MAIL_FROM = 'Ufficio di Piano <ufficio.piano@example.org>';
+
 export interface Stack {
   env: TestWorkflowEnvironment;
   db: TestDatabase;
   catcher: MailCatcher;
   mailer: Mailer;
+  answering: Answering;
   gc: GovernanceClient;
   holidays: HolidayCalendar;
   newWorker(): Promise<Worker>;
@@ -51,9 +59,16 @@ export async function startStack(taskQueue: string): Promise<Stack> {
     prisma: db.prisma,
     mailer,
     holidays,
-    mailFrom: 'Ufficio di Piano <ufficio.piano@example.org>',
-    publicBaseUrl: 'http://localhost:3000',
-    answerLinkSecret: 'test-secret-test-secret-test-secret-123',
+    mailFrom: MAIL_FROM,
+    publicBaseUrl: PUBLIC_BASE_URL,
+    answerLinkSecret: ANSWER_LINK_SECRET,
+  });
+  // Answers as the service records them (Le mie riunioni, the answer page), through the stack's mail.
+  const answering = createAnswering({
+    db: db.prisma,
+    outbox: createOutbox({ db: db.prisma, mailer, from: MAIL_FROM }),
+    secret: ANSWER_LINK_SECRET,
+    baseUrl: PUBLIC_BASE_URL,
   });
   const newWorker = () => createGovernanceWorker({ connection: env.nativeConnection, activities, taskQueue });
   let stopWorker = async () => {};
@@ -62,6 +77,7 @@ export async function startStack(taskQueue: string): Promise<Stack> {
     db,
     catcher,
     mailer,
+    answering,
     holidays,
     gc: { client: env.client, taskQueue },
     newWorker,

@@ -1,0 +1,149 @@
+/**
+ * Answering from Le mie riunioni through the JSON door (the form is in tests/browser/my-meetings.test.ts):
+ * a delegate named before the convocation left gets it from the meeting's own convocation, once; the seat's
+ * rule, the start of the session, a delegate naming another and a person who was not convened are refused
+ * with the reason, changing nothing. Real Postgres, the real meeting activities, SMTP to a loopback catcher.
+ */
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAnswering } from '../../notifications/answers/answering';
+import { createOutbox } from '../../notifications/outbox/outbox';
+import { actAs } from '../../tests/support/auth';
+import { createTestDatabase, type TestDatabase } from '../../tests/support/database';
+import { startMailActivities, type MailActivities } from '../../tests/support/mail-activities';
+import { createDistrict, createMeeting, type District } from '../../tests/workflows/fixture';
+import { buildServer } from '../server';
+
+const SECRET = 'my-meetings-secret-my-meetings-secret-12';
+const LIA = { nome_delegato: 'Lia Neri', email_delegato: 'lia.neri@example.org' };
+
+let db: TestDatabase;
+let mail: MailActivities;
+let app: FastifyInstance;
+let district: District;
+let meetingId: string;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  mail = await startMailActivities(db.prisma, SECRET);
+  district = await createDistrict(db.prisma);
+  const { config, mailer } = mail;
+  const outbox = createOutbox({ db: db.prisma, mailer, from: config.MAIL_FROM });
+  const answering = createAnswering({
+    db: db.prisma,
+    outbox,
+    secret: SECRET,
+    baseUrl: config.PUBLIC_BASE_URL,
+  });
+  app = await buildServer({ db: db.prisma, config, answering });
+  meetingId = (await createMeeting(db.prisma, district.bodies.cr, '2037-04-14')).id;
+});
+afterAll(async () => {
+  await app?.close();
+  await mail?.close();
+  await db?.cleanup();
+});
+
+const answer = async (key: string, body: unknown, id = meetingId) => {
+  const response = await app.inject({
+    method: 'POST',
+    url: `/api/v1/my-meetings/${id}/answer`,
+    headers: await actAs(db.prisma, `${key}@example.org`),
+    payload: body as Record<string, string>,
+  });
+  return { status: response.statusCode, body: response.json() };
+};
+
+const everything = async () => ({
+  invitations: await db.prisma.invitation.findMany({ orderBy: { id: 'asc' } }),
+  people: await db.prisma.person.count(),
+  outbox: await db.prisma.outboxMessage.count(),
+});
+
+describe('POST /api/v1/my-meetings/:id/answer', () => {
+  it('names a delegate before the convocation: nothing sent then, the convocation reaches them once', async () => {
+    const named = await answer('sindaco1', { scelta: 'delegato', ...LIA });
+    expect(named.status).toBe(200);
+    const lia = await db.prisma.person.findUniqueOrThrow({ where: { email: LIA.email_delegato } });
+    expect(named.body.risposta).toMatchObject({
+      answer: 'delegate',
+      delegateName: 'Lia Neri',
+      delegatePersonId: lia.id,
+    });
+    expect(await db.prisma.outboxMessage.count()).toBe(0);
+
+    await mail.activities.sendConvocations(meetingId, 0);
+    await mail.activities.sendConvocations(meetingId, 0); // a retried activity
+    const toLia = await db.prisma.outboxMessage.findMany({ where: { personId: lia.id } });
+    expect(toLia.map((m) => [m.idempotencyKey, m.status])).toEqual([
+      [`convocation:${meetingId}:${lia.id}:0`, 'sent'],
+    ]);
+    expect(
+      mail.catcher.mailbox.list().filter((m) => m.to.some((to) => to.includes(LIA.email_delegato))),
+    ).toHaveLength(1);
+    // The seat holders got theirs as always.
+    expect(await db.prisma.outboxMessage.count({ where: { kind: 'convocation' } })).toBe(4);
+  });
+
+  it('refuses a delegate where the seat allows none, by the field, changing nothing', async () => {
+    await db.prisma.seat.updateMany({ where: { code: 'rappresentante-2' }, data: { allowsDelegate: false } });
+    const before = await everything();
+    const refused = await answer('sindaco2', { scelta: 'delegato', ...LIA });
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({
+      error: 'delega_non_ammessa',
+      fields: [{ field: 'scelta', message: 'il seggio «rappresentante-2» non ammette delegati' }],
+    });
+    expect(await everything()).toEqual(before);
+  });
+
+  it('lets a one-meeting delegate answer for themselves but not name another', async () => {
+    const before = await everything();
+    const refused = await answer('lia.neri', {
+      scelta: 'delegato',
+      nome_delegato: 'Ugo Bassi',
+      email_delegato: 'ugo@example.org',
+    });
+    expect(refused.status).toBe(409);
+    expect(refused.body.fields[0].message).toMatch(/non può nominarne un altro/);
+    expect(await everything()).toEqual(before);
+    expect((await answer('lia.neri', { scelta: 'presente' })).status).toBe(200);
+  });
+
+  it('refuses whoever was not convened, a malformed choice, and a session already started', async () => {
+    // The Sovraintendenza reads every meeting of the ambito but holds no seat on the Comitato.
+    const notConvened = await answer('sov2', { scelta: 'presente' });
+    expect(notConvened).toMatchObject({ status: 403, body: { error: 'non_convocato' } });
+    const malformed = await answer('sindaco1', { scelta: 'forse' });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.fields).toEqual([
+      { field: 'scelta', message: 'Scegliere presente, assente o delegato' },
+    ]);
+    const started = await db.prisma.meeting.create({
+      data: {
+        bodyId: district.bodies.cr,
+        plannedDateKey: 'iniziata',
+        status: 'convened',
+        startsAt: new Date(Date.now() - 60_000),
+        endsAt: new Date(Date.now() + 3_600_000),
+      },
+    });
+    const late = await answer('sindaco1', { scelta: 'assente' }, started.id);
+    expect(late).toMatchObject({ status: 409, body: { error: 'seduta_iniziata' } });
+    expect(await db.prisma.invitation.count({ where: { meetingId: started.id } })).toBe(0);
+  });
+
+  it('a meeting link from an e-mail, opened signed in, leads to the meeting in Le mie riunioni', async () => {
+    const signedIn = await app.inject({
+      url: `/riunioni/${meetingId}`,
+      headers: { ...(await actAs(db.prisma, 'sindaco1@example.org')), accept: 'text/html' },
+    });
+    expect(signedIn.statusCode).toBe(200);
+    expect(signedIn.body).toContain(`href="/mie-riunioni/${meetingId}"`);
+    const page = await app.inject({
+      url: `/mie-riunioni/${meetingId}`,
+      headers: { ...(await actAs(db.prisma, 'sindaco1@example.org')), accept: 'text/html' },
+    });
+    expect(page.body).toContain('Risposta registrata: <strong>invia un delegato</strong> – Lia Neri');
+  });
+});

@@ -1,0 +1,217 @@
+/**
+ * Answering a convocation: one operation behind every door (the answer page opened from the e-mail,
+ * /risposta/<token>; Le mie riunioni's form and its JSON route, signed in).
+ *
+ * - The answer can change until the session starts; a cancelled session takes none.
+ * - "Invierò un delegato" names a one-meeting delegate, only for a seat that allows one (Seat.allowsDelegate)
+ *   and only by whom answers for a seat: a delegate does not name another. The delegate is found by e-mail
+ *   among the registered people, or registered then (without an organisation: typing an address must not
+ *   hand anybody an organisation's roles), and gets an invitation of their own, which lets them sign in and
+ *   read that meeting (domain/policy.ts, role `invitee`).
+ * - The delegate gets the convocation. If it has already gone out, it is stored in the outbox in the same
+ *   transaction as the answer (so a crash loses neither) and delivered at once; if not, the meeting
+ *   workflow's convocation includes the delegate (activities/meetings.ts, sendConvocations). Both use the
+ *   convocation's own idempotency key, so the delegate gets it exactly once.
+ */
+import { convocationRequest, meetingForMessages } from '../../activities/meetings';
+import { RequestRejected } from '../../api/errors';
+import type { Prisma, PrismaClient } from '../../prisma/client';
+import type { Outbox } from '../outbox/outbox';
+import { WORD_TO_CHOICE, issueAnswerLinks, type AnswerForm } from './answers';
+import type { AnswerChoice } from './tokens';
+
+export interface AnsweringDeps {
+  db: PrismaClient;
+  outbox: Outbox;
+  /** The answer-link secret (tokens.ts): the delegate's convocation carries their own answer links. */
+  secret: string;
+  baseUrl: string;
+  /** Called after an answer is stored, e.g. to signal the meeting workflow; its failure does not undo it. */
+  onAnswer?: (notice: { meetingId: string; personId: string; answer: AnswerChoice }) => Promise<void>;
+  log?: { warn(obj: unknown, message?: string): void };
+}
+
+/** Who answers, for which meeting, and how the audit names them (`answer-link:<id>`, `person:<id>`). */
+export interface Answerer {
+  meetingId: string;
+  personId: string;
+  actor: string;
+}
+
+const refusal = (status: number, code: string, field: string, message: string, sentence = message) =>
+  new RequestRejected(status, code, sentence, [{ field, message }]);
+
+/** The seat the person answers for on that day: as its holder or as its standing delegate. */
+export async function seatHeld(db: PrismaClient, bodyId: string, personId: string, day: Date) {
+  const membership = await db.membership.findFirst({
+    where: {
+      seat: { bodyId },
+      validFrom: { lte: day },
+      AND: [
+        { OR: [{ validTo: null }, { validTo: { gte: day } }] },
+        { OR: [{ personId }, { delegatePersonId: personId }] },
+      ],
+    },
+    include: { seat: true },
+    orderBy: { seat: { code: 'asc' } },
+  });
+  return membership?.seat ?? null;
+}
+
+export function createAnswering(deps: AnsweringDeps) {
+  const { db, outbox, secret, baseUrl } = deps;
+
+  /** Why this person may not answer this meeting now, or the seat they answer for (null: invited without one). */
+  async function check(who: Answerer, form: AnswerForm, now: Date) {
+    const meeting = await db.meeting.findUnique({ where: { id: who.meetingId } });
+    if (!meeting) throw new RequestRejected(404, 'non_trovata', 'Seduta non trovata.');
+    if (meeting.status === 'cancelled')
+      throw refusal(
+        409,
+        'seduta_annullata',
+        'scelta',
+        'la seduta è stata annullata',
+        'La seduta è stata annullata.',
+      );
+    if (meeting.startsAt.getTime() <= now.getTime())
+      throw refusal(
+        409,
+        'seduta_iniziata',
+        'scelta',
+        'la seduta è già iniziata',
+        'La seduta è già iniziata: la risposta non si può più cambiare.',
+      );
+    const seat = await seatHeld(db, meeting.bodyId, who.personId, meeting.startsAt);
+    const invited = await db.invitation.count({
+      where: { meetingId: meeting.id, personId: who.personId },
+    });
+    if (!seat && invited === 0)
+      throw new RequestRejected(403, 'non_convocato', 'Non risulta tra i convocati di questa seduta.');
+    if (form.scelta === 'delegato') {
+      if (!seat)
+        throw refusal(
+          409,
+          'delega_non_ammessa',
+          'scelta',
+          'partecipa già come delegato: non può nominarne un altro',
+        );
+      if (!seat.allowsDelegate)
+        throw refusal(409, 'delega_non_ammessa', 'scelta', `il seggio «${seat.role}» non ammette delegati`);
+    }
+    return meeting;
+  }
+
+  /** The delegate's person row: the registered one with that address, or a new one (audited). */
+  async function delegatePerson(tx: Prisma.TransactionClient, who: Answerer, form: AnswerForm, now: Date) {
+    const found = await tx.person.findFirst({
+      where: { email: { equals: form.email_delegato, mode: 'insensitive' } },
+    });
+    if (found?.id === who.personId)
+      throw refusal(
+        400,
+        'richiesta_non_valida',
+        'email_delegato',
+        'indicare un’altra persona, non sé stessi',
+      );
+    if (found) return found;
+    const created = await tx.person.create({
+      data: { fullName: form.nome_delegato, email: form.email_delegato.toLowerCase() },
+    });
+    await tx.auditEvent.create({
+      data: {
+        actor: who.actor,
+        action: 'person.registered_as_delegate',
+        entity: 'Person',
+        entityId: created.id,
+        data: { meetingId: who.meetingId },
+        at: now,
+      },
+    });
+    return created;
+  }
+
+  /** Stores the answer (and names the delegate); returns the invitation as stored. */
+  async function answer(who: Answerer, form: AnswerForm, now: Date) {
+    const meeting = await check(who, form, now);
+    const choice = WORD_TO_CHOICE[form.scelta];
+    const expiresAt = meeting.endsAt.toISOString();
+    const where = { meetingId_personId: { meetingId: meeting.id, personId: who.personId } };
+    const { saved, convocationKey } = await db.$transaction(async (tx) => {
+      // A member may answer before the convocation has left: their invitation starts here.
+      await issueAnswerLinks(tx, secret, {
+        meetingId: meeting.id,
+        personId: who.personId,
+        expiresAt,
+        baseUrl,
+      });
+      const before = await tx.invitation.findUniqueOrThrow({ where });
+      const delegate = choice === 'delegate' ? await delegatePerson(tx, who, form, now) : null;
+      const saved = await tx.invitation.update({
+        where,
+        data: {
+          answer: choice,
+          delegateName: delegate ? form.nome_delegato : null,
+          delegateEmail: delegate ? form.email_delegato : null,
+          delegatePersonId: delegate?.id ?? null,
+          answeredAt: now,
+        },
+      });
+      await tx.auditEvent.create({
+        data: {
+          actor: who.actor,
+          action: before.answer ? 'invitation.answer_replaced' : 'invitation.answered',
+          entity: 'Invitation',
+          entityId: saved.id,
+          data: {
+            meetingId: meeting.id,
+            answer: choice,
+            delegate: delegate
+              ? { name: form.nome_delegato, email: form.email_delegato, personId: delegate.id }
+              : null,
+            previous: before.answer
+              ? {
+                  answer: before.answer,
+                  delegateName: before.delegateName,
+                  delegateEmail: before.delegateEmail,
+                  answeredAt: before.answeredAt?.toISOString(),
+                }
+              : null,
+          },
+          at: now,
+        },
+      });
+      if (!delegate) return { saved, convocationKey: null };
+      const links = await issueAnswerLinks(tx, secret, {
+        meetingId: meeting.id,
+        personId: delegate.id,
+        expiresAt,
+        baseUrl,
+      });
+      // Still planned: the workflow's convocation will include the delegate (sendConvocations).
+      if (meeting.status !== 'convened') return { saved, convocationKey: null };
+      const loaded = await meetingForMessages(tx, baseUrl, meeting.id);
+      const request = convocationRequest(
+        loaded,
+        { personId: delegate.id, name: delegate.fullName, email: delegate.email },
+        links,
+        loaded.m.revision,
+      );
+      await outbox.enqueue([request], tx);
+      return { saved, convocationKey: request.key };
+    });
+    if (convocationKey) {
+      // Stored with the answer; a failure here leaves it to the outbox pump's retries.
+      await outbox
+        .deliver({ keys: [convocationKey] })
+        .catch((err: unknown) => deps.log?.warn({ err }, 'delegate convocation stored, delivery deferred'));
+    }
+    await deps
+      .onAnswer?.({ meetingId: meeting.id, personId: who.personId, answer: choice })
+      .catch((err: unknown) => deps.log?.warn({ err }, 'answer stored, notification of the workflow failed'));
+    return saved;
+  }
+
+  return { answer };
+}
+
+export type Answering = ReturnType<typeof createAnswering>;
