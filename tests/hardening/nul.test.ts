@@ -1,0 +1,50 @@
+/**
+ * A NUL character cannot be stored in a Postgres text column. The fuzzer found routes where one reached a
+ * query and came back as a 500; now any request carrying one is refused with 400, naming the field, before
+ * a route sees it, and nothing is written.
+ */
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { buildServer } from '../../api/server';
+import { loadConfig } from '../../app/config';
+import { seedCremasco } from '../../prisma/seed';
+import { actAs, COORDINATORE } from '../support/auth';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+
+let db: TestDatabase;
+let app: FastifyInstance;
+let coordinator: Record<string, string>;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  await seedCremasco(db.prisma);
+  app = await buildServer({ db: db.prisma, config: loadConfig({ LOG_LEVEL: 'silent' }), governance: null });
+  coordinator = await actAs(db.prisma, COORDINATORE);
+  // A token's first use is audited (then at most hourly): done here, so the counts below see only the test.
+  expect((await app.inject({ url: '/api/v1/me', headers: coordinator })).statusCode).toBe(200);
+});
+afterAll(async () => {
+  await app?.close();
+  await db?.cleanup();
+});
+
+it.each([
+  ['a query parameter', 'GET', '/api/v1/bodies?ambito=%00', undefined, 'ambito'],
+  ['a body field', 'POST', '/api/v1/tokens', { name: 'script\u0000notturno' }, 'name'],
+  ['a nested field', 'POST', '/api/v1/tokens', { name: 'ok', extra: { deep: ['\u0000'] } }, 'extra.deep.0'],
+  ['a path parameter', 'GET', '/api/v1/meetings/%00', undefined, 'id'],
+] as const)(
+  'refuses a NUL in %s with 400 naming the field, and stores nothing',
+  async (_, method, url, payload, field) => {
+    const tokens = await db.prisma.apiToken.count();
+    const audit = await db.prisma.auditEvent.count();
+    const response = await app.inject({ method, url, headers: coordinator, ...(payload ? { payload } : {}) });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({
+      error: 'carattere_non_ammesso',
+      fields: [{ field, message: 'Contiene un carattere non ammesso (NUL).' }],
+    });
+    expect(await db.prisma.apiToken.count()).toBe(tokens);
+    expect(await db.prisma.auditEvent.count()).toBe(audit);
+  },
+);
