@@ -33,6 +33,8 @@ export function createViewEngine(): typeof Handlebars {
     return at ? formatDate(at, 'it') : '';
   });
   engine.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  // Ids and labels built from parts inside a loop ("fine-<id>"); the last argument is handlebars' options.
+  engine.registerHelper('concat', (...parts: unknown[]) => parts.slice(0, -1).join(''));
   engine.registerHelper('gt', (a: unknown, b: unknown) => Number(a) > Number(b));
   return engine;
 }

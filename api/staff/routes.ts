@@ -8,6 +8,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { resolveAmbito } from '../ambiti/resolve';
 import { RequestRejected } from '../errors';
+import { addToSegreteria, removeFromSegreteria, staffAudit } from '../bodies/seats';
 import { actorOf } from '../temporal';
 
 const PersonParams = z.object({
@@ -65,7 +66,7 @@ export const staffRoutes: FastifyPluginAsync = async (app) => {
         });
         if (count)
           await tx.auditEvent.create({
-            data: audit(actorOf(request), 'staff.udp_added', personId, ambito.id),
+            data: staffAudit(actorOf(request), 'staff.udp_added', personId, ambito.id),
           });
       });
       return reply.status(204).send();
@@ -92,7 +93,7 @@ export const staffRoutes: FastifyPluginAsync = async (app) => {
         }
         await tx.ufficioDiPianoMember.deleteMany({ where: { ambitoId: ambito.id, personId } });
         await tx.auditEvent.create({
-          data: audit(actorOf(request), 'staff.udp_removed', personId, ambito.id),
+          data: staffAudit(actorOf(request), 'staff.udp_removed', personId, ambito.id),
         });
       });
       return reply.status(204).send();
@@ -104,20 +105,7 @@ export const staffRoutes: FastifyPluginAsync = async (app) => {
     { config: { access: { action: 'body.manage', on: 'body' } }, schema: { params: SegreteriaParams } },
     async (request, reply) => {
       const { id, personId } = request.params;
-      await existingPerson(personId);
-      // An unknown body would otherwise fail on the foreign key, as a 500 (found by the fuzzer).
-      if (!(await db.body.findUnique({ where: { id }, select: { id: true } })))
-        throw new RequestRejected(404, 'organo_sconosciuto', `Organo sconosciuto: ${id}`);
-      await db.$transaction(async (tx) => {
-        const { count } = await tx.segreteria.createMany({
-          data: [{ bodyId: id, personId }],
-          skipDuplicates: true,
-        });
-        if (count)
-          await tx.auditEvent.create({
-            data: audit(actorOf(request), 'staff.segreteria_added', personId, id),
-          });
-      });
+      await addToSegreteria({ db, actor: actorOf(request) }, id, personId);
       return reply.status(204).send();
     },
   );
@@ -127,20 +115,8 @@ export const staffRoutes: FastifyPluginAsync = async (app) => {
     { config: { access: { action: 'body.manage', on: 'body' } }, schema: { params: SegreteriaParams } },
     async (request, reply) => {
       const { id, personId } = request.params;
-      await db.$transaction(async (tx) => {
-        const { count } = await tx.segreteria.deleteMany({ where: { bodyId: id, personId } });
-        if (!count)
-          throw new RequestRejected(404, 'ruolo_assente', "La persona non è nella segreteria dell'organo.");
-        await tx.auditEvent.create({
-          data: audit(actorOf(request), 'staff.segreteria_removed', personId, id),
-        });
-      });
+      await removeFromSegreteria({ db, actor: actorOf(request) }, id, personId);
       return reply.status(204).send();
     },
   );
 };
-
-/** Audited on the person whose role changed; `where` is the ambito or the body. */
-function audit(actor: string, action: string, personId: string, where: string) {
-  return { actor, action, entity: 'person', entityId: personId, data: { where } };
-}
