@@ -168,6 +168,12 @@ export const bodyPages: FastifyPluginAsync<GovernanceOptions> = async (app, opti
       meetings: meetings.map((m) => ({ ...m, statusLabel: MEETING_STATUS[m.status] })),
       seats: seats.map((seat) => ({
         ...seat,
+        open:
+          !!seatForm &&
+          [
+            `titolare-${seat.id}`,
+            ...seat.memberships.flatMap((m) => [`delegato-${m.id}`, `fine-${m.id}`]),
+          ].includes(seatForm.key),
         assign: formAt(`titolare-${seat.id}`, { validFrom: today }),
         memberships: seat.memberships.map((m) => ({
           ...m,

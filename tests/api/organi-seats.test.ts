@@ -189,6 +189,8 @@ describe('the Organi page', () => {
     expect(unknown.status).toBe(400);
     expect(fieldError(unknown.html, `titolare-${seat}`)).toBe('nessuna persona registrata con questa e-mail');
     expect(unknown.html).toContain('value="nessuno@example.org"');
+    // The refused seat's section is the one open.
+    expect(unknown.html.match(/<details class="mb-2" open>/g)).toHaveLength(1);
     const { id } = await membershipOf('coordinatore');
     const badEnd = await form(`/organi/${cr}/incarichi/${id}/fine`, { validTo: '' });
     expect(badEnd.status).toBe(400);

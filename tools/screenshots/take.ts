@@ -3,7 +3,7 @@
  * service as `npm start` runs it (tests/support/service.ts: a fresh DATA_DIR, embedded Postgres with the
  * seed, the offline Temporal server, the development mailbox), signs in as the Ufficio di Piano's
  * coordinator by e-mail link, opens every entry of the navigation bar (read from the page, so new screens
- * are included without editing this file) and one Seduta page, and writes docs/screenshots/<screen>-desktop.png
+ * are included without editing this file), one body's page and one Seduta page, and writes docs/screenshots/<screen>-desktop.png
  * (1280 px wide, whole page) and <screen>-telefono.png for Oggi and the Seduta page (375 px).
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -90,6 +90,10 @@ async function main() {
       html.set(href, await shoot(context, href, `${slug(label)}-desktop.png`));
     await shoot(context, '/', 'oggi-telefono.png', PHONE);
 
+    // A body's page (rules, seats and segreteria): the first one Organi lists.
+    const bodyId = /\/organi\/([0-9a-f-]{36})/.exec(html.get('/organi') ?? '')?.[1];
+    if (!bodyId) throw new Error('Nessun organo nella pagina Organi');
+    await shoot(context, `/organi/${bodyId}`, 'organo-desktop.png');
     // A Seduta page: the first session the calendar links to.
     const meetingId = /\/(?:sedute|riunioni)\/([0-9a-f-]{36})/.exec(html.get('/calendario') ?? '')?.[1];
     if (!meetingId) throw new Error('Nessuna seduta nel calendario');
