@@ -139,6 +139,28 @@ async function look(name: string, target: Page = page) {
   expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
 }
 
+/**
+ * The Seduta page on a 375 px phone, as it is now: a screenshot, axe-core, and nothing wider than the screen
+ * (the page scrolls vertically only; wide tables scroll inside their own box).
+ */
+async function onPhone(name: string) {
+  const phone = await browser.newContext({
+    javaScriptEnabled: false,
+    locale: 'it-IT',
+    viewport: { width: 375, height: 800 },
+  });
+  await phone.addCookies(await context.cookies());
+  const small = await phone.newPage();
+  await small.goto(`${url}/sedute/${meetingId}`);
+  await look(name, small);
+  const wider = await small.evaluate<string[]>(`[...document.querySelectorAll('body *')]
+    .filter((e) => e.getBoundingClientRect().right > 376 && !e.parentElement.closest('.table-responsive'))
+    .map((e) => e.tagName + '#' + e.id + '.' + [...e.classList].join('.'))`);
+  expect(wider).toEqual([]);
+  expect(await small.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375);
+  await phone.close();
+}
+
 /** The path of a link the worker wrote for PUBLIC_BASE_URL, on this test's server. */
 const here = (link: string) => `${url}${new URL(link).pathname}${new URL(link).search}`;
 
@@ -184,6 +206,7 @@ it('creates, convenes, answers, records and closes an extra Comitato Ristretto s
   await reloadUntil('Inviata il');
   expect((await db.meeting.findUniqueOrThrow({ where: { id: meetingId } })).status).toBe('convened');
   await look('seduta-convocata');
+  await onPhone('seduta-convocata-telefono');
 
   // A member answers from the link in the development mailbox.
   await page.goto(`${url}/dev/mailbox`);
@@ -232,6 +255,7 @@ it('creates, convenes, answers, records and closes an extra Comitato Ristretto s
   expect(rows.find((r) => r.personId === p.sindaco2)?.status).toBe('delegate');
   expect(rows.find((r) => r.personId === p.coordcr)?.status).toBe('present');
   await look('seduta-appello');
+  await onPhone('seduta-appello-telefono');
 
   // After the session: upload and approve the verbale; its circulation reaches the mailbox.
   await world.stack.skipPast(`${DAY}T20:00:00+01:00`);
@@ -265,22 +289,7 @@ it('creates, convenes, answers, records and closes an extra Comitato Ristretto s
   expect(redirects.filter((location) => !location.startsWith('/'))).toEqual([]);
 }, 240_000);
 
-it('reads on a phone: nothing wider than the screen on the Seduta page', async () => {
-  const phone = await browser.newContext({
-    javaScriptEnabled: false,
-    locale: 'it-IT',
-    viewport: { width: 375, height: 800 },
-  });
-  await phone.addCookies(await context.cookies());
-  const small = await phone.newPage();
+it('reads on a phone once closed: nothing wider than the screen on the Seduta page', async () => {
   expect(meetingId).not.toBe('');
-  await small.goto(`${url}/sedute/${meetingId}`);
-  await look('seduta-telefono', small);
-  // The page scrolls vertically only; wide tables scroll inside their own box.
-  const wider = await small.evaluate<string[]>(`[...document.querySelectorAll('body *')]
-    .filter((e) => e.getBoundingClientRect().right > 376 && !e.parentElement.closest('.table-responsive'))
-    .map((e) => e.tagName + '.' + [...e.classList].join('.'))`);
-  expect(wider).toEqual([]);
-  expect(await small.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375);
-  await phone.close();
+  await onPhone('seduta-telefono');
 }, 60_000);
