@@ -11,12 +11,23 @@ import { can } from '../../domain/policy';
 import { applyRulesChange, HolidayCalendar, type BodyRules } from '../../domain/index';
 import { ZONE } from '../../notifications/format';
 import { pageAmbito } from '../layout/ambito';
-import { submitForm, type FormOutcome } from '../layout/forms';
+import { formValues, submitForm, type FormOutcome } from '../layout/forms';
 import { MEETING_STATUS } from '../layout/labels';
 import { notFound } from '../pages/routes';
 import type { GovernanceOptions } from '../temporal';
+import { actorOf } from '../temporal';
 import { loadBodies } from './load';
 import { changeBodyRules, RulesChange, rulesContext } from './operations';
+import {
+  addToSegreteria,
+  AssignHolder,
+  assignHolder,
+  EndMembership,
+  endMembership,
+  removeFromSegreteria,
+  SetDelegate,
+  setDelegate,
+} from './seats';
 import {
   MONTHS,
   NTH,
@@ -33,6 +44,22 @@ const VIEWS = 'api/bodies/views';
 const YEAR_MS = 366 * 86_400_000;
 
 type Params = { Params: { id: string }; Querystring: { esito?: string } };
+
+/** A refused form of the seats and segreteria section: which one (`key`), its messages and what was typed. */
+interface SeatFormState {
+  key: string;
+  errors: Record<string, string>;
+  values: Record<string, string>;
+  message: string | null;
+}
+
+/** What the seats' forms confirm after a change (`?esito=`). */
+const SEAT_DONE: Record<string, string> = {
+  titolare: 'Titolare assegnato.',
+  delegato: 'Delegato permanente aggiornato.',
+  fine: 'Incarico terminato.',
+  segreteria: 'Segreteria aggiornata.',
+};
 
 export const bodyPages: FastifyPluginAsync<GovernanceOptions> = async (app, options) => {
   const db = app.db;
@@ -64,6 +91,7 @@ export const bodyPages: FastifyPluginAsync<GovernanceOptions> = async (app, opti
     request: FastifyRequest<Params>,
     reply: FastifyReply,
     form?: { outcome: FormOutcome | null; values: Record<string, string>; body: Record<string, unknown> },
+    seatForm?: SeatFormState,
   ) {
     // Members and segreterie read their body too (body.read): the body's own ambito, not the reader's.
     const row = z.uuid().safeParse(request.params.id).success
@@ -82,8 +110,9 @@ export const bodyPages: FastifyPluginAsync<GovernanceOptions> = async (app, opti
     const mayChangeRules = request.viewer
       ? can(request.viewer.principal, 'body.rules.change', target)
       : false;
+    const mayManage = request.viewer ? can(request.viewer.principal, 'body.manage', target) : false;
     const now = Date.now();
-    const [meetings, seats, holidays] = await Promise.all([
+    const [meetings, seats, holidays, segreteria, people] = await Promise.all([
       db.meeting.findMany({
         where: { bodyId: body.id, startsAt: { gte: new Date(now - YEAR_MS), lte: new Date(now + YEAR_MS) } },
         orderBy: { startsAt: 'asc' },
@@ -99,8 +128,22 @@ export const bodyPages: FastifyPluginAsync<GovernanceOptions> = async (app, opti
         },
       }),
       holidaysOf(row.ambitoId),
+      db.segreteria.findMany({
+        where: { bodyId: body.id },
+        include: { person: { select: { id: true, fullName: true, email: true } } },
+        orderBy: { person: { fullName: 'asc' } },
+      }),
+      // The forms name people by e-mail, chosen from this list (one per page, not one per field).
+      mayManage
+        ? db.person.findMany({ orderBy: { fullName: 'asc' }, select: { fullName: true, email: true } })
+        : [],
     ]);
     const today = DateTime.fromMillis(now).setZone(ZONE).toISODate()!;
+    if (seatForm) reply.status(400);
+    const formAt = (key: string, defaults: Record<string, string> = {}) =>
+      seatForm?.key === key
+        ? { errors: seatForm.errors, values: seatForm.values, message: seatForm.message }
+        : { errors: {}, values: defaults, message: null };
     const values = form?.values ?? rulesToValues(body.rules);
     const months = form ? tickedMonths(form.body) : (body.rules.cadence?.months ?? []);
     // The preview: what the submitted rules give (when they are valid), else what the stored ones give.
@@ -123,7 +166,26 @@ export const bodyPages: FastifyPluginAsync<GovernanceOptions> = async (app, opti
       },
       done: request.query.esito === 'salvate',
       meetings: meetings.map((m) => ({ ...m, statusLabel: MEETING_STATUS[m.status] })),
-      seats,
+      seats: seats.map((seat) => ({
+        ...seat,
+        open:
+          !!seatForm &&
+          [
+            `titolare-${seat.id}`,
+            ...seat.memberships.flatMap((m) => [`delegato-${m.id}`, `fine-${m.id}`]),
+          ].includes(seatForm.key),
+        assign: formAt(`titolare-${seat.id}`, { validFrom: today }),
+        memberships: seat.memberships.map((m) => ({
+          ...m,
+          delegateForm: formAt(`delegato-${m.id}`, { delegatePersonId: m.delegate?.email ?? '' }),
+          endForm: formAt(`fine-${m.id}`, { validTo: today }),
+        })),
+      })),
+      mayManage,
+      people,
+      segreteria: segreteria.map((s) => s.person),
+      segreteriaForm: formAt('segreteria'),
+      seatDone: SEAT_DONE[request.query.esito ?? ''] ?? null,
       values,
       errors: failed?.errors ?? null,
       message: failed?.message ?? null,
@@ -176,6 +238,116 @@ export const bodyPages: FastifyPluginAsync<GovernanceOptions> = async (app, opti
         Object.entries(fields).map(([k, v]) => [k, Array.isArray(v) ? '' : String(v ?? '')]),
       );
       return showBody(request, reply, { outcome: outcome.ok ? null : outcome, values, body: fields });
+    },
+  );
+
+  /**
+   * The seats' and segreteria's forms name people by e-mail; the operations take identifiers. An e-mail no
+   * person has stays as typed, and the operation's schema refuses it next to its field.
+   */
+  async function withPersonIds(values: Record<string, string>, fields: string[]) {
+    const emails = fields.map((f) => values[f]?.trim().toLowerCase()).filter((e): e is string => !!e);
+    const found = await db.person.findMany({
+      where: { email: { in: emails } },
+      select: { id: true, email: true },
+    });
+    const ids = new Map(found.map((p) => [p.email.toLowerCase(), p.id]));
+    const out: Record<string, unknown> = { ...values };
+    for (const f of fields) {
+      const email = values[f]?.trim().toLowerCase();
+      out[f] = email ? (ids.get(email) ?? email) : undefined;
+    }
+    return out;
+  }
+
+  /** Runs one of the seats' forms: back to the section on success, the page with the messages otherwise. */
+  async function seatForm<S extends z.ZodType>(
+    request: FastifyRequest<Params & { Body: Record<string, unknown> }>,
+    reply: FastifyReply,
+    key: string,
+    done: string,
+    schema: S,
+    emailFields: string[],
+    operation: (input: z.infer<S>) => Promise<unknown>,
+    emptyAs: unknown = undefined,
+  ) {
+    const raw = formValues(request.body);
+    const prepared = await withPersonIds(raw, emailFields);
+    for (const [k, v] of Object.entries(prepared)) if (v === undefined) prepared[k] = emptyAs;
+    const outcome = await submitForm(raw, schema, operation, () =>
+      Object.fromEntries(Object.entries(prepared).filter(([, v]) => v !== undefined)),
+    );
+    if (outcome.ok) return reply.redirect(`/organi/${request.params.id}?esito=${done}#seggi`, 303);
+    for (const f of emailFields)
+      if (outcome.errors[f] && raw[f]?.includes('@'))
+        outcome.errors[f] = 'nessuna persona registrata con questa e-mail';
+    return showBody(request, reply, undefined, {
+      key,
+      errors: outcome.errors,
+      values: raw,
+      message: outcome.message,
+    });
+  }
+
+  type SeatRoute = Params & { Body: Record<string, unknown> };
+  const manage = { config: { access: { action: 'body.manage', on: 'body' } } } as const;
+  const ctxOf = (request: FastifyRequest) => ({ db, actor: actorOf(request) });
+
+  app.post<SeatRoute & { Params: { seatId: string } }>(
+    '/organi/:id/seggi/:seatId/titolare',
+    manage,
+    (request, reply) =>
+      seatForm(
+        request,
+        reply,
+        `titolare-${request.params.seatId}`,
+        'titolare',
+        AssignHolder,
+        ['personId', 'delegatePersonId'],
+        (input) => assignHolder(ctxOf(request), request.params.id, request.params.seatId, input),
+      ),
+  );
+
+  app.post<SeatRoute & { Params: { membershipId: string } }>(
+    '/organi/:id/incarichi/:membershipId/delegato',
+    manage,
+    (request, reply) =>
+      seatForm(
+        request,
+        reply,
+        `delegato-${request.params.membershipId}`,
+        'delegato',
+        SetDelegate,
+        ['delegatePersonId'],
+        (input) => setDelegate(ctxOf(request), request.params.id, request.params.membershipId, input),
+        // An empty field clears the delegate.
+        null,
+      ),
+  );
+
+  app.post<SeatRoute & { Params: { membershipId: string } }>(
+    '/organi/:id/incarichi/:membershipId/fine',
+    manage,
+    (request, reply) =>
+      seatForm(request, reply, `fine-${request.params.membershipId}`, 'fine', EndMembership, [], (input) =>
+        endMembership(ctxOf(request), request.params.id, request.params.membershipId, input),
+      ),
+  );
+
+  const SegreteriaForm = z.object({ personId: z.uuid({ message: 'scegliere una persona' }) }).strict();
+  app.post<SeatRoute>('/organi/:id/segreteria', manage, (request, reply) =>
+    seatForm(request, reply, 'segreteria', 'segreteria', SegreteriaForm, ['personId'], (input) =>
+      addToSegreteria(ctxOf(request), request.params.id, input.personId),
+    ),
+  );
+
+  app.post<SeatRoute & { Params: { personId: string } }>(
+    '/organi/:id/segreteria/:personId/togli',
+    manage,
+    async (request, reply) => {
+      if (!z.uuid().safeParse(request.params.personId).success) return notFound(reply, 'Persona non trovata');
+      await removeFromSegreteria(ctxOf(request), request.params.id, request.params.personId);
+      return reply.redirect(`/organi/${request.params.id}?esito=segreteria#seggi`, 303);
     },
   );
 };

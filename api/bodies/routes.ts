@@ -10,12 +10,22 @@ import { z } from 'zod';
 import { resolveAmbito } from '../ambiti/resolve';
 import type { GovernanceOptions } from '../temporal';
 import { loadBodies } from './load';
+import { actorOf } from '../temporal';
 import { changeBodyRules, RulesChange, rulesContext } from './operations';
+import { AssignHolder, assignHolder, EndMembership, endMembership, SetDelegate, setDelegate } from './seats';
 
 const Query = z.object({ ambito: z.string().trim().min(1).optional() }).strict();
 const BodyParams = z
   .object({ id: z.uuid({ message: "atteso l'identificativo (UUID) dell'organo" }) })
   .strict();
+const SeatParams = BodyParams.extend({
+  seatId: z.uuid({ message: "atteso l'identificativo (UUID) del seggio" }),
+}).strict();
+const MembershipParams = BodyParams.extend({
+  membershipId: z.uuid({ message: "atteso l'identificativo (UUID) dell'incarico" }),
+}).strict();
+const manage = { access: { action: 'body.manage', on: 'body' } } as const;
+
 export const bodiesRoutes: FastifyPluginAsync<GovernanceOptions> = async (app, options) => {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const db = app.db;
@@ -67,6 +77,41 @@ export const bodiesRoutes: FastifyPluginAsync<GovernanceOptions> = async (app, o
           'le riunioni già pianificate restano alla data comunicata.',
         processo,
       });
+    },
+  );
+
+  /** POST /api/v1/bodies/:id/seats/:seatId/holders: the person holds the seat from `validFrom`. */
+  api.post(
+    '/bodies/:id/seats/:seatId/holders',
+    { config: manage, schema: { params: SeatParams, body: AssignHolder } },
+    async (request, reply) => {
+      const { id, seatId } = request.params;
+      const membership = await assignHolder({ db, actor: actorOf(request) }, id, seatId, request.body);
+      return reply.status(201).send({ membership });
+    },
+  );
+
+  /** PUT /api/v1/bodies/:id/memberships/:membershipId/delegate: sets the standing delegate, or clears it (null). */
+  api.put(
+    '/bodies/:id/memberships/:membershipId/delegate',
+    { config: manage, schema: { params: MembershipParams, body: SetDelegate } },
+    async (request) => {
+      const { id, membershipId } = request.params;
+      return {
+        membership: await setDelegate({ db, actor: actorOf(request) }, id, membershipId, request.body),
+      };
+    },
+  );
+
+  /** POST /api/v1/bodies/:id/memberships/:membershipId/end: the holder leaves the seat after `validTo`. */
+  api.post(
+    '/bodies/:id/memberships/:membershipId/end',
+    { config: manage, schema: { params: MembershipParams, body: EndMembership } },
+    async (request) => {
+      const { id, membershipId } = request.params;
+      return {
+        membership: await endMembership({ db, actor: actorOf(request) }, id, membershipId, request.body),
+      };
     },
   );
 };

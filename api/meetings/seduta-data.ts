@@ -182,12 +182,16 @@ export async function sedutaData(
   });
 
   const q = roll.quorum;
+  const who = await actorNames(
+    db,
+    audit.map((a) => a.actor),
+  );
   const history = [
     ...audit.map((a) => ({
       at: a.at,
       what: ACTION_LABEL[a.action] ?? a.action,
       detail: detailOf(a.data),
-      who: a.actor.startsWith('workflow:') ? 'processo automatico' : a.actor,
+      who: who(a.actor),
     })),
     ...messages.map((m) => ({
       at: m.sentAt ?? m.createdAt,
@@ -249,6 +253,27 @@ export async function sedutaData(
         (q.valid ? 'quorum raggiunto.' : `mancano ${-q.margin} seggi.`),
     },
     history,
+  };
+}
+
+/**
+ * Who an audit row names, as a person reads it: "person:<id>" (and "/token:<name>") becomes the person's
+ * name, a workflow "processo automatico"; anything else stays as stored.
+ */
+async function actorNames(db: Database, actors: string[]) {
+  const idOf = (actor: string) => /^person:([0-9a-f-]{36})(?:\/token:(.*))?$/.exec(actor);
+  const ids = [...new Set(actors.map((a) => idOf(a)?.[1]).filter((id): id is string => !!id))];
+  const people = await db.person.findMany({
+    where: { id: { in: ids } },
+    select: { id: true, fullName: true },
+  });
+  const names = new Map(people.map((p) => [p.id, p.fullName]));
+  return (actor: string) => {
+    if (actor.startsWith('workflow:')) return 'processo automatico';
+    const [, id, token] = idOf(actor) ?? [];
+    const name = id && names.get(id);
+    if (!name) return actor;
+    return token ? `${name} (token API «${token}»)` : name;
   };
 }
 

@@ -8,8 +8,9 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { resolveAmbito } from '../ambiti/resolve';
 import { RequestRejected } from '../errors';
+import { addToSegreteria, removeFromSegreteria } from '../bodies/seats';
 import { actorOf } from '../temporal';
-import { addToUfficioDiPiano, removeFromUfficioDiPiano, staffAudit } from './operations';
+import { addToUfficioDiPiano, removeFromUfficioDiPiano } from './operations';
 
 const PersonParams = z.object({
   personId: z.uuid({ message: "atteso l'identificativo (UUID) di una persona" }),
@@ -79,20 +80,7 @@ export const staffRoutes: FastifyPluginAsync = async (app) => {
     { config: { access: { action: 'body.manage', on: 'body' } }, schema: { params: SegreteriaParams } },
     async (request, reply) => {
       const { id, personId } = request.params;
-      await existingPerson(personId);
-      // An unknown body would otherwise fail on the foreign key, as a 500 (found by the fuzzer).
-      if (!(await db.body.findUnique({ where: { id }, select: { id: true } })))
-        throw new RequestRejected(404, 'organo_sconosciuto', `Organo sconosciuto: ${id}`);
-      await db.$transaction(async (tx) => {
-        const { count } = await tx.segreteria.createMany({
-          data: [{ bodyId: id, personId }],
-          skipDuplicates: true,
-        });
-        if (count)
-          await tx.auditEvent.create({
-            data: staffAudit(actorOf(request), 'staff.segreteria_added', personId, id),
-          });
-      });
+      await addToSegreteria({ db, actor: actorOf(request) }, id, personId);
       return reply.status(204).send();
     },
   );
@@ -102,14 +90,7 @@ export const staffRoutes: FastifyPluginAsync = async (app) => {
     { config: { access: { action: 'body.manage', on: 'body' } }, schema: { params: SegreteriaParams } },
     async (request, reply) => {
       const { id, personId } = request.params;
-      await db.$transaction(async (tx) => {
-        const { count } = await tx.segreteria.deleteMany({ where: { bodyId: id, personId } });
-        if (!count)
-          throw new RequestRejected(404, 'ruolo_assente', "La persona non è nella segreteria dell'organo.");
-        await tx.auditEvent.create({
-          data: staffAudit(actorOf(request), 'staff.segreteria_removed', personId, id),
-        });
-      });
+      await removeFromSegreteria({ db, actor: actorOf(request) }, id, personId);
       return reply.status(204).send();
     },
   );

@@ -15,7 +15,7 @@ import { createMailer, type Mailer } from '../../notifications/transport';
 import { createActivities } from '../../activities/index';
 import { quietTemporalLogs } from '../../worker/quiet-logs';
 import { createGovernanceWorker } from '../../worker/worker';
-import type { GovernanceClient } from '../../workflows/client';
+import { signalMeeting, type GovernanceClient } from '../../workflows/client';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { createDistrict, type District } from './fixture';
 
@@ -63,12 +63,16 @@ export async function startStack(taskQueue: string): Promise<Stack> {
     publicBaseUrl: PUBLIC_BASE_URL,
     answerLinkSecret: ANSWER_LINK_SECRET,
   });
-  // Answers as the service records them (Le mie riunioni, the answer page), through the stack's mail.
+  const gc: GovernanceClient = { client: env.client, taskQueue };
+  // Answers as the service records them (Le mie riunioni, the answer page), through the stack's mail, and
+  // told to the meeting workflow as npm start does (app/runtime.ts).
   const answering = createAnswering({
     db: db.prisma,
     outbox: createOutbox({ db: db.prisma, mailer, from: MAIL_FROM }),
     secret: ANSWER_LINK_SECRET,
     baseUrl: PUBLIC_BASE_URL,
+    onAnswer: ({ meetingId, personId, answer }) =>
+      signalMeeting(gc, meetingId, 'answer', { personId, answer }),
   });
   const newWorker = () => createGovernanceWorker({ connection: env.nativeConnection, activities, taskQueue });
   let stopWorker = async () => {};
@@ -79,7 +83,7 @@ export async function startStack(taskQueue: string): Promise<Stack> {
     mailer,
     answering,
     holidays,
-    gc: { client: env.client, taskQueue },
+    gc,
     newWorker,
     async runWorker() {
       const worker = await newWorker();

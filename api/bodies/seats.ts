@@ -1,0 +1,204 @@
+/**
+ * Who holds a body's seats and who prepares its meetings: assign a person to a seat (the holder in office
+ * until then steps down the day before), set or clear a holder's standing delegate, end a membership on a
+ * date, and add or remove a person of the body's segreteria. Each change is checked, stored and audited in
+ * one transaction. The JSON routes (routes.ts, api/staff/routes.ts) and the Organi page's forms call these.
+ */
+import { DateTime } from 'luxon';
+import { z } from 'zod';
+import type { Database } from '../../prisma/client';
+import { RequestRejected } from '../errors';
+import { staffAudit } from '../staff/operations';
+
+export interface SeatContext {
+  db: Database;
+  /** Who acts, as the audit names them (api/temporal.ts actorOf). */
+  actor: string;
+}
+
+const CivilDate = z.iso.date({ message: 'indicare una data (AAAA-MM-GG)' });
+const PersonId = (message: string) => z.uuid({ message });
+
+export const AssignHolder = z
+  .object({
+    personId: PersonId('scegliere una persona'),
+    validFrom: CivilDate,
+    delegatePersonId: PersonId('scegliere una persona come delegato').nullable().optional(),
+  })
+  .strict();
+export const SetDelegate = z
+  .object({ delegatePersonId: PersonId('scegliere una persona come delegato').nullable() })
+  .strict();
+export const EndMembership = z.object({ validTo: CivilDate }).strict();
+
+const dateOf = (civil: string) => new Date(`${civil}T00:00:00Z`);
+const civilOf = (d: Date) => d.toISOString().slice(0, 10);
+
+async function personOr404(db: Database, personId: string, field: string) {
+  const person = await db.person.findUnique({ where: { id: personId }, select: { id: true } });
+  if (!person)
+    throw new RequestRejected(404, 'persona_sconosciuta', 'Nessuna persona con questo identificativo.', [
+      { field, message: 'persona sconosciuta' },
+    ]);
+}
+
+async function membershipOf(db: Database, bodyId: string, membershipId: string) {
+  const membership = await db.membership.findUnique({
+    where: { id: membershipId },
+    include: { seat: { select: { bodyId: true, allowsDelegate: true } } },
+  });
+  if (!membership || membership.seat.bodyId !== bodyId)
+    throw new RequestRejected(
+      404,
+      'incarico_sconosciuto',
+      "Nessun incarico con questo identificativo nell'organo.",
+    );
+  return membership;
+}
+
+function audit(ctx: SeatContext, action: string, entityId: string, data: object) {
+  return { actor: ctx.actor, action, entity: 'membership', entityId, data };
+}
+
+/** The person takes the seat from `validFrom`; whoever held it until then ends the day before. */
+export async function assignHolder(
+  ctx: SeatContext,
+  bodyId: string,
+  seatId: string,
+  input: z.output<typeof AssignHolder>,
+) {
+  const { db } = ctx;
+  const seat = await db.seat.findUnique({ where: { id: seatId }, select: { bodyId: true } });
+  if (!seat || seat.bodyId !== bodyId)
+    throw new RequestRejected(
+      404,
+      'seggio_sconosciuto',
+      "Nessun seggio con questo identificativo nell'organo.",
+    );
+  await personOr404(db, input.personId, 'personId');
+  if (input.delegatePersonId) await personOr404(db, input.delegatePersonId, 'delegatePersonId');
+  if (input.delegatePersonId === input.personId)
+    throw new RequestRejected(400, 'delegato_non_valido', 'Il delegato non può essere il titolare.', [
+      { field: 'delegatePersonId', message: 'scegliere una persona diversa dal titolare' },
+    ]);
+  const from = dateOf(input.validFrom);
+  const dayBefore = dateOf(
+    DateTime.fromISO(input.validFrom, { zone: 'utc' }).minus({ days: 1 }).toISODate()!,
+  );
+  return db.$transaction(async (tx) => {
+    const current = await tx.membership.findMany({
+      where: { seatId, OR: [{ validTo: null }, { validTo: { gte: from } }] },
+    });
+    const later = current.find((m) => m.validFrom >= from);
+    if (later)
+      throw new RequestRejected(409, 'data_non_valida', 'Il seggio ha già un titolare da quella data.', [
+        {
+          field: 'validFrom',
+          message: `il titolare attuale è in carica dal ${civilOf(later.validFrom)}: scegliere una data successiva`,
+        },
+      ]);
+    await tx.membership.updateMany({
+      where: { id: { in: current.map((m) => m.id) } },
+      data: { validTo: dayBefore },
+    });
+    const membership = await tx.membership.create({
+      data: {
+        seatId,
+        personId: input.personId,
+        validFrom: from,
+        delegatePersonId: input.delegatePersonId ?? null,
+      },
+    });
+    await tx.auditEvent.create({
+      data: audit(ctx, 'membership.assigned', membership.id, {
+        seatId,
+        personId: input.personId,
+        validFrom: input.validFrom,
+        ended: current.map((m) => m.id),
+      }),
+    });
+    return membership;
+  });
+}
+
+/** Sets the holder's standing delegate, or clears it (null). */
+export async function setDelegate(
+  ctx: SeatContext,
+  bodyId: string,
+  membershipId: string,
+  input: z.output<typeof SetDelegate>,
+) {
+  const { db } = ctx;
+  const membership = await membershipOf(db, bodyId, membershipId);
+  const delegate = input.delegatePersonId;
+  if (delegate) {
+    await personOr404(db, delegate, 'delegatePersonId');
+    if (!membership.seat.allowsDelegate)
+      throw new RequestRejected(409, 'delega_non_ammessa', 'Questo seggio non ammette delegati.', [
+        { field: 'delegatePersonId', message: 'il seggio non ammette delegati' },
+      ]);
+    if (delegate === membership.personId)
+      throw new RequestRejected(400, 'delegato_non_valido', 'Il delegato non può essere il titolare.', [
+        { field: 'delegatePersonId', message: 'scegliere una persona diversa dal titolare' },
+      ]);
+  }
+  const [updated] = await db.$transaction([
+    db.membership.update({ where: { id: membershipId }, data: { delegatePersonId: delegate } }),
+    db.auditEvent.create({
+      data: audit(ctx, delegate ? 'membership.delegate_set' : 'membership.delegate_cleared', membershipId, {
+        before: membership.delegatePersonId,
+        after: delegate,
+      }),
+    }),
+  ]);
+  return updated;
+}
+
+/** The holder leaves the seat at the end of `validTo`. */
+export async function endMembership(
+  ctx: SeatContext,
+  bodyId: string,
+  membershipId: string,
+  input: z.output<typeof EndMembership>,
+) {
+  const { db } = ctx;
+  const membership = await membershipOf(db, bodyId, membershipId);
+  const to = dateOf(input.validTo);
+  if (to < membership.validFrom)
+    throw new RequestRejected(400, 'data_non_valida', "La fine dell'incarico precede il suo inizio.", [
+      { field: 'validTo', message: `indicare una data dal ${civilOf(membership.validFrom)} in poi` },
+    ]);
+  const [updated] = await db.$transaction([
+    db.membership.update({ where: { id: membershipId }, data: { validTo: to } }),
+    db.auditEvent.create({
+      data: audit(ctx, 'membership.ended', membershipId, {
+        before: membership.validTo && civilOf(membership.validTo),
+        validTo: input.validTo,
+      }),
+    }),
+  ]);
+  return updated;
+}
+
+/** The person joins the body's segreteria (nothing changes when they are in it already). */
+export async function addToSegreteria(ctx: SeatContext, bodyId: string, personId: string) {
+  const { db } = ctx;
+  await personOr404(db, personId, 'personId');
+  // An unknown body would otherwise fail on the foreign key, as a 500 (found by the fuzzer).
+  if (!(await db.body.findUnique({ where: { id: bodyId }, select: { id: true } })))
+    throw new RequestRejected(404, 'organo_sconosciuto', `Organo sconosciuto: ${bodyId}`);
+  await db.$transaction(async (tx) => {
+    const { count } = await tx.segreteria.createMany({ data: [{ bodyId, personId }], skipDuplicates: true });
+    if (count)
+      await tx.auditEvent.create({ data: staffAudit(ctx.actor, 'staff.segreteria_added', personId, bodyId) });
+  });
+}
+
+export async function removeFromSegreteria(ctx: SeatContext, bodyId: string, personId: string) {
+  await ctx.db.$transaction(async (tx) => {
+    const { count } = await tx.segreteria.deleteMany({ where: { bodyId, personId } });
+    if (!count)
+      throw new RequestRejected(404, 'ruolo_assente', "La persona non è nella segreteria dell'organo.");
+    await tx.auditEvent.create({ data: staffAudit(ctx.actor, 'staff.segreteria_removed', personId, bodyId) });
+  });
+}
