@@ -8,14 +8,14 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { can } from '../../domain/policy';
-import { applyRulesChange, HolidayCalendar, type BodyRules } from '../../domain/index';
+import { applyRulesChange, type BodyRules } from '../../domain/index';
 import { ZONE } from '../../notifications/format';
 import { pageAmbito } from '../layout/ambito';
 import { submitForm, type FormOutcome } from '../layout/forms';
 import { MEETING_STATUS } from '../layout/labels';
 import { notFound } from '../pages/routes';
 import type { GovernanceOptions } from '../temporal';
-import { loadBodies } from './load';
+import { ambitoHolidays, loadBodies } from './load';
 import { changeBodyRules, RulesChange, rulesContext } from './operations';
 import {
   MONTHS,
@@ -24,6 +24,7 @@ import {
   WEEKDAYS,
   describeCadence,
   nextOccurrences,
+  orderWarnings,
   rulesToValues,
   tickedMonths,
   valuesToChange,
@@ -36,11 +37,6 @@ type Params = { Params: { id: string }; Querystring: { esito?: string } };
 
 export const bodyPages: FastifyPluginAsync<GovernanceOptions> = async (app, options) => {
   const db = app.db;
-
-  async function holidaysOf(ambitoId: string) {
-    const feasts = await db.localFeastDay.findMany({ where: { ambitoId, comuneId: null } });
-    return new HolidayCalendar(feasts.map(({ month, day, name }) => ({ month, day, name })));
-  }
 
   app.get(
     '/organi',
@@ -72,7 +68,8 @@ export const bodyPages: FastifyPluginAsync<GovernanceOptions> = async (app, opti
           select: { ambitoId: true, spansAmbiti: { select: { ambitoId: true } } },
         })
       : null;
-    const body = row && (await loadBodies(db, row.ambitoId)).find((b) => b.id === request.params.id);
+    const bodies = row ? await loadBodies(db, row.ambitoId) : [];
+    const body = bodies.find((b) => b.id === request.params.id);
     if (!row || !body) return notFound(reply, 'Organo non trovato');
     const target = {
       kind: 'body' as const,
@@ -98,7 +95,7 @@ export const bodyPages: FastifyPluginAsync<GovernanceOptions> = async (app, opti
           },
         },
       }),
-      holidaysOf(row.ambitoId),
+      ambitoHolidays(db, row.ambitoId),
     ]);
     const today = DateTime.fromMillis(now).setZone(ZONE).toISODate()!;
     const values = form?.values ?? rulesToValues(body.rules);
@@ -117,9 +114,11 @@ export const bodyPages: FastifyPluginAsync<GovernanceOptions> = async (app, opti
       cadence: describeCadence(body.rules),
       rules: body.rules,
       next: nextOccurrences(body.rules, today, holidays),
+      warnings: orderWarnings(bodies, body.id, body.rules, today, holidays),
       preview: previewRules && {
         cadence: describeCadence(previewRules),
         next: nextOccurrences(previewRules, today, holidays),
+        warnings: orderWarnings(bodies, body.id, previewRules, today, holidays),
       },
       done: request.query.esito === 'salvate',
       meetings: meetings.map((m) => ({ ...m, statusLabel: MEETING_STATUS[m.status] })),
