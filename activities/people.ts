@@ -120,6 +120,38 @@ export async function minuteTakers(
   return coordinator.length > 0 ? coordinator : roleRecipients(db, body.ambitoId, 'responsabile_udp', day);
 }
 
+/**
+ * Who prepares a body's agenda: its segreteria (named by the coordinator) and its convener, that is the
+ * staff of its convener organisation (ATS for the Cabina di Regia) or, for the bodies a person convenes,
+ * the Comitato Ristretto's coordinator (000:L357-361) and the Presidente dell'Assemblea. Without either,
+ * the Responsabile UdP, whose office supports every body.
+ */
+export async function agendaPreparers(
+  db: Db,
+  body: { id: string; ambitoId: string; kind: string; convenerOrganisationId: string | null },
+  day: Date,
+): Promise<Recipient[]> {
+  const [segreteria, organisation] = await Promise.all([
+    db.segreteria.findMany({ where: { bodyId: body.id }, include: { person: true } }),
+    body.convenerOrganisationId
+      ? db.person.findMany({
+          where: { organisationId: body.convenerOrganisationId },
+          orderBy: { email: 'asc' },
+        })
+      : [],
+  ]);
+  const convener =
+    organisation.length > 0
+      ? organisation.map(asRecipient)
+      : body.kind === 'comitato_ristretto'
+        ? await roleRecipients(db, body.ambitoId, 'coordinatore_comitato_ristretto', day)
+        : body.kind === 'assemblea_sindaci'
+          ? await roleRecipients(db, body.ambitoId, 'presidente_assemblea', day)
+          : [];
+  const found = unique([...convener, ...segreteria.map((s) => asRecipient(s.person))]);
+  return found.length > 0 ? found : roleRecipients(db, body.ambitoId, 'responsabile_udp', day);
+}
+
 /** The people of the lead comuni of the sub-ambiti (the Comitato Ristretto reports back to them). */
 export async function leadComuniRecipients(db: Db, ambitoId: string): Promise<Recipient[]> {
   const subAmbiti = await db.subAmbito.findMany({ where: { ambitoId }, select: { leadComuneId: true } });
