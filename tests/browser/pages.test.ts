@@ -189,6 +189,28 @@ describe('forms with JavaScript off', () => {
     });
   });
 
+  it('Organi: the preview warns, with deliverable and dates, of an Assemblea convened before its review', async () => {
+    const page = await noScripts.newPage();
+    await page.goto(`${service.url}/organi/${crId}`);
+    const before = (await db.prisma.body.findUniqueOrThrow({ where: { id: crId } })).rules;
+    // The Comitato Ristretto on the third Wednesday: the day before the Assemblea, convened a week earlier.
+    await page.getByLabel('Quale settimana del mese').selectOption('3');
+    await page.getByLabel('Giorno', { exact: true }).selectOption('3');
+    await page.getByRole('button', { name: 'Anteprima delle prossime sedute' }).click();
+    await page.waitForLoadState();
+    const warning = page.getByRole('alert').filter({ hasText: 'Con queste regole il piano avrebbe' });
+    expect(await warning.innerText()).toMatch(
+      /\(approvazione: Assemblea dei Sindaci, giovedì \d+ \S+ \d{4}\): la convocazione parte entro .+, prima dell'esame in Comitato Ristretto di mercoledì \d+ \S+ \d{4}\./,
+    );
+    const result = await new AxeBuilder({ page })
+      .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+      .analyze();
+    expect(result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')).toEqual([]);
+    expect((await db.prisma.body.findUniqueOrThrow({ where: { id: crId } })).rules).toEqual(before);
+    await warning.scrollIntoViewIfNeeded();
+    await expectScreenshot(page, 'organo-avviso');
+  });
+
   it('Scadenze: refuses an extension without a reason, next to the field, keeping the date typed', async () => {
     const page = await noScripts.newPage();
     await page.goto(`${service.url}/scadenze/${deliverableId}`);
