@@ -31,11 +31,12 @@ it('simulates 2027 for the Cremasco: every meeting, no late convocation, no holi
     // One per stage at 30 and 14 days while it is open: the draft's two, the review's 14-day one and, since
     // the Comitato Ristretto (first Tuesday) reviews nine days before the Assemblea, the approval's.
     deliverableReminder: 3 * 4,
-    // "Ordine del giorno da preparare", one per meeting whose agenda e-mail falls in the year (the Comitato
-    // Ristretto of February to January 2028): the seed names no segreteria and no coordinator of the
-    // Comitato, so the Responsabile UdP gets it for the Comitato and the sub-ambiti, the Presidente for the
-    // Assemblea, and ATS's 4 people for the Cabina di Regia.
-    agendaPreparation: 12 + 3 + 6 * 4 + 4 * 4,
+    // "Ordine del giorno da preparare" to each meeting's convener, for the meetings whose e-mail falls in the
+    // year (the Comitato Ristretto of February to January 2028). The seed names no segreteria and no
+    // coordinator of the Comitato, so the Responsabile UdP gets the Comitato's; the Presidente gets the
+    // Assemblea's, each lead comune's mayor and technical coordinator their sub-ambito's, ATS's 4 people
+    // the Cabina di Regia's.
+    agendaPreparation: 12 * 1 + 3 * 1 + 6 * 4 * 2 + 4 * 4,
   });
   expect(s.messages.failed).toBe(0);
   expect(s.messages.onNonWorkingDays).toBe(0);
