@@ -189,8 +189,25 @@ describe('forms with JavaScript off', () => {
     });
   });
 
-  it('Organi: the preview warns, with deliverable and dates, of an Assemblea convened before its review', async () => {
+  it('Scadenze: refuses an extension without a reason, next to the field, keeping the date typed', async () => {
     const page = await noScripts.newPage();
+    await page.goto(`${service.url}/scadenze/${deliverableId}`);
+    const before = await db.prisma.deliverable.findUniqueOrThrow({ where: { id: deliverableId } });
+    await page.getByLabel('Nuova scadenza').fill('2099-01-31');
+    await page.getByRole('button', { name: 'Proroga la scadenza' }).click();
+    await page.waitForLoadState();
+    const reason = page.getByLabel('Motivo della proroga');
+    expect(await reason.getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator('#proroga-reason-errore').innerText()).toContain('indicare il motivo');
+    expect(await page.getByLabel('Nuova scadenza').inputValue()).toBe('2099-01-31');
+    expect(await db.prisma.deliverable.findUniqueOrThrow({ where: { id: deliverableId } })).toEqual(before);
+    await expectScreenshot(page, 'scadenza-errore');
+  });
+});
+
+describe('plan warnings', () => {
+  it('Organi: the preview warns, with deliverable and dates, of an Assemblea convened before its review', async () => {
+    const page = await withScripts.newPage();
     await page.goto(`${service.url}/organi/${crId}`);
     const before = (await db.prisma.body.findUniqueOrThrow({ where: { id: crId } })).rules;
     // The Comitato Ristretto on the third Wednesday: the day before the Assemblea, convened a week earlier.
@@ -209,20 +226,5 @@ describe('forms with JavaScript off', () => {
     expect((await db.prisma.body.findUniqueOrThrow({ where: { id: crId } })).rules).toEqual(before);
     await warning.scrollIntoViewIfNeeded();
     await expectScreenshot(page, 'organo-avviso');
-  });
-
-  it('Scadenze: refuses an extension without a reason, next to the field, keeping the date typed', async () => {
-    const page = await noScripts.newPage();
-    await page.goto(`${service.url}/scadenze/${deliverableId}`);
-    const before = await db.prisma.deliverable.findUniqueOrThrow({ where: { id: deliverableId } });
-    await page.getByLabel('Nuova scadenza').fill('2099-01-31');
-    await page.getByRole('button', { name: 'Proroga la scadenza' }).click();
-    await page.waitForLoadState();
-    const reason = page.getByLabel('Motivo della proroga');
-    expect(await reason.getAttribute('aria-invalid')).toBe('true');
-    expect(await page.locator('#proroga-reason-errore').innerText()).toContain('indicare il motivo');
-    expect(await page.getByLabel('Nuova scadenza').inputValue()).toBe('2099-01-31');
-    expect(await db.prisma.deliverable.findUniqueOrThrow({ where: { id: deliverableId } })).toEqual(before);
-    await expectScreenshot(page, 'scadenza-errore');
   });
 });

@@ -34,9 +34,9 @@ it('simulates 2027 for the Cremasco: every meeting, no late convocation, no holi
     // "Ordine del giorno da preparare" to each meeting's convener, for the meetings whose e-mail falls in the
     // year (the Comitato Ristretto of February to January 2028). The seed names no segreteria and no
     // coordinator of the Comitato, so the Responsabile UdP gets the Comitato's; the Presidente gets the
-    // Assemblea's, each lead comune's mayor and technical coordinator their sub-ambito's, ATS's 4 people
-    // the Cabina di Regia's.
-    agendaPreparation: 12 * 1 + 3 * 1 + 6 * 4 * 2 + 4 * 4,
+    // Assemblea's, the lead comune's people their sub-ambito's (the mayor and the technical coordinator; in
+    // Crema also the Responsabile UdP, of the Comune di Crema), ATS's 4 people the Cabina di Regia's.
+    agendaPreparation: 12 * 1 + 3 * 1 + 4 * (5 * 2 + 3) + 4 * 4,
   });
   expect(s.messages.failed).toBe(0);
   expect(s.messages.onNonWorkingDays).toBe(0);
