@@ -29,6 +29,8 @@ import { meetingsRoutes } from './meetings/routes';
 import { messagePages } from './messages/pages';
 import { messagesRoutes } from './messages/routes';
 import { pagesRoutes } from './pages/routes';
+import { peoplePages } from './people/pages';
+import { peopleRoutes } from './people/routes';
 import { staffRoutes } from './staff/routes';
 import { reportsRoutes } from '../reports/routes';
 import { reportPages } from '../reports/pages';
@@ -53,6 +55,12 @@ export interface ServerOptions extends Partial<GovernanceOptions> {
   outbox?: Outbox;
   /** Signs short-lived cookies; give every API process of one service the same (npm start derives it). */
   cookieSecret?: string;
+}
+
+/** TRUST_PROXY as Fastify takes it: a hop count becomes "the first N hops" (its types take no number). */
+function trustedProxies(setting: Config['TRUST_PROXY']) {
+  if (setting === undefined) return false;
+  return typeof setting === 'number' ? (_address: string, hop: number) => hop < setting : setting;
 }
 
 /** OpenID Connect settings from the configuration, when all three variables are set. */
@@ -82,6 +90,8 @@ export async function buildServer({
   cookieSecret = randomBytes(32).toString('base64url'),
 }: ServerOptions): Promise<FastifyInstance> {
   const app = Fastify({
+    // Behind a proxy, request.ip is the client's (the sign-in limits count per client); see TRUST_PROXY.
+    trustProxy: trustedProxies(config.TRUST_PROXY),
     frameworkErrors: answerUnroutable,
     logger:
       config.LOG_LEVEL === 'silent'
@@ -122,11 +132,13 @@ export async function buildServer({
   await app.register(messagesRoutes, { prefix: '/api/v1' });
   await app.register(changesRoutes, { prefix: '/api/v1' });
   await app.register(staffRoutes, { prefix: '/api/v1' });
+  await app.register(peopleRoutes, { prefix: '/api/v1' });
   await app.register(pagesRoutes);
   await app.register(meetingPages, { governance, now });
   await app.register(deliverablePages, { governance, now });
   await app.register(bodyPages, { governance, now });
   await app.register(messagePages);
+  await app.register(peoplePages);
   await app.register(homeRoutes);
   await app.register(calendarPages);
   await app.register(reportsRoutes, { prefix: '/api/v1' });

@@ -10,6 +10,7 @@ describe('loadConfig', () => {
     expect(config.TEMPORAL_ADDRESS).toBeUndefined();
     expect(config.SMTP_URL).toBeUndefined();
     expect(config.SEED_ON_START).toBe(true);
+    expect(config.RECONCILE_SCHEDULE).toBe('*/5 * * * *');
     expect(config.PUBLIC_BASE_URL).toBe('http://localhost:3000');
   });
 
@@ -24,8 +25,14 @@ describe('loadConfig', () => {
       TEMPORAL_ADDRESS: 'temporal:7233',
       SMTP_URL: 'smtp://mail:25',
       SEED_ON_START: 'false',
+      RECONCILE_SCHEDULE: '*/10 * * * * *',
     });
-    expect(config).toMatchObject({ PORT: 8080, TEMPORAL_ADDRESS: 'temporal:7233', SEED_ON_START: false });
+    expect(config).toMatchObject({
+      PORT: 8080,
+      TEMPORAL_ADDRESS: 'temporal:7233',
+      SEED_ON_START: false,
+      RECONCILE_SCHEDULE: '*/10 * * * * *',
+    });
   });
 
   it.each([
@@ -36,9 +43,21 @@ describe('loadConfig', () => {
     ['SMTP_URL', 'not a url', /SMTP_URL=.*smtp: o smtps:/],
     ['SEED_ON_START', 'maybe', /SEED_ON_START="maybe": atteso true o false/],
     ['MAIL_FROM', 'nobody', /MAIL_FROM=.*indirizzo e-mail/],
+    ['RECONCILE_SCHEDULE', 'every hour', /RECONCILE_SCHEDULE="every hour": attesa una espressione cron/],
+    ['TRUST_PROXY', 'true', /TRUST_PROXY="true": atteso un numero di proxy/],
+    ['TRUST_PROXY', '10.0.0.300', /TRUST_PROXY=.*atteso un numero di proxy/],
+    ['TRUST_PROXY', '10.0.0.0/33', /TRUST_PROXY=.*atteso un numero di proxy/],
   ])('rejects %s=%s naming the variable and what it expects', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(message);
+  });
+
+  it('reads TRUST_PROXY as a hop count or a list of proxy addresses', () => {
+    expect(loadConfig({}).TRUST_PROXY).toBeUndefined();
+    expect(loadConfig({ TRUST_PROXY: '1' }).TRUST_PROXY).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.5, 10.0.1.0/24,::1' }).TRUST_PROXY).toBe(
+      '10.0.0.5, 10.0.1.0/24,::1',
+    );
   });
 
   it('lists every wrong variable at once', () => {

@@ -5,6 +5,8 @@
  * variable and what it expects, instead of failing later somewhere deep. Defaults give a laptop the whole
  * service with nothing installed: embedded Postgres, the offline Temporal server, the local mail catcher.
  */
+import { isIP } from 'node:net';
+import cron from 'node-cron';
 import { z } from 'zod';
 import './zod-italian';
 
@@ -58,6 +60,13 @@ export const ConfigSchema = z.object({
     .optional(),
   TEMPORAL_NAMESPACE: text('il nome di un namespace Temporal').default('default'),
   TEMPORAL_TASK_QUEUE: text('il nome di una coda Temporal').default('governance'),
+  /**
+   * When the reconciler runs again after its pass at start (cron, optional seconds field). Every worker runs
+   * it; passes that coincide are harmless, since workflow ids are deterministic.
+   */
+  RECONCILE_SCHEDULE: text('una espressione cron (es. */5 * * * *)')
+    .refine((value) => cron.validate(value), 'attesa una espressione cron (es. */5 * * * *)')
+    .default('*/5 * * * *'),
   /** Port of the local Temporal server (official dev server or offline) started when TEMPORAL_ADDRESS is not set. */
   EMBEDDED_TEMPORAL_PORT: port.default(7233),
   /** Without TEMPORAL_ADDRESS and the temporal CLI: fetch Temporal's official dev server (once, cached). */
@@ -82,6 +91,32 @@ export const ConfigSchema = z.object({
   OIDC_LABEL: text("un'etichetta per il pulsante").default("Entra con l'account dell'ente"),
   /** Accept the provider's `email` claim without `email_verified` (Entra ID work accounts). */
   OIDC_TRUST_EMAIL: booleanFlag.default(false),
+  /**
+   * Behind a load balancer or reverse proxy: which proxies' `X-Forwarded-For` to believe, so the client's own
+   * address is what the sign-in limits count. A number of proxy hops, or their addresses/CIDRs separated by
+   * commas. Unset: the connection's address (right when clients connect directly; a proxy's header could
+   * otherwise be forged by anyone).
+   */
+  TRUST_PROXY: z
+    .string()
+    .trim()
+    .refine(
+      (value) =>
+        /^[1-9]\d?$/.test(value) ||
+        value.split(',').every((part) => {
+          const [address, bits, ...rest] = part.trim().split('/');
+          const version = isIP(address ?? '');
+          const maxBits = version === 6 ? 128 : 32;
+          return (
+            version !== 0 &&
+            rest.length === 0 &&
+            (bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= maxBits))
+          );
+        }),
+      'atteso un numero di proxy (es. 1) o i loro indirizzi separati da virgole (es. 10.0.0.5,10.0.1.0/24)',
+    )
+    .transform((value) => (/^\d+$/.test(value) ? Number(value) : value))
+    .optional(),
   /** Seed the Ambito Distrettuale Cremasco at start (idempotent). */
   SEED_ON_START: booleanFlag.default(true),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

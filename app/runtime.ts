@@ -67,7 +67,7 @@ export async function startRuntime({
       const worker = await startGovernanceWorker({
         ...workerSettings(config, database.db, notifications.mailer),
         address: temporal.address,
-        reconcile: true,
+        reconcile: config.RECONCILE_SCHEDULE,
         log,
       });
       stops.push(() => worker.stop());

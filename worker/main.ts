@@ -1,7 +1,8 @@
 /**
  * `npm run worker`: the Temporal worker as its own process (production runs API and worker separately).
  * Temporal address: `--address host:port`, else TEMPORAL_ADDRESS, else the local embedded port.
- * `--no-reconcile` leaves healing to another process (the API runs the reconciler too when it starts one).
+ * `--no-reconcile` leaves healing to other workers; otherwise the reconciler runs at start and on
+ * RECONCILE_SCHEDULE. Several workers may all run it: see worker/reconciler.ts.
  */
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../app/database';
@@ -26,7 +27,7 @@ async function main(): Promise<void> {
     const worker = await startGovernanceWorker({
       ...workerSettings(config, database.db, notifications.mailer),
       address,
-      reconcile: !values['no-reconcile'],
+      reconcile: values['no-reconcile'] ? false : config.RECONCILE_SCHEDULE,
     });
     return async () => {
       await worker.stop();

@@ -7,6 +7,12 @@
  *
  * Workflows that closed normally are not restarted: the reuse policy only allows a new run after a
  * failed, terminated or cancelled one.
+ *
+ * Several reconcilers may run at the same moment (every worker process runs one): Temporal refuses a
+ * second start of a running workflow id, so whichever comes second starts nothing. A workflow a series or
+ * an annual cycle is about to start as its child may be started by a reconciler first; the child start
+ * then finds it running and leaves it alone (workflows/children.ts). tests/hardening/scale-out.test.ts
+ * races two worker processes' reconcilers on the same second.
  */
 import cron from 'node-cron';
 import {

@@ -75,11 +75,17 @@ export async function startGovernanceWorker(options: StartWorkerOptions): Promis
       namespace: options.namespace,
       taskQueue,
     });
+    let firstPass = true;
     const reconciler = startReconciler({
       gc,
       listLive: () => listLiveObjects(options.prisma),
       schedule: typeof options.reconcile === 'string' ? options.reconcile : undefined,
-      onReport: (r) => r.started.length > 0 && log(`Riconciliatore: avviati ${r.started.join(', ')}`),
+      onReport: (r) => {
+        if (r.started.length > 0) log(`Riconciliatore: avviati ${r.started.join(', ')}`);
+        // Said once at start, so an operator (and the scale-out test) sees that the first pass is over.
+        else if (firstPass) log('Riconciliatore: nessun processo da avviare');
+        firstPass = false;
+      },
       onError: (e) => console.error('Riconciliatore:', e),
     });
     stopReconciler = async () => {

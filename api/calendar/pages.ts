@@ -1,7 +1,8 @@
 /**
  * Calendario: the year month by month (meetings with status, convocation deadline and what they approve;
- * deliverable deadlines among them), filtered by body, with plan problems shown on the session they concern
- * (domain/plan-order.ts: an Assemblea convened before the Comitato Ristretto has reviewed what it approves).
+ * deliverable deadlines among them), or one month as a grid of weeks, filtered by body, with plan problems
+ * shown on the session they concern (domain/plan-order.ts: an Assemblea convened before the Comitato
+ * Ristretto has reviewed what it approves). Both views read the same entries; only the grouping differs.
  */
 import type { FastifyPluginAsync } from 'fastify';
 import { DateTime } from 'luxon';
@@ -17,7 +18,30 @@ import { buildCalendar } from './build';
 const Query = z.object({
   anno: z.coerce.number().int().min(2000).max(2100).optional().catch(undefined),
   organo: z.uuid().optional().catch(undefined),
+  /** `mese` shows one month as a grid (with `m`, 1–12); anything else the year as a list. */
+  vista: z.enum(['elenco', 'mese']).catch('elenco'),
+  m: z.coerce.number().int().min(1).max(12).optional().catch(undefined),
 });
+
+const WEEKDAY_HEADERS = ['Lun', 'Mar', 'Mer', 'Gio', 'Ven', 'Sab', 'Dom'];
+
+/** The weeks (Monday first) covering `month` of `year`, each day with the entries dated on it. */
+function monthGrid<T>(year: number, month: number, entriesOn: (date: string) => T[]) {
+  const first = DateTime.fromObject({ year, month, day: 1 }, { zone: ZONE });
+  const last = first.endOf('month');
+  const weeks: { date: string; day: number; inMonth: boolean; entries: T[] }[][] = [];
+  for (let day = first.startOf('week'); day <= last; day = day.plus({ weeks: 1 })) {
+    weeks.push(
+      Array.from({ length: 7 }, (_, i) => {
+        const date = day.plus({ days: i });
+        const iso = date.toISODate()!;
+        const inMonth = date.month === month;
+        return { date: iso, day: date.day, inMonth, entries: inMonth ? entriesOn(iso) : [] };
+      }),
+    );
+  }
+  return weeks;
+}
 
 export const calendarPages: FastifyPluginAsync = async (app) => {
   app.get(
@@ -42,23 +66,22 @@ export const calendarPages: FastifyPluginAsync = async (app) => {
         all.flatMap((e) => (e.type === 'deadline' ? [e] : [])),
       );
       const nameOf = new Map(bodies.map((b) => [b.id, b.name]));
-      const months = MONTHS.map((label) => ({ label: `${label} ${year}`, entries: [] as unknown[] }));
-      for (const entry of entries) {
-        const month = Number(dateOf(entry.at).slice(5, 7)) - 1;
+      const shown = entries.map((entry) => {
         if (entry.type === 'deadline') {
-          months[month]!.entries.push({
+          return {
+            date: dateOf(entry.at),
             deadline: true,
             at: entry.at,
             label: entry.label,
             optional: entry.optional,
-          });
-          continue;
+          };
         }
         const problem = problems.find(
           (p) => p.approval.bodyId === entry.bodyId && p.approval.start === entry.start,
         );
-        months[month]!.entries.push({
+        return {
           ...entry,
+          date: dateOf(entry.at),
           statusLabel: MEETING_STATUS[entry.meetingStatus],
           approves: entry.approves.map((a) => `${DELIVERABLE_KIND[a.kind]} ${a.year}`),
           problem: problem && {
@@ -66,16 +89,45 @@ export const calendarPages: FastifyPluginAsync = async (app) => {
             reviewBody: problem.review ? nameOf.get(problem.review.bodyId) : null,
             reviewStart: problem.review?.start ?? null,
           },
-        });
-      }
-      return reply.page('api/calendar/views/calendario.hbs', {
-        title: `Calendario ${year}`,
+        };
+      });
+      const common = {
         year,
-        previous: year - 1,
-        next: year + 1,
         bodies: bodies.map((b) => ({ id: b.id, name: b.name, selected: b.id === bodyId })),
         bodyId,
         problems: problems.length,
+      };
+      if (query.vista === 'mese') {
+        const month =
+          query.m ?? (year === DateTime.now().setZone(ZONE).year ? DateTime.now().setZone(ZONE).month : 1);
+        const label = `${MONTHS[month - 1]} ${year}`;
+        const step = (delta: number) => {
+          const to = DateTime.fromObject({ year, month }).plus({ months: delta });
+          return { anno: to.year, m: to.month, label: `${MONTHS[to.month - 1]} ${to.year}` };
+        };
+        return reply.page('api/calendar/views/calendario.hbs', {
+          ...common,
+          title: `Calendario: ${label}`,
+          grid: {
+            label,
+            month,
+            weekdays: WEEKDAY_HEADERS,
+            weeks: monthGrid(year, month, (date) => shown.filter((e) => e.date === date)),
+            previous: step(-1),
+            next: step(1),
+          },
+        });
+      }
+      const months = MONTHS.map((label, i) => ({
+        label: `${label} ${year}`,
+        number: i + 1,
+        entries: shown.filter((e) => Number(e.date.slice(5, 7)) === i + 1),
+      }));
+      return reply.page('api/calendar/views/calendario.hbs', {
+        ...common,
+        title: `Calendario ${year}`,
+        previous: year - 1,
+        next: year + 1,
         months: months.filter((m) => m.entries.length > 0),
       });
     },

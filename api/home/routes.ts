@@ -55,6 +55,8 @@ export const homeRoutes: FastifyPluginAsync = async (app) => {
         },
         orderBy: { createdAt: 'desc' },
         distinct: ['subject'],
+        // Only what the page shows: the rows also hold each message's bodies and invite.
+        select: { kind: true, subject: true, createdAt: true },
         take: 20,
       }),
       db.auditEvent.findMany({

@@ -33,6 +33,8 @@ export function createViewEngine(): typeof Handlebars {
     return at ? formatDate(at, 'it') : '';
   });
   engine.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  // Ids built from a prefix in a partial used by several forms on one page ("dati-email", "sostituisci-email").
+  engine.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).join(''));
   engine.registerHelper('gt', (a: unknown, b: unknown) => Number(a) > Number(b));
   return engine;
 }

@@ -71,6 +71,7 @@ describe('layout', () => {
       'Oggi',
       'Calendario',
       'Organi',
+      'Persone',
       'Scadenze',
       'Posta',
       'Nuova seduta',

@@ -19,6 +19,7 @@ const ENTRIES: Entry[] = [
   { label: 'Oggi', href: '/', shownTo: office },
   { label: 'Calendario', href: '/calendario', shownTo: office },
   { label: 'Organi', href: '/organi', shownTo: office },
+  { label: 'Persone', href: '/persone', shownTo: manager },
   { label: 'Scadenze', href: '/scadenze', shownTo: office },
   { label: 'Posta', href: '/posta', shownTo: manager },
   { label: 'Nuova seduta', href: '/sedute/nuova', shownTo: (p) => manager(p) || p.convenerOf.length > 0 },

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { resolveAmbito } from '../ambiti/resolve';
 import { RequestRejected } from '../errors';
 import { actorOf } from '../temporal';
+import { addToUfficioDiPiano, removeFromUfficioDiPiano, staffAudit } from './operations';
 
 const PersonParams = z.object({
   personId: z.uuid({ message: "atteso l'identificativo (UUID) di una persona" }),
@@ -58,16 +59,7 @@ export const staffRoutes: FastifyPluginAsync = async (app) => {
       const { personId } = request.params;
       await existingPerson(personId);
       const ambito = await resolveAmbito(db, undefined, request.viewer);
-      await db.$transaction(async (tx) => {
-        const { count } = await tx.ufficioDiPianoMember.createMany({
-          data: [{ ambitoId: ambito.id, personId }],
-          skipDuplicates: true,
-        });
-        if (count)
-          await tx.auditEvent.create({
-            data: audit(actorOf(request), 'staff.udp_added', personId, ambito.id),
-          });
-      });
+      await addToUfficioDiPiano(db, actorOf(request), ambito.id, personId);
       return reply.status(204).send();
     },
   );
@@ -76,25 +68,8 @@ export const staffRoutes: FastifyPluginAsync = async (app) => {
     '/staff/ufficio-di-piano/:personId',
     { config: { access: { action: 'ambito.manage', on: 'ambito' } }, schema: { params: PersonParams } },
     async (request, reply) => {
-      const { personId } = request.params;
       const ambito = await resolveAmbito(db, undefined, request.viewer);
-      await db.$transaction(async (tx) => {
-        const members = await tx.ufficioDiPianoMember.findMany({ where: { ambitoId: ambito.id } });
-        if (!members.some((m) => m.personId === personId)) {
-          throw new RequestRejected(404, 'ruolo_assente', "La persona non fa parte dell'Ufficio di Piano.");
-        }
-        if (members.length === 1) {
-          throw new RequestRejected(
-            409,
-            'ultimo_componente',
-            "È l'ultima persona dell'Ufficio di Piano: aggiungerne un'altra prima di toglierla, o nessuno potrebbe più gestire l'ambito.",
-          );
-        }
-        await tx.ufficioDiPianoMember.deleteMany({ where: { ambitoId: ambito.id, personId } });
-        await tx.auditEvent.create({
-          data: audit(actorOf(request), 'staff.udp_removed', personId, ambito.id),
-        });
-      });
+      await removeFromUfficioDiPiano(db, actorOf(request), ambito.id, request.params.personId);
       return reply.status(204).send();
     },
   );
@@ -115,7 +90,7 @@ export const staffRoutes: FastifyPluginAsync = async (app) => {
         });
         if (count)
           await tx.auditEvent.create({
-            data: audit(actorOf(request), 'staff.segreteria_added', personId, id),
+            data: staffAudit(actorOf(request), 'staff.segreteria_added', personId, id),
           });
       });
       return reply.status(204).send();
@@ -132,15 +107,10 @@ export const staffRoutes: FastifyPluginAsync = async (app) => {
         if (!count)
           throw new RequestRejected(404, 'ruolo_assente', "La persona non è nella segreteria dell'organo.");
         await tx.auditEvent.create({
-          data: audit(actorOf(request), 'staff.segreteria_removed', personId, id),
+          data: staffAudit(actorOf(request), 'staff.segreteria_removed', personId, id),
         });
       });
       return reply.status(204).send();
     },
   );
 };
-
-/** Audited on the person whose role changed; `where` is the ambito or the body. */
-function audit(actor: string, action: string, personId: string, where: string) {
-  return { actor, action, entity: 'person', entityId: personId, data: { where } };
-}

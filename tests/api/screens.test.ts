@@ -106,6 +106,28 @@ describe('screens of the navigation', () => {
     expect(filtered.body).toMatch(/<option value="[^"]+" selected>Comitato Ristretto<\/option>/);
   });
 
+  it('shows one month as a grid of weeks, Monday first, with the same entries as the list', async () => {
+    const list = (await get('/calendario?anno=2027')).body;
+    const march = list.slice(list.indexOf('marzo 2027</h2>'), list.indexOf('aprile 2027</h2>'));
+    const listed = march.match(/<li class="mb-3">/g)?.length ?? 0;
+    expect(listed).toBeGreaterThan(0);
+    const response = await get('/calendario?anno=2027&vista=mese&m=3');
+    expect(response.statusCode).toBe(200);
+    const html = response.body;
+    expect(html).toContain('<h1>Calendario – marzo 2027</h1>');
+    expect(html).toContain('<caption>Sedute e scadenze di marzo 2027, settimana per settimana</caption>');
+    // 1 March 2027 is a Monday and the 31st a Wednesday: five rows, the first opening on the 1st.
+    const rows = html.split('<tbody>')[1]!.split('</tbody>')[0]!.match(/<tr>/g);
+    expect(rows).toHaveLength(5);
+    expect(html.split('<tbody>')[1]).toMatch(/^\s*<tr>\s*<td>\s*<span class="fw-semibold">1<\/span>/);
+    expect(html.match(/<div class="small mt-1">/g)).toHaveLength(listed);
+    expect(html).toContain('aprile 2027 →');
+    const filtered = (await get(`/calendario?anno=2027&vista=mese&m=3&organo=${crId}`)).body;
+    expect(filtered).not.toContain('Assemblea dei Sindaci</a>');
+    expect(filtered).toContain(`name="organo"`);
+    expect(filtered).toContain(`&amp;organo=${crId}">aprile 2027 →`);
+  });
+
   it('refuses a signed-out visitor', async () => {
     const response = await app.inject({ url: '/organi', headers: { accept: 'text/html' } });
     expect(response.statusCode).not.toBe(200);

@@ -7,12 +7,18 @@ import type { FastifyInstance } from 'fastify';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import AxeBuilder from '@axe-core/playwright';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { newSecret } from '../../api/auth/secrets';
+import { SESSION_COOKIE } from '../../api/auth/sessions';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { buildServer } from '../../api/server';
 import { loadConfig } from '../../app/config';
 import { startNotifications } from '../../notifications';
 import type { PrismaClient } from '../../prisma/client';
 import { freePort } from '../../prisma/free-port';
+import { seedCremasco } from '../../prisma/seed';
+import { createTestDatabase, type TestDatabase } from '../support/database';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
@@ -116,3 +122,125 @@ export function screenshots() {
 }
 
 export const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+export interface SignedInBrowser {
+  db: TestDatabase;
+  service: Service;
+  browser: Browser;
+  /** For axe-core, which runs as a script in the page. */
+  withScripts: BrowserContext;
+  /** For the forms: every page must work without JavaScript. */
+  noScripts: BrowserContext;
+  shots: ReturnType<typeof screenshots>;
+}
+
+/**
+ * What a browser test of the pages starts from, set up before the file's tests and closed after them: the
+ * Cremasco seeded in a database of its own (then `prepare`, for the file's own data), the service on it, and
+ * Chromium with two contexts signed in as `email`. Its fields are there from the file's first test on.
+ */
+export function useSignedInBrowser(
+  email: string,
+  prepare?: (db: TestDatabase) => Promise<void>,
+): SignedInBrowser {
+  const world = { shots: screenshots() } as SignedInBrowser;
+  beforeAll(async () => {
+    world.db = await createTestDatabase();
+    await seedCremasco(world.db.prisma);
+    await prepare?.(world.db);
+    const person = await world.db.prisma.person.findUniqueOrThrow({ where: { email } });
+    world.service = await startService(world.db.prisma);
+    world.browser = await launchChromium();
+    const contexts = await signedInContexts(
+      world.browser,
+      world.db.prisma,
+      person.id,
+      world.service.url,
+      DESKTOP,
+    );
+    Object.assign(world, contexts);
+  });
+  afterAll(async () => {
+    await world.browser?.close();
+    await world.service?.close();
+    await world.db?.cleanup();
+    world.shots.cleanup();
+  });
+  return world;
+}
+
+/**
+ * Two browser contexts signed in as the person, one with JavaScript and one without: the session is created
+ * in the database and handed to the browser as its cookie (the sign-in flow itself is tested with the auth
+ * routes). A missing element fails within seconds, naming it, rather than at the test's timeout.
+ */
+export async function signedInContexts(
+  browser: Browser,
+  db: PrismaClient,
+  personId: string,
+  url: string,
+  viewport: { width: number; height: number },
+): Promise<{ withScripts: BrowserContext; noScripts: BrowserContext }> {
+  const { secret, hash } = newSecret('session');
+  await db.authSession.create({ data: { tokenHash: hash, personId, method: 'email_link' } });
+  const cookie = { name: SESSION_COOKIE, value: secret, url };
+  const withScripts = await browser.newContext({ locale: 'it-IT', viewport });
+  const noScripts = await browser.newContext({ locale: 'it-IT', viewport, javaScriptEnabled: false });
+  for (const context of [withScripts, noScripts]) {
+    context.setDefaultTimeout(15_000);
+    await context.addCookies([cookie]);
+  }
+  return { withScripts, noScripts };
+}
+
+/**
+ * The serious and critical axe-core violations (WCAG 2.1 A/AA) of the page as it is now. axe runs as a
+ * script in the page: call it on a context with JavaScript on.
+ */
+export async function seriousViolations(page: Page): Promise<string[]> {
+  const result = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+    .analyze();
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} – ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+export const DESKTOP = { width: 1280, height: 900 };
+export const PHONE = { width: 390, height: 844 };
+
+/**
+ * Opens `url` on a desktop and on a phone (it must answer 200), takes a screenshot of each (`name-desktop`,
+ * `name-telefono`) and returns the serious and critical axe-core violations found, each prefixed with the
+ * size: the check every page of the app passes. `page` must belong to a context with JavaScript on.
+ */
+export async function auditOnDesktopAndPhone(
+  page: Page,
+  url: string,
+  shots: ReturnType<typeof screenshots>,
+  name: string,
+): Promise<string[]> {
+  const found: string[] = [];
+  for (const [size, viewport] of [
+    ['desktop', DESKTOP],
+    ['telefono', PHONE],
+  ] as const) {
+    await page.setViewportSize(viewport);
+    const response = await page.goto(url);
+    expect(response?.status(), url).toBe(200);
+    found.push(...(await seriousViolations(page)).map((v) => `${size}: ${v}`));
+    await expectScreenshot(shots, page, `${name}-${size}`);
+  }
+  return found;
+}
+
+/** Takes a screenshot and checks it is a real PNG of some size (a blank or failed render is not). */
+export async function expectScreenshot(
+  shots: ReturnType<typeof screenshots>,
+  page: Page,
+  name: string,
+): Promise<void> {
+  const png = await shots.take(page, name);
+  expect(png.subarray(0, 8)).toEqual(PNG_SIGNATURE);
+  expect(png.length).toBeGreaterThan(8_000);
+}

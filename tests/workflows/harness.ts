@@ -6,11 +6,12 @@
 import { fileURLToPath } from 'node:url';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll } from 'vitest';
-import type { Worker } from '@temporalio/worker';
+import type { LogLevel, Worker } from '@temporalio/worker';
 import { CREMA_LOCAL_FEASTS, HolidayCalendar } from '../../domain/index';
 import { startMailCatcher, type MailCatcher } from '../../notifications/catcher/server';
 import { createMailer, type Mailer } from '../../notifications/transport';
 import { createActivities } from '../../activities/index';
+import { quietTemporalLogs } from '../../worker/quiet-logs';
 import { createGovernanceWorker } from '../../worker/worker';
 import type { GovernanceClient } from '../../workflows/client';
 import { createTestDatabase, type TestDatabase } from '../support/database';
@@ -34,6 +35,9 @@ export interface Stack {
 }
 
 export async function startStack(taskQueue: string): Promise<Stack> {
+  // Failing activities are what several tests provoke: their WARN lines would only bury a real failure.
+  // TEMPORAL_LOG_LEVEL=INFO brings the worker's logs back when a test needs looking into.
+  quietTemporalLogs((process.env.TEMPORAL_LOG_LEVEL as LogLevel | undefined) ?? 'ERROR');
   const [db, catcher, env] = await Promise.all([
     createTestDatabase(),
     startMailCatcher(),

@@ -24,8 +24,8 @@
  *
  * Rows a dead worker had claimed stay `sending` for their 5-minute outbox lease. The retried send activity
  * does not report success while its messages wait (activities/mail.ts): it fails and is retried with
- * backoff until the lease is over and it has sent them itself. So no outbox pump is run here: every message
- * of both runs goes out through the workflow's own activities.
+ * backoff until the lease is over and it has sent them itself. (The worker process also runs the outbox's
+ * retry pump every 30 s of real time; whichever claims an expired row first sends it, once.)
  *
  * This test first exposed a catcher bug: a sender killed inside an SMTP transaction made smtp-server emit
  * 'error' on the server, which crashed the process hosting the catcher; notifications/catcher/server.ts
@@ -36,26 +36,27 @@
  * start push the later ones back by a few messages (up to 9 seen in 32 runs), and the April meeting
  * leaves well over that many after the last point.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { expect, it } from 'vitest';
-import { DEFAULT_RULES } from '../../domain/index';
 import { Mailbox, type CaughtMessage } from '../../notifications/catcher/mailbox';
 import { startMailCatcher } from '../../notifications/catcher/server';
-import type { PrismaClient } from '../../prisma/client';
-import { signalMeeting, startMeetingWorkflow, type GovernanceClient } from '../../workflows/client';
+import { startMeetingWorkflow, type GovernanceClient } from '../../workflows/client';
 import { createTestDatabase } from '../support/database';
-import { createDistrict, createMeeting } from './fixture';
+import {
+  STORY_KINDS,
+  exited,
+  naturalNames,
+  playStory,
+  prepareStory,
+  startTimeSkippingServer,
+  startWorkerProcess,
+  storyEnv,
+  type WorkerProcess,
+} from './story';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const TEST_SERVER = join(ROOT, 'tools/temporal-server/bin/test-server');
-const TSX_LOADER = `file://${join(ROOT, 'node_modules/tsx/dist/loader.mjs')}`;
 const TASK_QUEUE = 'kill-test';
-const MAIL_FROM = 'Ufficio di Piano <ufficio.piano@example.org>';
 const KILLS = 4;
 const SEED = Number(process.env.KILL_SEED ?? Math.floor(Math.random() * 2 ** 31));
 
@@ -107,32 +108,6 @@ class WatchedMailbox extends Mailbox {
   }
 }
 
-/** `npm run worker` as a child process, ready once it says it polls. */
-function startWorker(address: string, env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(
-    process.execPath,
-    ['--import', TSX_LOADER, join(ROOT, 'worker/main.ts'), '--address', address, '--no-reconcile'],
-    { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('Worker Temporal attivo')) resolve(child);
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('exit', (code, signal) =>
-      reject(new Error(`worker exited before it was ready (${code ?? signal}):\n${output}`)),
-    );
-  });
-}
-
-function exited(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => child.once('exit', () => resolve()));
-}
-
 interface RunResult {
   /** Outbox keys with database ids replaced by natural names, so two runs compare. */
   keys: string[];
@@ -141,43 +116,23 @@ interface RunResult {
   kills: string[];
 }
 
-async function naturalNames(prisma: PrismaClient): Promise<Map<string, string>> {
-  const names = new Map<string, string>();
-  for (const m of await prisma.meeting.findMany({ include: { body: true } }))
-    names.set(m.id, `${m.body.code}@${m.plannedDateKey}`);
-  for (const p of await prisma.person.findMany()) names.set(p.id, p.email);
-  return names;
-}
-
 async function run(plan: Kill[]): Promise<RunResult> {
   const dataDir = mkdtempSync(join(tmpdir(), 'kill-test-'));
   const mailbox = new WatchedMailbox();
   const [db, catcher, env] = await Promise.all([
     createTestDatabase(),
     startMailCatcher({ mailbox }),
-    TestWorkflowEnvironment.createTimeSkipping({
-      server: { executable: { type: 'existing-path', path: TEST_SERVER } },
-    }),
+    startTimeSkippingServer(),
   ]);
-  const childEnv = {
-    DATABASE_URL: db.url,
-    SMTP_URL: catcher.url,
-    TEMPORAL_TASK_QUEUE: TASK_QUEUE,
-    DATA_DIR: dataDir,
-    MAIL_FROM,
-    PUBLIC_BASE_URL: 'http://localhost:3000',
-    ANSWER_LINK_SECRET: 'kill-test-secret-kill-test-secret-0123',
-    LOG_LEVEL: 'silent',
-  };
+  const childEnv = storyEnv({ databaseUrl: db.url, smtpUrl: catcher.url, taskQueue: TASK_QUEUE, dataDir });
   const address = env.address;
-  let worker = await startWorker(address, childEnv);
+  let worker: WorkerProcess = await startWorkerProcess(address, childEnv);
   const kills: string[] = [];
   let replacing: Promise<void> = Promise.resolve();
   let closing = false;
   try {
     const prisma = db.prisma;
     const gc: GovernanceClient = { client: env.client, taskQueue: TASK_QUEUE };
-    const virtualNow = async () => new Date(await env.currentTimeMs());
 
     let stored = 0;
     let killing = false; // from a kill until its replacement worker runs: no second kill of the same worker
@@ -186,13 +141,13 @@ async function run(plan: Kill[]): Promise<RunResult> {
       const next = plan[kills.length];
       if (!next || killing || stored < next.message) return;
       killing = true;
-      const victim = worker;
+      const victim = worker.child;
       const kill = () => {
         if (closing) return; // a late "after" kill must not start a worker past the teardown
         victim.kill('SIGKILL');
         replacing = (async () => {
           await exited(victim);
-          worker = await startWorker(address, childEnv);
+          worker = await startWorkerProcess(address, childEnv);
           killing = false;
         })();
       };
@@ -202,80 +157,12 @@ async function run(plan: Kill[]): Promise<RunResult> {
       else setTimeout(kill, next.delayMs);
     };
 
-    const district = await createDistrict(prisma);
-    const sub = await prisma.subAmbito.findFirstOrThrow({ where: { number: 1 } });
-    const sindaco3 = await prisma.person.create({
-      data: { fullName: 'Sindaco Tre', email: 'sindaco3@example.org' },
-    });
-    const assembly = await prisma.body.create({
-      data: {
-        ambitoId: district.ambitoId,
-        code: 'assemblea-sub-ambito-1',
-        kind: 'assemblea_sub_ambito',
-        name: 'Assemblea del Sub-ambito 1',
-        convenerRole: 'Sindaco del Comune Capofila 1',
-        subAmbitoId: sub.id,
-        rules: DEFAULT_RULES.assemblea_sub_ambito,
-      },
-    });
-    for (const [code, personId] of [
-      ['sindaco-capofila', district.people.sindaco1!],
-      ['sindaco-comune-3', sindaco3.id],
-    ] as const) {
-      const seat = await prisma.seat.create({
-        data: { bodyId: assembly.id, code, role: code, designatedBy: 'test' },
-      });
-      await prisma.membership.create({
-        data: { seatId: seat.id, personId, validFrom: new Date('2020-01-01T00:00:00Z') },
-      });
-    }
-    const meeting = (bodyId: string, day: string, title: string) =>
-      createMeeting(prisma, bodyId, day, [title]);
-    const cr = await meeting(district.bodies.cr, '2027-03-09', 'Piano Operativo 2028: linee di indirizzo');
-    const sa = await meeting(assembly.id, '2027-03-11', 'Servizi domiciliari del sub-ambito');
-    // The April Comitato Ristretto runs on time after the kill points: messages enough that every planned
-    // kill comes, however many a kill's 400 ms or a replacement's start pushes it back.
-    const crApril = await meeting(district.bodies.cr, '2027-04-13', 'Report annuale 2026: esame');
-    for (const m of [cr, sa, crApril]) expect(await startMeetingWorkflow(gc, m.id)).toBe(true);
-    const approveMinutes = async (meetingId: string) => {
-      const now = await virtualNow();
-      await prisma.verbale.update({
-        where: { meetingId },
-        data: { submittedAt: now, approvedAt: now, status: 'approved' },
-      });
-      await signalMeeting(gc, meetingId, 'minutesSubmitted');
-      await signalMeeting(gc, meetingId, 'minutesApproved');
-    };
-
-    const skipToNoon = async (day: string) => {
-      const ms = Date.parse(`${day}T11:00:00Z`) - (await env.currentTimeMs());
-      if (ms > 0) await env.sleep(ms);
-    };
-
-    for (let t = Date.parse('2027-03-01'); t <= Date.parse('2027-04-19'); t += 86_400_000) {
-      const day = new Date(t).toISOString().slice(0, 10);
-      await skipToNoon(day);
-      if (day === '2027-03-04') {
-        await prisma.invitation.update({
-          where: { meetingId_personId: { meetingId: cr.id, personId: district.people.sindaco1! } },
-          data: { answer: 'present', answeredAt: await virtualNow() },
-        });
-        await signalMeeting(gc, cr.id, 'answer', { personId: district.people.sindaco1!, answer: 'present' });
-        await signalMeeting(gc, cr.id, 'agendaAddendum', { items: [{ title: 'Report annuale 2026' }] });
-      }
-      if (day === '2027-03-05') {
-        await signalMeeting(gc, sa.id, 'reschedule', {
-          startsAt: '2027-03-12T18:00:00+01:00',
-          endsAt: '2027-03-12T20:00:00+01:00',
-        });
-      }
-      if (day === '2027-03-26') await approveMinutes(cr.id);
-      if (day === '2027-04-15') await approveMinutes(crApril.id);
-    }
+    const story = await prepareStory(prisma);
+    for (const id of Object.values(story.meetings)) expect(await startMeetingWorkflow(gc, id)).toBe(true);
+    await playStory(story, { prisma, gc, env });
     await replacing;
 
-    const names = await naturalNames(prisma);
-    const natural = (key: string) => key.replace(/[0-9a-f-]{36}/g, (id) => names.get(id) ?? '?');
+    const natural = await naturalNames(prisma);
     const rows = (await prisma.outboxMessage.findMany()).map((r) => ({
       key: natural(r.idempotencyKey),
       status: r.status,
@@ -287,8 +174,8 @@ async function run(plan: Kill[]): Promise<RunResult> {
   } finally {
     closing = true;
     await replacing.catch(() => undefined);
-    worker.kill('SIGTERM');
-    await exited(worker);
+    worker.child.kill('SIGTERM');
+    await exited(worker.child);
     await Promise.allSettled([env.teardown(), catcher.close(), db.cleanup()]);
     rmSync(dataDir, { recursive: true, force: true });
   }
@@ -308,7 +195,7 @@ it(`delivers every message exactly once when the worker is killed at random poin
   );
 
   // The story happened: convocations, answer, addendum, reschedule, reminders, minutes ladder, circulation.
-  for (const kind of ['convocation', 'addendum', 'reminder', 'minutes-request', 'minutes-step', 'minutes'])
+  for (const kind of STORY_KINDS)
     expect(undisturbed.keys.some((k) => k.startsWith(`${kind}:comitato-ristretto@`))).toBe(true);
   expect(
     undisturbed.keys.filter((k) => k.includes('assemblea-sub-ambito-1@') && k.endsWith(':1')),

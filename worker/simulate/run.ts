@@ -49,6 +49,7 @@ import { createGovernanceWorker } from '../worker';
 import type { Scenario, ScenarioEvent } from './scenario';
 import { romeDayRange } from '../../reports/period';
 import { writeYearReports } from '../../reports/write-files';
+import { quietTemporalLogs } from '../quiet-logs';
 
 const absence = (justified: boolean) => (justified ? ('absent_justified' as const) : ('absent' as const));
 
@@ -220,12 +221,12 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   }
 }
 
-/** The simulated people: on time unless the scenario says otherwise, and the scenario's dated changes. */
 /** A fresh offline Temporal server (time skipping) at virtual time `atMs`, with the worker running. */
 /** Days the simulated clock runs before the period: enough for January's agenda e-mails and convocations. */
 const LEAD_DAYS = 21;
 
 async function startTemporal(activities: ReturnType<typeof createActivities>, atMs: number) {
+  quietTemporalLogs('WARN');
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: TEST_SERVER } },
   });
@@ -267,6 +268,7 @@ async function sleepTo(env: TestWorkflowEnvironment, ms: number): Promise<void> 
   if (delta > 0) await env.sleep(delta);
 }
 
+/** The simulated people: on time unless the scenario says otherwise, and the scenario's dated changes. */
 function createPeople(
   prisma: PrismaClient,
   gcOf: () => GovernanceClient,
