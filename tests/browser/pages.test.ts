@@ -9,7 +9,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { COORDINATORE } from '../support/auth';
-import { auditOnDesktopAndPhone, expectScreenshot, useSignedInBrowser } from './support';
+import { auditOnDesktopAndPhone, expectScreenshot, seriousViolations, useSignedInBrowser } from './support';
 
 let crId: string;
 let deliverableId: string;
@@ -156,9 +156,9 @@ describe('forms with JavaScript off', () => {
 
 describe('plan warnings', () => {
   it('Organi: the preview warns, with deliverable and dates, of an Assemblea convened before its review', async () => {
-    const page = await withScripts.newPage();
-    await page.goto(`${service.url}/organi/${crId}`);
-    const before = (await db.prisma.body.findUniqueOrThrow({ where: { id: crId } })).rules;
+    const page = await world.withScripts.newPage();
+    await page.goto(`${world.service.url}/organi/${crId}`);
+    const before = (await world.db.prisma.body.findUniqueOrThrow({ where: { id: crId } })).rules;
     // The Comitato Ristretto on the third Wednesday: the day before the Assemblea, convened a week earlier.
     await page.getByLabel('Quale settimana del mese').selectOption('3');
     await page.getByLabel('Giorno', { exact: true }).selectOption('3');
@@ -168,12 +168,9 @@ describe('plan warnings', () => {
     expect(await warning.innerText()).toMatch(
       /\(approvazione: Assemblea dei Sindaci, giovedì \d+ \S+ \d{4}\): la convocazione parte entro .+, prima dell'esame in Comitato Ristretto di mercoledì \d+ \S+ \d{4}\./,
     );
-    const result = await new AxeBuilder({ page })
-      .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
-      .analyze();
-    expect(result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')).toEqual([]);
-    expect((await db.prisma.body.findUniqueOrThrow({ where: { id: crId } })).rules).toEqual(before);
+    expect(await seriousViolations(page)).toEqual([]);
+    expect((await world.db.prisma.body.findUniqueOrThrow({ where: { id: crId } })).rules).toEqual(before);
     await warning.scrollIntoViewIfNeeded();
-    await expectScreenshot(page, 'organo-avviso');
+    await expectScreenshot(world.shots, page, 'organo-avviso');
   });
 });
