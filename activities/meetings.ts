@@ -33,7 +33,14 @@ import { escalationRecipients, escalationRequests } from './escalations';
 import { sendMessages } from './mail';
 import { rejection } from './rejection';
 import { bestPresenceBySeat, countingRecords } from './roll-call';
-import { leadComuniRecipients, minuteTakers, oneMeetingDelegates, seatRecipients, unique } from './people';
+import {
+  agendaPreparers,
+  leadComuniRecipients,
+  minuteTakers,
+  oneMeetingDelegates,
+  seatRecipients,
+  unique,
+} from './people';
 import { meetingTimeline } from './timeline';
 
 /** Why a reschedule cannot be applied (Italian, for the coordinator), or null when it can. */
@@ -155,12 +162,9 @@ export function createMeetingActivities(deps: ActivityDeps): MeetingActivities {
       startsAt: view.startsAt,
       endsAt: view.endsAt,
       convocationAt: t.convocationAt,
+      agendaReminderAt: t.agendaReminderAt,
       reminderAt: t.reminderAt,
-      convocationReleased:
-        m.status === 'planned' &&
-        (await db.auditEvent.count({
-          where: { entity: 'meeting', entityId: m.id, action: RELEASE_REQUESTED },
-        })) > 0,
+      convocationReleased: m.status === 'planned' && (await releaseRequested(m.id)),
       minutesRequired: rules.minutes.required,
       minutesDueAt: rules.minutes.required ? minutesDueAt : null,
       minutesStatus: v?.circulatedAt
@@ -171,6 +175,13 @@ export function createMeetingActivities(deps: ActivityDeps): MeetingActivities {
             ? 'submitted'
             : 'none',
     };
+  }
+
+  async function releaseRequested(meetingId: string): Promise<boolean> {
+    const count = await db.auditEvent.count({
+      where: { entity: 'meeting', entityId: meetingId, action: RELEASE_REQUESTED },
+    });
+    return count > 0;
   }
 
   async function audit(action: string, meetingId: string, data: Prisma.InputJsonValue): Promise<void> {
@@ -241,6 +252,32 @@ export function createMeetingActivities(deps: ActivityDeps): MeetingActivities {
 
   return {
     planMeeting: plan,
+
+    async sendAgendaReminder(meetingId, revision) {
+      const loaded = await load(meetingId);
+      const { m, common, timeline } = loaded;
+      // The workflow may have slept through a release, a cancellation or a reschedule not yet applied.
+      if (m.status !== 'planned' || m.revision !== revision || (await releaseRequested(m.id)))
+        return { messages: 0 };
+      const recipients = await agendaPreparers(db, m.body, m.startsAt);
+      return sendMessages(
+        deps,
+        recipients.map((r) => ({
+          key: `agenda-reminder:${m.id}:${r.personId}:${revision}`,
+          kind: 'agendaPreparation' as const,
+          to: to(r),
+          data: {
+            ...common,
+            recipient: { name: r.name },
+            convocationAt: timeline.convocationAt,
+            agendaItems: m.agendaItems.length,
+            meetingUrl: `${base}/sedute/${m.id}`,
+          },
+          meetingId: m.id,
+          personId: r.personId,
+        })),
+      );
+    },
 
     async sendConvocations(meetingId, revision) {
       const loaded = await load(meetingId);

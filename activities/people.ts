@@ -130,6 +130,51 @@ export async function minuteTakers(
   return coordinator.length > 0 ? coordinator : roleRecipients(db, body.ambitoId, 'responsabile_udp', day);
 }
 
+type ConvenedBody = {
+  id: string;
+  ambitoId: string;
+  kind: string;
+  convenerOrganisationId: string | null;
+  subAmbitoId: string | null;
+};
+
+/**
+ * The convener of a body: ATS's people for the Cabina di Regia (its convener organisation), the lead comune
+ * for a sub-ambito, the Comitato Ristretto's coordinator (000:L357-361), the Presidente for the Assemblea
+ * (001:L313-319), else the Responsabile UdP, whose office supports every body.
+ */
+export async function convenerRecipients(db: Db, body: ConvenedBody, on: Date): Promise<Recipient[]> {
+  if (body.convenerOrganisationId) {
+    const people = await db.person.findMany({
+      where: { organisationId: body.convenerOrganisationId },
+      orderBy: { email: 'asc' },
+    });
+    if (people.length > 0) return people.map(asRecipient);
+  }
+  if (body.subAmbitoId) {
+    const sub = await db.subAmbito.findUniqueOrThrow({ where: { id: body.subAmbitoId } });
+    const people = await db.person.findMany({ where: { organisation: { comuneId: sub.leadComuneId } } });
+    if (people.length > 0) return people.map(asRecipient);
+  }
+  if (body.kind === 'comitato_ristretto')
+    return roleRecipients(db, body.ambitoId, 'coordinatore_comitato_ristretto', on);
+  if (body.kind === 'assemblea_sindaci') return roleRecipients(db, body.ambitoId, 'presidente_assemblea', on);
+  return roleRecipients(db, body.ambitoId, 'responsabile_udp', on);
+}
+
+/** Who prepares a body's agenda: its convener and its segreteria (named by the coordinator). */
+export async function agendaPreparers(db: Db, body: ConvenedBody, on: Date): Promise<Recipient[]> {
+  const segreteria = await db.segreteria.findMany({
+    where: { bodyId: body.id },
+    include: { person: true },
+    orderBy: { person: { email: 'asc' } },
+  });
+  return unique([
+    ...(await convenerRecipients(db, body, on)),
+    ...segreteria.map((s) => asRecipient(s.person)),
+  ]);
+}
+
 /** The people of the lead comuni of the sub-ambiti (the Comitato Ristretto reports back to them). */
 export async function leadComuniRecipients(db: Db, ambitoId: string): Promise<Recipient[]> {
   const subAmbiti = await db.subAmbito.findMany({ where: { ambitoId }, select: { leadComuneId: true } });

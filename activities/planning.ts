@@ -23,7 +23,7 @@ import { referencePeriod } from './deliverables';
 import { sendMessages } from './mail';
 import { bodiesWithCadence, seriesRules } from './series-rules';
 import { iso } from './meetings';
-import { roleRecipients, unique } from './people';
+import { convenerRecipients, roleRecipients, unique } from './people';
 import { nextComplianceCheck } from './timeline';
 
 /** ASSUMPTION: the place is not in any rule; the coordinator sets it before the convocation leaves. */
@@ -202,7 +202,7 @@ export function createPlanningActivities(deps: ActivityDeps): PlanningActivities
     const now = activityNow();
     const ambito = await db.ambito.findUniqueOrThrow({ where: { id: body.ambitoId } });
     const recipients = unique([
-      ...(await convenerRecipients(body, now)),
+      ...(await convenerRecipients(db, body, now)),
       ...(f.severity === 'breach' ? await roleRecipients(db, body.ambitoId, 'responsabile_udp', now) : []),
     ]);
     const key = (r: Recipient) => `compliance:${f.rule}:${body.id}:${f.period}:${f.severity}:${r.personId}`;
@@ -255,24 +255,5 @@ export function createPlanningActivities(deps: ActivityDeps): PlanningActivities
         data: { actor: 'workflow:compliance', action, entity: 'body', entityId: body.id, data: f, at: now },
       });
     }
-  }
-
-  /** The convener: ATS people for the Cabina di Regia, the lead comune for a sub-ambito, else the Responsabile UdP. */
-  async function convenerRecipients(body: Body, on: Date): Promise<Recipient[]> {
-    if (body.convenerOrganisationId) {
-      const people = await db.person.findMany({
-        where: { organisationId: body.convenerOrganisationId },
-        orderBy: { email: 'asc' },
-      });
-      if (people.length > 0) return people.map((p) => ({ personId: p.id, name: p.fullName, email: p.email }));
-    }
-    if (body.subAmbitoId) {
-      const sub = await db.subAmbito.findUniqueOrThrow({ where: { id: body.subAmbitoId } });
-      const people = await db.person.findMany({ where: { organisation: { comuneId: sub.leadComuneId } } });
-      if (people.length > 0) return people.map((p) => ({ personId: p.id, name: p.fullName, email: p.email }));
-    }
-    if (body.kind === 'comitato_ristretto')
-      return roleRecipients(db, body.ambitoId, 'coordinatore_comitato_ristretto', on);
-    return roleRecipients(db, body.ambitoId, 'responsabile_udp', on);
   }
 }

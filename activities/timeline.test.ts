@@ -20,10 +20,21 @@ describe('meetingTimeline', () => {
     expect(t.reminderAt).toBe('2028-04-24T09:00:00+02:00');
   });
 
-  it('has no reminder when an urgent convocation leaves after its moment', () => {
+  it('has no reminder when an urgent convocation leaves after its moment, nor an agenda e-mail', () => {
     const t = meetingTimeline({ startsAt: '2027-03-09T18:00:00+01:00', urgent: true }, cr, holidays);
     expect(t.convocationAt).toBe('2027-03-08T18:00:00+01:00');
     expect(t.reminderAt).toBeNull();
+    expect(t.agendaReminderAt).toBeNull();
+  });
+
+  it('asks for the agenda three working days before the convocation leaves', () => {
+    // Convocation Wednesday 3 March 2027: Tuesday 2, Monday 1, Friday 26 February.
+    const march = meetingTimeline({ startsAt: '2027-03-09T18:00:00+01:00', urgent: false }, cr, holidays);
+    expect(march.agendaReminderAt).toBe('2027-02-26T09:00:00+01:00');
+    // Tuesday 2 May 2028: convocation Wednesday 26 April; Liberazione (Tuesday 25) is not counted.
+    const may = meetingTimeline({ startsAt: '2028-05-02T18:00:00+02:00', urgent: false }, cr, holidays);
+    expect(may.convocationAt).toBe('2028-04-26T09:00:00+02:00');
+    expect(may.agendaReminderAt).toBe('2028-04-20T09:00:00+02:00');
   });
 
   it('has no minutes deadline for a body that keeps none', () => {

@@ -27,11 +27,23 @@ export const endOfDay = (day: CivilDate): Instant => formatInstant(civil(day).en
 
 export interface MeetingTimeline {
   convocationAt: Instant;
+  /** When the convener and the segreteria are asked to prepare the agenda; null for urgent sessions. */
+  agendaReminderAt: Instant | null;
   reminderAt: Instant | null;
   minutesDueAt: Instant | null;
 }
 
-/** When the convocation leaves, when non-responders are reminded, when the verbale is due. */
+/**
+ * Working days between the agenda e-mail and the convocation deadline's day. An office practice, not a rule
+ * of any body (no seed sets it), so it is not in the body rules: three working days leave the convener a
+ * few days to collect items and documents, and the segreteria one more to put them in.
+ */
+export const AGENDA_REMINDER_WORKING_DAYS = 3;
+
+/**
+ * When the convocation leaves, when its agenda is to be prepared, when non-responders are reminded, when the
+ * verbale is due.
+ */
 export function meetingTimeline(
   meeting: { startsAt: string; urgent: boolean },
   rules: BodyRules,
@@ -40,12 +52,17 @@ export function meetingTimeline(
   const convocationAt = latestConvocation(meeting.startsAt, rules.notice, holidays, {
     urgent: meeting.urgent,
   });
+  let agendaDay = dateOf(convocationAt);
+  for (let i = 0; i < AGENDA_REMINDER_WORKING_DAYS; i++)
+    agendaDay = holidays.previousWorkingDay(addDays(agendaDay, -1));
   const meetingDay = dateOf(meeting.startsAt);
   // Two working days before the meeting day, at the send hour.
   const oneBefore = holidays.previousWorkingDay(addDays(meetingDay, -1));
   const reminder = sendAt(holidays.previousWorkingDay(addDays(oneBefore, -1)));
   return {
     convocationAt,
+    // An urgent session is convened within hours of being called: there is no time to remind anyone.
+    agendaReminderAt: meeting.urgent ? null : sendAt(agendaDay),
     reminderAt: instantMs(reminder) > instantMs(convocationAt) ? reminder : null,
     minutesDueAt: rules.minutes.required ? endOfDay(addDays(meetingDay, rules.minutes.deadlineDays)) : null,
   };

@@ -19,8 +19,8 @@ const NO_COMPLIANCE = { everyCalendarMonth: false } as const;
 export const DEFAULT_RULES: Record<BodyKind, BodyRules> = {
   // Approves the Report annuale (by 30 April, 000:L919) and the Piano Operativo for Y+1 (by December,
   // 000:L907-909); July hosts the recommended semestral update (000:L919-921).
-  // ASSUMPTION: third Thursday of April, July and December at 18:00, so it always follows that month's
-  // Comitato Ristretto (second Tuesday), which reviews what the Assemblea approves.
+  // ASSUMPTION: third Thursday of April, July and December at 18:00, after that month's Comitato Ristretto
+  // (first Tuesday), which reviews what the Assemblea approves (000:L337-341).
   assemblea_sindaci: {
     cadence: {
       months: [4, 7, 12],
@@ -35,12 +35,16 @@ export const DEFAULT_RULES: Record<BodyKind, BodyRules> = {
     compliance: NO_COMPLIANCE,
     quorum: MAJORITY,
   },
-  // "convocazione di norma mensile" with minutes and circulation (000:L367-371).
-  // ASSUMPTION: second Tuesday of every month at 18:00; minutes due 15 days after the meeting.
+  // "convocazione di norma mensile" with minutes and circulation (000:L367-371); it prepares the documents
+  // the Assemblea approves (000:L337-341).
+  // ASSUMPTION: first Tuesday of every month at 18:00; minutes due 15 days after the meeting. The first
+  // Tuesday meets before the convocation of that month's Assemblea (third Thursday, 5 giorni liberi) leaves,
+  // so the mayors are convened on a reviewed text (plan-order.test.ts walks 2025-2045); the second Tuesday
+  // met after it whenever the month began on a Wednesday or Thursday (December 2027).
   comitato_ristretto: {
     cadence: {
       months: ALL_MONTHS,
-      nth: 2,
+      nth: 1,
       weekday: 2,
       time: '18:00',
       durationMinutes: 120,

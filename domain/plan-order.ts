@@ -4,7 +4,7 @@
  * the mayors would be convened on a text nobody has reviewed. Pure: it reads a planned year (domain/plan.ts).
  */
 import type { DeliverableRef } from './deadlines';
-import type { PlannedDeadline, PlannedMeeting } from './plan';
+import { planYear, type PlanBody, type PlanOptions, type PlannedDeadline, type PlannedMeeting } from './plan';
 import { instantMs, type Instant } from './time';
 
 export interface ReviewOrderProblem {
@@ -47,4 +47,32 @@ export function reviewOrderProblems(
     });
   }
   return problems;
+}
+
+/**
+ * The problems the rules alone give in each of `years` (no occurrence moved or cancelled), keeping those that
+ * concern `bodyId`: it holds the approving session or the review, or it is of the kind that should review or
+ * approve the deliverable. What the coordinator must be warned of before saving a body's rules.
+ */
+export function rulesOrderProblems(
+  bodies: readonly PlanBody[],
+  years: readonly number[],
+  options: PlanOptions,
+  bodyId: string,
+): ReviewOrderProblem[] {
+  const kind = bodies.find((b) => b.id === bodyId)?.kind;
+  return years.flatMap((year) => {
+    const plan = planYear(year, bodies, [], options);
+    return reviewOrderProblems(plan.meetings, plan.deadlines).filter((p) => {
+      const deadline = plan.deadlines.find(
+        (d) => d.kind === p.deliverable.kind && d.year === p.deliverable.year,
+      );
+      return (
+        p.approval.bodyId === bodyId ||
+        p.review?.bodyId === bodyId ||
+        kind === deadline?.reviewerKind ||
+        kind === deadline?.approverKind
+      );
+    });
+  });
 }

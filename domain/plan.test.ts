@@ -82,10 +82,11 @@ describe('the default plan of 2027 for the Cremasco district (issue 2, "Done whe
       expect(m.convocationDeadline).toMatch(/T09:00:00\+0[12]:00$/);
       expect(holidays.isWorkingDay(dateOf(m.convocationDeadline))).toBe(true);
     }
-    // CR of 8 June: 6 days before is 2 June (Festa della Repubblica), so the convocation leaves on 1 June.
-    expect(of('cr').find((m) => m.plannedDate === '2027-06-08')?.convocationDeadline).toBe(
-      '2027-06-01T09:00:00+02:00',
+    // CR of 7 November 2028: 6 days before is 1 November (Ognissanti), so the convocation leaves on 31 October.
+    const november2028 = planYear(2028, CREMASCO, [], { holidays }).meetings.find(
+      (m) => m.bodyId === 'cr' && m.plannedDate === '2028-11-07',
     );
+    expect(november2028?.convocationDeadline).toBe('2028-10-31T09:00:00+01:00');
     // Cabina di Regia of 8 December (Immacolata) moves to Thursday 9 December.
     expect(of('cdr').find((m) => m.plannedDate === '2027-12-08')).toMatchObject({
       start: '2027-12-09T10:00:00+01:00',
@@ -100,12 +101,12 @@ describe('the default plan of 2027 for the Cremasco district (issue 2, "Done whe
       ['Piano Operativo 2028', '2027-12-31'],
     ]);
     expect(plan.deadlines[2]!.stages).toEqual([
-      { stage: 'draft', by: 'udp', dueDate: '2027-12-07' },
+      { stage: 'draft', by: 'udp', dueDate: '2027-12-01' },
       {
         stage: 'review',
         by: 'comitato_ristretto',
-        dueDate: '2027-12-14',
-        meeting: { bodyId: 'cr', start: '2027-12-14T18:00:00+01:00' },
+        dueDate: '2027-12-07',
+        meeting: { bodyId: 'cr', start: '2027-12-07T18:00:00+01:00' },
       },
       {
         stage: 'approval',
@@ -128,14 +129,14 @@ describe('overrides', () => {
     const plan = planYear(
       2027,
       [body('cr', 'comitato_ristretto')],
-      [{ bodyId: 'cr', plannedDate: '2027-03-09', action: 'move', start: '2027-03-16T16:30:00Z' }],
+      [{ bodyId: 'cr', plannedDate: '2027-03-02', action: 'move', start: '2027-03-09T16:30:00Z' }],
       { holidays },
     );
-    expect(plan.meetings.find((m) => m.plannedDate === '2027-03-09')).toMatchObject({
+    expect(plan.meetings.find((m) => m.plannedDate === '2027-03-02')).toMatchObject({
       status: 'moved',
-      start: '2027-03-16T17:30:00+01:00',
-      end: '2027-03-16T19:30:00+01:00',
-      convocationDeadline: '2027-03-10T09:00:00+01:00',
+      start: '2027-03-09T17:30:00+01:00',
+      end: '2027-03-09T19:30:00+01:00',
+      convocationDeadline: '2027-03-03T09:00:00+01:00',
     });
     expect(plan.unmatchedOverrides).toEqual([]);
   });
@@ -163,8 +164,8 @@ describe('overrides', () => {
     expect(none.meetings.flatMap((m) => m.approves).some((a) => a.kind === 'report_annuale')).toBe(false);
     // Without a session the stages fall back to offsets from the due date.
     expect(none.deadlines[0]!.stages.map((s) => [s.stage, s.dueDate, s.meeting?.bodyId])).toEqual([
-      ['draft', '2027-04-07', undefined],
-      ['review', '2027-04-13', 'cr'],
+      ['draft', '2027-03-31', undefined],
+      ['review', '2027-04-06', 'cr'],
       ['approval', '2027-04-30', undefined],
     ]);
   });
@@ -184,7 +185,7 @@ describe('overrides', () => {
     const plan = planYear(
       2027,
       [body('cr', 'comitato_ristretto')],
-      [stray, { bodyId: 'cr', plannedDate: '2028-03-14', action: 'cancel' }],
+      [stray, { bodyId: 'cr', plannedDate: '2028-03-07', action: 'cancel' }],
       { holidays },
     );
     expect(plan.unmatchedOverrides).toEqual([stray]);
@@ -200,10 +201,10 @@ describe('overrides', () => {
         [
           {
             bodyId: 'cr',
-            plannedDate: '2027-03-09',
+            plannedDate: '2027-03-02',
             action: 'move',
-            start: '2027-03-16T18:00:00+01:00',
-            end: '2027-03-16T17:00:00+01:00',
+            start: '2027-03-09T18:00:00+01:00',
+            end: '2027-03-09T17:00:00+01:00',
           },
         ],
         { holidays },
@@ -214,17 +215,17 @@ describe('overrides', () => {
         2027,
         cr,
         [
-          { bodyId: 'cr', plannedDate: '2027-03-09', action: 'cancel' },
-          { bodyId: 'cr', plannedDate: '2027-03-09', action: 'cancel' },
+          { bodyId: 'cr', plannedDate: '2027-03-02', action: 'cancel' },
+          { bodyId: 'cr', plannedDate: '2027-03-02', action: 'cancel' },
         ],
         { holidays },
       ),
-    ).toThrow(/Due modifiche per cr del 2027-03-09/);
+    ).toThrow(/Due modifiche per cr del 2027-03-02/);
     expect(() =>
       planYear(
         2027,
         cr,
-        [{ bodyId: 'cr', plannedDate: '2027-03-09', action: 'move', start: '2027-03-16 18:00' }],
+        [{ bodyId: 'cr', plannedDate: '2027-03-02', action: 'move', start: '2027-03-09 18:00' }],
         {
           holidays,
         },
@@ -246,11 +247,11 @@ describe('planRange', () => {
   it('returns meetings and deadlines in the range sorted by time, across a year boundary', () => {
     const entries = planRange('2027-11-20', '2028-01-20', CREMASCO, [], { holidays });
     expect(entries.map((e) => `${e.type} ${e.type === 'meeting' ? e.bodyId : e.label} ${e.at}`)).toEqual([
+      'meeting cr 2027-12-07T18:00:00+01:00',
       'meeting cdr 2027-12-09T10:00:00+01:00',
-      'meeting cr 2027-12-14T18:00:00+01:00',
       'meeting ads 2027-12-16T18:00:00+01:00',
       'deadline Piano Operativo 2028 2027-12-31T23:59:59+01:00',
-      'meeting cr 2028-01-11T18:00:00+01:00',
+      'meeting cr 2028-01-04T18:00:00+01:00',
     ]);
   });
 
@@ -259,10 +260,10 @@ describe('planRange', () => {
       '2028-01-01',
       '2028-01-31',
       [body('cr', 'comitato_ristretto')],
-      [{ bodyId: 'cr', plannedDate: '2027-12-14', action: 'move', start: '2028-01-04T18:00:00+01:00' }],
+      [{ bodyId: 'cr', plannedDate: '2027-12-07', action: 'move', start: '2028-01-03T18:00:00+01:00' }],
       { holidays },
     );
-    expect(entries.map((e) => e.at)).toEqual(['2028-01-04T18:00:00+01:00', '2028-01-11T18:00:00+01:00']);
+    expect(entries.map((e) => e.at)).toEqual(['2028-01-03T18:00:00+01:00', '2028-01-04T18:00:00+01:00']);
   });
 
   it('filters by body, keeping approvals and stages computed with every body', () => {

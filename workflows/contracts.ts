@@ -30,6 +30,11 @@ export interface MeetingPlan {
   endsAt: string;
   /** The latest moment the convocation may leave under the body's notice rule. */
   convocationAt: string;
+  /**
+   * When the convener and the segreteria are asked to prepare the agenda (activities/timeline.ts); null for
+   * urgent sessions. Absent from plans recorded before the agenda reminder existed.
+   */
+  agendaReminderAt?: string | null;
   /** Two working days before the meeting; null when that is not after the convocation. */
   reminderAt: string | null;
   minutesRequired: boolean;
@@ -140,6 +145,11 @@ export interface MinutesExtension {
 /** Side effects of a meeting's life. Every sending activity is idempotent on its outbox keys. */
 export interface MeetingActivities {
   planMeeting(meetingId: string): Promise<MeetingPlan>;
+  /**
+   * Keys `agenda-reminder:<meeting>:<person>:<revision>` to the convener and the segreteria; sends nothing
+   * once the convocation is released or sent, the meeting cancelled, or the revision superseded.
+   */
+  sendAgendaReminder(meetingId: string, revision: number): Promise<SentSummary>;
   /** Keys `convocation:<meeting>:<person>:<revision>`; marks the meeting convened. */
   sendConvocations(meetingId: string, revision: number): Promise<SentSummary>;
   /** Persists the new times with revision+1 and returns the new plan (no mail). */

@@ -1,11 +1,18 @@
 /**
- * The life of one meeting: convocation -> reminder -> session -> minutes -> circulation.
+ * The life of one meeting: agenda e-mail -> convocation -> reminder -> session -> minutes -> circulation.
  *
  * People act through the signals declared here; the workflow decides when things happen and delegates
  * every side effect (database, outbox) to activities. Changes that arrive while the workflow waits are
  * queued and handled in order, so a reschedule followed by a cancel behaves as it was asked.
  */
-import { condition, defineQuery, defineSignal, proxyActivities, setHandler } from '@temporalio/workflow';
+import {
+  condition,
+  defineQuery,
+  defineSignal,
+  patched,
+  proxyActivities,
+  setHandler,
+} from '@temporalio/workflow';
 import type {
   AgendaAddendum,
   AnswerNotice,
@@ -181,6 +188,11 @@ export async function meetingWorkflow(input: { meetingId: string }): Promise<Mee
     const { reminderAt, revision } = plan;
     return reminderAt !== null && msUntil(reminderAt) > 0 ? { at: reminderAt, revision } : null;
   };
+  /** Likewise the agenda e-mail; none when its moment has passed (the deadline is closer than that). */
+  const armAgendaReminder = () => {
+    const { agendaReminderAt, revision } = plan;
+    return agendaReminderAt && msUntil(agendaReminderAt) > 0 ? { at: agendaReminderAt, revision } : null;
+  };
 
   if (state.phase === 'cancelled') return state;
   if (initial.status === 'closed') {
@@ -189,11 +201,26 @@ export async function meetingWorkflow(input: { meetingId: string }): Promise<Mee
   }
 
   // 1. Convocation: at the latest moment the notice rule allows, or earlier if the coordinator releases it.
+  //    A few working days before, the convener and the segreteria are asked to prepare the agenda, unless
+  //    the convocation has left already. Workflows begun before that e-mail existed replay without it.
   if (initial.status === 'planned') {
+    const agendaReminders = !released && patched('agenda-reminder');
+    let agendaReminder = agendaReminders ? armAgendaReminder() : null;
+    let agendaRevision = plan.revision;
     for (;;) {
-      const outcome = await waitOrChange(plan.convocationAt, () => released);
+      const outcome = await waitOrChange(agendaReminder?.at ?? plan.convocationAt, () => released);
       if (outcome === 'cancelled') return state;
-      if (outcome === 'due') break;
+      if (outcome === 'changed') {
+        // A session moved before its convocation gets the e-mail again, for its new date.
+        if (agendaReminders && agendaRevision !== plan.revision) {
+          agendaReminder = armAgendaReminder();
+          agendaRevision = plan.revision;
+        }
+        continue;
+      }
+      if (released || !agendaReminder) break;
+      await act.sendAgendaReminder(meetingId, agendaReminder.revision);
+      agendaReminder = null;
     }
     await act.sendConvocations(meetingId, plan.revision);
   }

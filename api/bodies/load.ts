@@ -3,7 +3,14 @@
  * with the rules their series follow (domain/body-rules.ts, activities/series-rules.ts).
  */
 import { ACTIVE_SERIES, seriesRulesOf } from '../../activities/series-rules';
+import { HolidayCalendar } from '../../domain/index';
 import type { Database } from '../../prisma/client';
+
+/** The ambito's holidays: the national ones and its own local feasts (a comune's feasts are not the ambito's). */
+export async function ambitoHolidays(db: Database, ambitoId: string) {
+  const feasts = await db.localFeastDay.findMany({ where: { ambitoId, comuneId: null } });
+  return new HolidayCalendar(feasts.map(({ month, day, name }) => ({ month, day, name })));
+}
 
 export async function loadBodies(db: Database, ambitoId: string) {
   const rows = await db.body.findMany({

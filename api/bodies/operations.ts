@@ -4,12 +4,16 @@
  * route (PATCH /api/v1/bodies/:id/rules) and the Organi page's form both call this.
  */
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
+import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { applyRulesChange, BodyRulesChange } from '../../domain/index';
 import type { Database } from '../../prisma/client';
 import { signalRulesChanged, type GovernanceClient } from '../../workflows/client';
 import { RequestRejected } from '../errors';
+import { ZONE } from '../../notifications/format';
 import { actorOf, afterCommit, nowOf, type GovernanceOptions } from '../temporal';
+import { ambitoHolidays, loadBodies } from './load';
+import { orderWarnings } from './rules-form';
 
 export const RulesChange = BodyRulesChange.refine((change) => Object.keys(change).length > 0, {
   message: 'indicare almeno una sezione delle regole (cadence, notice, minutes, compliance, quorum)',
@@ -61,5 +65,12 @@ export async function changeBodyRules(ctx: RulesContext, id: string, change: z.i
   const processo = await afterCommit(ctx.log, ctx.governance, (gc) =>
     signalRulesChanged(gc, id, ctx.now.toISOString()),
   );
-  return { body, rules, processo };
+  // Saved all the same (the coordinator may mean it, e.g. for one year), but told what the plan now lacks.
+  const [bodies, holidays] = await Promise.all([
+    loadBodies(db, body.ambitoId),
+    ambitoHolidays(db, body.ambitoId),
+  ]);
+  const today = DateTime.fromJSDate(ctx.now).setZone(ZONE).toISODate()!;
+  const avvisi = orderWarnings(bodies, id, rules, today, holidays);
+  return { body, rules, processo, avvisi };
 }

@@ -8,7 +8,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { can } from '../../domain/policy';
-import { applyRulesChange, HolidayCalendar, type BodyRules } from '../../domain/index';
+import { applyRulesChange, type BodyRules } from '../../domain/index';
 import { ZONE } from '../../notifications/format';
 import { pageAmbito } from '../layout/ambito';
 import { formValues, submitForm, type FormOutcome } from '../layout/forms';
@@ -16,7 +16,7 @@ import { MEETING_STATUS } from '../layout/labels';
 import { notFound } from '../pages/routes';
 import type { GovernanceOptions } from '../temporal';
 import { actorOf } from '../temporal';
-import { loadBodies } from './load';
+import { ambitoHolidays, loadBodies } from './load';
 import { changeBodyRules, RulesChange, rulesContext } from './operations';
 import {
   addToSegreteria,
@@ -35,6 +35,7 @@ import {
   WEEKDAYS,
   describeCadence,
   nextOccurrences,
+  orderWarnings,
   rulesToValues,
   tickedMonths,
   valuesToChange,
@@ -63,11 +64,6 @@ const SEAT_DONE: Record<string, string> = {
 
 export const bodyPages: FastifyPluginAsync<GovernanceOptions> = async (app, options) => {
   const db = app.db;
-
-  async function holidaysOf(ambitoId: string) {
-    const feasts = await db.localFeastDay.findMany({ where: { ambitoId, comuneId: null } });
-    return new HolidayCalendar(feasts.map(({ month, day, name }) => ({ month, day, name })));
-  }
 
   app.get(
     '/organi',
@@ -100,7 +96,8 @@ export const bodyPages: FastifyPluginAsync<GovernanceOptions> = async (app, opti
           select: { ambitoId: true, spansAmbiti: { select: { ambitoId: true } } },
         })
       : null;
-    const body = row && (await loadBodies(db, row.ambitoId)).find((b) => b.id === request.params.id);
+    const bodies = row ? await loadBodies(db, row.ambitoId) : [];
+    const body = bodies.find((b) => b.id === request.params.id);
     if (!row || !body) return notFound(reply, 'Organo non trovato');
     const target = {
       kind: 'body' as const,
@@ -127,7 +124,7 @@ export const bodyPages: FastifyPluginAsync<GovernanceOptions> = async (app, opti
           },
         },
       }),
-      holidaysOf(row.ambitoId),
+      ambitoHolidays(db, row.ambitoId),
       db.segreteria.findMany({
         where: { bodyId: body.id },
         include: { person: { select: { id: true, fullName: true, email: true } } },
@@ -160,9 +157,11 @@ export const bodyPages: FastifyPluginAsync<GovernanceOptions> = async (app, opti
       cadence: describeCadence(body.rules),
       rules: body.rules,
       next: nextOccurrences(body.rules, today, holidays),
+      warnings: orderWarnings(bodies, body.id, body.rules, today, holidays),
       preview: previewRules && {
         cadence: describeCadence(previewRules),
         next: nextOccurrences(previewRules, today, holidays),
+        warnings: orderWarnings(bodies, body.id, previewRules, today, holidays),
       },
       done: request.query.esito === 'salvate',
       meetings: meetings.map((m) => ({ ...m, statusLabel: MEETING_STATUS[m.status] })),

@@ -57,6 +57,8 @@ export const bodiesRoutes: FastifyPluginAsync<GovernanceOptions> = async (app, o
    * PATCH /api/v1/bodies/:id/rules: each section given replaces the current one whole; the others stay.
    * Stored and audited in one transaction, then the series is told (or started, for a body that gains a
    * cadence); when Temporal cannot be reached the answer is 202 and the reconciler starts it later.
+   * `avvisi` lists, in Italian, the plan problems the new rules give (an Assemblea convened before the
+   * Comitato Ristretto has reviewed what it approves), this year and the next two.
    */
   api.patch(
     '/bodies/:id/rules',
@@ -65,7 +67,7 @@ export const bodiesRoutes: FastifyPluginAsync<GovernanceOptions> = async (app, o
       schema: { params: BodyParams, body: RulesChange },
     },
     async (request, reply) => {
-      const { body, rules, processo } = await changeBodyRules(
+      const { body, rules, processo, avvisi } = await changeBodyRules(
         await rulesContext(db, request, options),
         request.params.id,
         request.body,
@@ -76,6 +78,7 @@ export const bodiesRoutes: FastifyPluginAsync<GovernanceOptions> = async (app, o
           'Regole aggiornate: valgono dalla prossima riunione da pianificare; ' +
           'le riunioni già pianificate restano alla data comunicata.',
         processo,
+        avvisi,
       });
     },
   );

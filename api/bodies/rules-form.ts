@@ -7,11 +7,15 @@ import {
   HolidayCalendar,
   ITALIAN_MONTHS,
   latestConvocation,
+  rulesOrderProblems,
   seriesOccurrences,
   type BodyRules,
   type CivilDate,
+  type PlanBody,
 } from '../../domain/index';
 import { addDays } from '../../domain/time';
+import { formatDate } from '../../notifications/format';
+import { DELIVERABLE_KIND } from '../layout/labels';
 
 /** The months the form lists, January first. */
 export const MONTHS = ITALIAN_MONTHS;
@@ -108,4 +112,37 @@ export function nextOccurrences(rules: BodyRules, today: CivilDate, holidays: Ho
       shiftedBecause: o.shiftedBecause ?? null,
       convocation: latestConvocation(o.start, rules.notice, holidays),
     }));
+}
+
+/** How many years, from this one, a rules change is checked for review-order problems. */
+const ORDER_CHECK_YEARS = 3;
+
+/**
+ * The plan problems `rules` would give `bodyId` with the ambito's other bodies, this year and the next two,
+ * in Italian: an Assemblea convened before the Comitato Ristretto has reviewed what it approves
+ * (domain/plan-order.ts). Shown with the preview and on the body's page, and returned by the JSON route.
+ */
+export function orderWarnings(
+  bodies: readonly Pick<PlanBody, 'id' | 'kind' | 'name' | 'rules'>[],
+  bodyId: string,
+  rules: BodyRules,
+  today: CivilDate,
+  holidays: HolidayCalendar,
+): string[] {
+  const planned = bodies.map((b) => (b.id === bodyId ? { ...b, rules } : b));
+  const first = Number(today.slice(0, 4));
+  const years = Array.from({ length: ORDER_CHECK_YEARS }, (_, i) => first + i);
+  const nameOf = new Map(bodies.map((b) => [b.id, b.name]));
+  const day = (iso: string) => formatDate(iso, 'it');
+  return rulesOrderProblems(planned, years, { holidays }, bodyId)
+    .filter((p) => p.approval.start.slice(0, 10) >= today)
+    .map((p) => {
+      const session =
+        `${DELIVERABLE_KIND[p.deliverable.kind]} ${p.deliverable.year} (approvazione: ` +
+        `${nameOf.get(p.approval.bodyId)}, ${day(p.approval.start)}): la convocazione parte entro ` +
+        day(p.approval.convocationDeadline);
+      return p.review
+        ? `${session}, prima dell'esame in ${nameOf.get(p.review.bodyId)} di ${day(p.review.start)}.`
+        : `${session}, e nessuna seduta di esame la precede.`;
+    });
 }

@@ -67,6 +67,15 @@ export const TemplateData = {
   }),
   cancellation: z.object({ ...base, meeting: Meeting, reason: z.string().trim().max(1000).optional() }),
   answerReminder: z.object({ ...base, meeting: Meeting, answerLinks: AnswerLinks }),
+  /** To the convener and the segreteria, a few working days before the convocation leaves by itself. */
+  agendaPreparation: z.object({
+    ...base,
+    meeting: Meeting,
+    convocationAt: isoInstant,
+    /** Items the office has put on the agenda so far; 0: only the default items would be sent. */
+    agendaItems: z.number().int().min(0),
+    meetingUrl: url,
+  }),
   minutesRequest: z.object({ ...base, meeting: Meeting, dueAt: isoInstant, uploadUrl: url }),
   minutesCirculation: z.object({
     ...base,

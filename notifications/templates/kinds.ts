@@ -222,6 +222,49 @@ We have not yet received your answer for the meeting of ${meetingName}.
     },
   },
 
+  agendaPreparation: {
+    it: {
+      subject: `Ordine del giorno da preparare – ${meetingName}, {{date meeting.startsAt "it"}}`,
+      html: `<p>Gentile {{recipient.name}},</p>
+<p><strong>Ordine del giorno da preparare:</strong> la convocazione della seduta di <strong>${meetingName}</strong> partirà il {{dateTime convocationAt "it"}}.</p>
+{{> facts_it_html}}
+<p>{{#if agendaItems}}Finora l'ordine del giorno ha {{agendaItems}} punti.{{else}}Finora l'ordine del giorno contiene solo i punti predefiniti (comunicazioni, varie ed eventuali).{{/if}} Dalla pagina della seduta può aggiungere i punti e i documenti e inviare la convocazione; altrimenti partirà da sola a quella data con l'ordine del giorno presente.</p>
+<p><a href="{{meetingUrl}}">Apri la seduta</a></p>
+{{> signature_html}}`,
+      text: `Gentile {{recipient.name}},
+
+Ordine del giorno da preparare: la convocazione della seduta di ${meetingName} partirà il {{dateTime convocationAt "it"}}.
+
+{{> facts_it_text}}
+
+{{#if agendaItems}}Finora l'ordine del giorno ha {{agendaItems}} punti.{{else}}Finora l'ordine del giorno contiene solo i punti predefiniti (comunicazioni, varie ed eventuali).{{/if}} Dalla pagina della seduta può aggiungere i punti e i documenti e inviare la convocazione; altrimenti partirà da sola a quella data con l'ordine del giorno presente.
+
+Apri la seduta: {{meetingUrl}}
+
+{{> signature_text}}`,
+    },
+    en: {
+      subject: `Agenda to prepare – ${meetingName}, {{date meeting.startsAt "en"}}`,
+      html: `<p>Dear {{recipient.name}},</p>
+<p><strong>Agenda to prepare:</strong> the convocation of the meeting of <strong>${meetingName}</strong> will be sent on {{dateTime convocationAt "en"}}.</p>
+{{> facts_en_html}}
+<p>{{#if agendaItems}}The agenda has {{agendaItems}} items so far.{{else}}So far the agenda holds only the default items (announcements, any other business).{{/if}} From the meeting's page you can add items and documents and send the convocation; otherwise it leaves by itself on that date with the agenda as it stands.</p>
+<p><a href="{{meetingUrl}}">Open the meeting</a></p>
+{{> signature_html}}`,
+      text: `Dear {{recipient.name}},
+
+Agenda to prepare: the convocation of the meeting of ${meetingName} will be sent on {{dateTime convocationAt "en"}}.
+
+{{> facts_en_text}}
+
+{{#if agendaItems}}The agenda has {{agendaItems}} items so far.{{else}}So far the agenda holds only the default items (announcements, any other business).{{/if}} From the meeting's page you can add items and documents and send the convocation; otherwise it leaves by itself on that date with the agenda as it stands.
+
+Open the meeting: {{meetingUrl}}
+
+{{> signature_text}}`,
+    },
+  },
+
   minutesRequest: {
     it: {
       subject: `Richiesta del verbale – ${meetingName} del {{date meeting.startsAt "it"}}`,

@@ -66,6 +66,15 @@ export const SAMPLES: { [K in TemplateKind]: TemplateInput<K> } = {
   },
   cancellation: { district, sender, recipient, meeting, reason: 'mancanza di argomenti urgenti' },
   answerReminder: { district, sender, recipient, meeting, answerLinks },
+  agendaPreparation: {
+    district,
+    sender,
+    recipient: { name: 'Coordinatrice del Comitato Ristretto' },
+    meeting,
+    convocationAt: '2027-03-03T08:00:00.000Z',
+    agendaItems: 0,
+    meetingUrl: 'https://governance.example.org/sedute/42',
+  },
   minutesRequest: {
     district,
     sender,
@@ -138,6 +147,7 @@ export const MARKERS: Record<TemplateKind, { it: string; en: string }> = {
   reschedule: { it: 'spostata', en: 'has been moved' },
   cancellation: { it: 'annullata', en: 'cancelled' },
   answerReminder: { it: 'non abbiamo ancora ricevuto', en: 'not yet received' },
+  agendaPreparation: { it: 'Ordine del giorno da preparare', en: 'Agenda to prepare' },
   minutesRequest: { it: 'caricare il verbale', en: 'upload the minutes' },
   minutesCirculation: { it: 'trasmettiamo il verbale', en: 'find the minutes' },
   deliverableReminder: { it: 'mancano 7 giorni', en: '7 days left' },

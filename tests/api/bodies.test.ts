@@ -114,6 +114,24 @@ describe('PATCH /api/v1/bodies/:id/rules', () => {
     expect(meetings.map((m) => m.id)).toEqual([state!.current!.meetingId]);
   });
 
+  it('answers with a warning, deliverable and dates in Italian, when the new rules convene an Assemblea before the review', async () => {
+    const { cr } = world.district.bodies;
+    // Every month on the third Wednesday: the day before the Assemblea, whose convocation left a week earlier
+    // (in at least one of April, July and December of every year).
+    const dayBefore = { ...DEFAULT_RULES.comitato_ristretto.cadence!, nth: 3 as const, weekday: 3 };
+    const warned = await patchRules(cr, { cadence: dayBefore });
+    expect(warned.status).toBe(200);
+    expect(warned.body.avvisi.length).toBeGreaterThan(0);
+    for (const avviso of warned.body.avvisi)
+      expect(avviso).toMatch(
+        /^(Report annuale|Aggiornamento semestrale|Piano Operativo) \d{4} \(approvazione: Assemblea dei Sindaci, giovedì \d+ \S+ \d{4}\): la convocazione parte entro \S+ \d+ \S+ \d{4}, prima dell'esame in Comitato Ristretto di mercoledì \d+ \S+ \d{4}\.$/,
+      );
+    const stored = await world.stack.db.prisma.body.findUniqueOrThrow({ where: { id: cr } });
+    expect(stored.rules).toMatchObject({ cadence: dayBefore }); // warned, not refused
+    const restored = await patchRules(cr, { cadence: DEFAULT_RULES.comitato_ristretto.cadence });
+    expect(restored.body.avvisi).toEqual([]);
+  });
+
   it('refuses a malformed change, naming the field, and changes nothing', async () => {
     const before = await snapshot();
     const { cr } = world.district.bodies;

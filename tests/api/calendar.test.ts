@@ -199,26 +199,27 @@ describe('calendar answers after other writes', () => {
       const { body } = await get(`/api/v1/calendar?from=2029-05-01&to=2029-05-31&body=${cr.id}`);
       return (body.entries as Entry[]).filter((e) => e.type === 'meeting').map((e) => e.start);
     };
-    // The second Tuesday of May 2029 at 18:00, twice: the second answer is the remembered one.
-    expect(await startsOf()).toEqual(['2029-05-08T18:00:00+02:00']);
-    expect(await startsOf()).toEqual(['2029-05-08T18:00:00+02:00']);
+    // The first Tuesday of May 2029 is Labour Day: the next working day, Wednesday 2 May, at 18:00, twice
+    // (the second answer is the remembered one).
+    expect(await startsOf()).toEqual(['2029-05-02T18:00:00+02:00']);
+    expect(await startsOf()).toEqual(['2029-05-02T18:00:00+02:00']);
 
     const rules = cr.rules as { cadence: Record<string, unknown> };
     await database.prisma.body.update({
       where: { id: cr.id },
       data: { rules: { ...rules, cadence: { ...rules.cadence, time: '17:00' } } },
     });
-    expect(await startsOf()).toEqual(['2029-05-08T17:00:00+02:00']);
+    expect(await startsOf()).toEqual(['2029-05-02T17:00:00+02:00']);
 
     await database.prisma.localFeastDay.create({
-      data: { ambitoId: cr.ambitoId, month: 5, day: 8, name: 'Festa di prova' },
+      data: { ambitoId: cr.ambitoId, month: 5, day: 2, name: 'Festa di prova' },
     });
     // Not a working day any more: the next working day, as the Comitato Ristretto's rule says.
-    expect(await startsOf()).toEqual(['2029-05-09T17:00:00+02:00']);
+    expect(await startsOf()).toEqual(['2029-05-03T17:00:00+02:00']);
 
-    await database.prisma.localFeastDay.deleteMany({ where: { ambitoId: cr.ambitoId, month: 5, day: 8 } });
+    await database.prisma.localFeastDay.deleteMany({ where: { ambitoId: cr.ambitoId, month: 5, day: 2 } });
     await database.prisma.body.update({ where: { id: cr.id }, data: { rules: cr.rules as object } });
-    expect(await startsOf()).toEqual(['2029-05-08T18:00:00+02:00']);
+    expect(await startsOf()).toEqual(['2029-05-02T18:00:00+02:00']);
   });
 });
 

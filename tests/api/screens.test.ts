@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../../api/server';
 import { loadConfig } from '../../app/config';
+import { DEFAULT_RULES } from '../../domain/index';
 import { seedCremasco } from '../../prisma/seed';
 import { actAs, COORDINATORE } from '../support/auth';
 import { createTestDatabase, type TestDatabase } from '../support/database';
@@ -80,9 +81,20 @@ describe('screens of the navigation', () => {
   });
 
   it('shows the year month by month, with each plan problem on the Assemblea it concerns', async () => {
-    const response = await get('/calendario?anno=2027');
-    expect(response.statusCode).toBe(200);
-    expect(response.body).toContain('<h2 class="h4 mt-4">dicembre 2027</h2>');
+    // The default rules plan the review before every approval: no problem in 2027.
+    const clean = await get('/calendario?anno=2027');
+    expect(clean.statusCode).toBe(200);
+    expect(clean.body).toContain('<h2 class="h4 mt-4">dicembre 2027</h2>');
+    expect(clean.body).not.toContain('problemi nel piano');
+    // The former default (the second Tuesday) met after the December Assemblea was convened.
+    const db = database.prisma;
+    const { rules } = await db.body.findUniqueOrThrow({ where: { id: crId } });
+    const defaults = rules as typeof DEFAULT_RULES.comitato_ristretto;
+    const secondTuesday = { ...defaults, cadence: { ...defaults.cadence!, nth: 2 } };
+    await db.body.update({ where: { id: crId }, data: { rules: secondTuesday } });
+    const response = await get('/calendario?anno=2027').finally(() =>
+      db.body.update({ where: { id: crId }, data: { rules: defaults } }),
+    );
     expect(response.body).toContain('problemi nel piano');
     expect(response.body).toMatch(
       /Problema: la convocazione parte prima che Comitato Ristretto si riunisca \(martedì 14 dicembre 2027[^)]*\), e approva Piano Operativo 2028/,
@@ -140,7 +152,30 @@ describe('Organi: the rules form', () => {
     'quorum.strictlyMoreThan': 'on',
     'quorum.delegatesCount': 'on',
   };
+  const MONTHS_ALL = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11', '12'];
   const rulesOf = async () => (await database.prisma.body.findUniqueOrThrow({ where: { id: crId } })).rules;
+
+  it('warns, with the preview and on the page, of an Assemblea the typed rules convene before the review', async () => {
+    const before = await rulesOf();
+    expect((await get(`/organi/${crId}`)).body).not.toContain('il piano ha questi problemi');
+    // The Comitato Ristretto every month on the third Wednesday: the day before the Assemblea, whose
+    // convocation left a week earlier, in at least one of April, July and December of every year.
+    const dayBefore = { ...valid, 'cadence.months': MONTHS_ALL, 'cadence.nth': '3', 'cadence.weekday': '3' };
+    const response = await post(`/organi/${crId}/regole`, { ...dayBefore, azione: 'anteprima' });
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toContain('Con queste regole il piano avrebbe questi problemi');
+    expect(response.body).toMatch(
+      /<li>(Report annuale|Aggiornamento semestrale|Piano Operativo) \d{4} \(approvazione: Assemblea dei Sindaci, giovedì \d+ \w+ \d{4}\): la convocazione parte entro \S+ \d+ \w+ \d{4}, prima dell&#x27;esame in Comitato Ristretto di mercoledì \d+ \w+ \d{4}\.<\/li>/,
+    );
+    expect(await rulesOf()).toEqual(before);
+    // The rules in force give none (checked above); the same warning stays on the page once saved.
+    const saved = await post(`/organi/${crId}/regole`, { ...dayBefore, azione: 'salva' });
+    expect(saved.statusCode).toBe(303);
+    const page = (await get(`/organi/${crId}`)).body;
+    expect(page).toContain('Con le regole in vigore il piano ha questi problemi');
+    expect(page).toMatch(/prima dell&#x27;esame in Comitato Ristretto di mercoledì/);
+    await database.prisma.body.update({ where: { id: crId }, data: { rules: before as object } });
+  });
 
   it('previews the next sessions under the typed rules and saves nothing', async () => {
     const before = await rulesOf();

@@ -9,7 +9,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { COORDINATORE } from '../support/auth';
-import { auditOnDesktopAndPhone, expectScreenshot, useSignedInBrowser } from './support';
+import { auditOnDesktopAndPhone, expectScreenshot, seriousViolations, useSignedInBrowser } from './support';
 
 let crId: string;
 let deliverableId: string;
@@ -151,5 +151,26 @@ describe('forms with JavaScript off', () => {
       before,
     );
     await expectScreenshot(world.shots, page, 'scadenza-errore');
+  });
+});
+
+describe('plan warnings', () => {
+  it('Organi: the preview warns, with deliverable and dates, of an Assemblea convened before its review', async () => {
+    const page = await world.withScripts.newPage();
+    await page.goto(`${world.service.url}/organi/${crId}`);
+    const before = (await world.db.prisma.body.findUniqueOrThrow({ where: { id: crId } })).rules;
+    // The Comitato Ristretto on the third Wednesday: the day before the Assemblea, convened a week earlier.
+    await page.getByLabel('Quale settimana del mese').selectOption('3');
+    await page.getByLabel('Giorno', { exact: true }).selectOption('3');
+    await page.getByRole('button', { name: 'Anteprima delle prossime sedute' }).click();
+    await page.waitForLoadState();
+    const warning = page.getByRole('alert').filter({ hasText: 'Con queste regole il piano avrebbe' });
+    expect(await warning.innerText()).toMatch(
+      /\(approvazione: Assemblea dei Sindaci, giovedì \d+ \S+ \d{4}\): la convocazione parte entro .+, prima dell'esame in Comitato Ristretto di mercoledì \d+ \S+ \d{4}\./,
+    );
+    expect(await seriousViolations(page)).toEqual([]);
+    expect((await world.db.prisma.body.findUniqueOrThrow({ where: { id: crId } })).rules).toEqual(before);
+    await warning.scrollIntoViewIfNeeded();
+    await expectScreenshot(world.shots, page, 'organo-avviso');
   });
 });

@@ -29,22 +29,22 @@ it('climbs the ladder for a late Report annuale draft, then follows an extension
   const db = world.stack.db.prisma;
   const report = await createDeliverable(db, world.district.ambitoId, 'report_annuale', '2026', '2027-04-30');
   // The Comitato Ristretto meeting after the ladder's second rung, where the item must appear.
-  const may = await createMeeting(db, world.district.bodies.cr, '2027-05-11', ['Comunicazioni']);
+  const may = await createMeeting(db, world.district.bodies.cr, '2027-05-04', ['Comunicazioni']);
   const id = report.id;
   await startDeliverableWorkflow(world.stack.gc, id);
 
-  // The draft is due when the convocation of the Comitato that reviews it leaves (13 April, for the
-  // Assemblea of 15 April): Wednesday 7 April 2027.
+  // The draft is due when the convocation of the Comitato that reviews it leaves (6 April, for the
+  // Assemblea of 15 April): Wednesday 31 March 2027.
   let plan = (await queryDeliverable(world.stack.gc, id)).plan;
   for (let i = 0; !plan && i < 50; i++) {
     await new Promise((resolve) => setTimeout(resolve, 100)); // the first activity is still running
     plan = (await queryDeliverable(world.stack.gc, id)).plan;
   }
   expect(plan?.stage).toBe('udp_draft');
-  expect(plan?.dueAt).toBe('2027-04-07T23:59:59+02:00');
+  expect(plan?.dueAt).toBe('2027-03-31T23:59:59+02:00');
 
-  await world.stack.skipPast('2027-04-06T09:00:00+02:00');
-  const D = 'udp_draft:2027-04-07';
+  await world.stack.skipPast('2027-03-30T09:00:00+02:00');
+  const D = 'udp_draft:2027-03-31';
   expect(await sent(id)).toEqual(
     [
       `deliverable-reminder:${D}:1:respudp`,
@@ -55,11 +55,11 @@ it('climbs the ladder for a late Report annuale draft, then follows an extension
   );
 
   // Level 1 the day after (owner and Responsabile UdP are the same person here).
-  await world.stack.skipPast('2027-04-08T09:00:00+02:00');
+  await world.stack.skipPast('2027-04-01T09:00:00+02:00');
   expect((await sent(id)).filter((k) => k.startsWith('escalation'))).toEqual([`escalation:${D}:1:respudp`]);
 
   // Level 2 a week after: the Comitato Ristretto coordinator, and an item on its next agenda.
-  await world.stack.skipPast('2027-04-14T09:00:00+02:00');
+  await world.stack.skipPast('2027-04-07T09:00:00+02:00');
   expect((await sent(id)).filter((k) => k.startsWith('escalation:') && k.includes(':2:'))).toEqual([
     `escalation:${D}:2:coordcr`,
   ]);
@@ -70,7 +70,7 @@ it('climbs the ladder for a late Report annuale draft, then follows an extension
   ]);
 
   // Level 3 three weeks after: the Presidente dell'Assemblea and the Sovraintendenza.
-  await world.stack.skipPast('2027-04-28T09:00:00+02:00');
+  await world.stack.skipPast('2027-04-21T09:00:00+02:00');
   expect((await sent(id)).filter((k) => k.startsWith('escalation:') && k.includes(':3:'))).toEqual([
     `escalation:${D}:3:presidente`,
     `escalation:${D}:3:sov2`,
@@ -79,7 +79,8 @@ it('climbs the ladder for a late Report annuale draft, then follows an extension
 
   // A malformed extension is refused (audited), and the workflow carries on.
   await signalDeliverable(world.stack.gc, id, 'extended', { dueAt: 'fine maggio', reason: ' ' });
-  // An extension to 5 May re-arms the reminders for the new date; nothing is repeated for the old one.
+  // An extension to 5 May re-arms the reminders for the new date (a week and a day before; two weeks before
+  // was this morning, not sent late); nothing is repeated for the old one.
   await signalDeliverable(world.stack.gc, id, 'extended', {
     dueAt: '2027-05-05T23:59:59+02:00',
     reason: 'Dati di spesa ATS in ritardo',
@@ -88,6 +89,7 @@ it('climbs the ladder for a late Report annuale draft, then follows an extension
   await world.stack.skipPast('2027-05-04T09:00:00+02:00');
   expect((await sent(id)).filter((k) => k.includes('2027-05-05'))).toEqual([
     'deliverable-reminder:udp_draft:2027-05-05:1:respudp',
+    'deliverable-reminder:udp_draft:2027-05-05:7:respudp',
   ]);
 
   await signalDeliverable(world.stack.gc, id, 'approved', { by: 'assemblea' });
@@ -105,6 +107,7 @@ it('climbs the ladder for a late Report annuale draft, then follows an extension
       'escalated',
       'escalated',
       'escalated',
+      'reminded',
       'reminded',
       'reminded',
       'reminded',

@@ -34,11 +34,16 @@ it('runs a Comitato Ristretto meeting from convocation to circulated minutes', a
   expect(await startMeetingWorkflow(world.stack.gc, id)).toBe(true);
   expect(await startMeetingWorkflow(world.stack.gc, id)).toBe(false); // idempotent start
 
+  // Three working days before the convocation (Friday 26 February), the convener is asked for the agenda.
   await world.stack.skipPast('2027-03-02T09:00:00+01:00');
-  expect(await sent(id)).toEqual([]); // nothing before the deadline
+  expect(await sent(id)).toEqual(['agenda-reminder:coordcr']); // no convocation before the deadline
 
   await world.stack.skipPast('2027-03-03T09:00:00+01:00');
-  expect(await sent(id)).toEqual(['convocation:assessore2', 'convocation:coordcr', 'convocation:sindaco1']);
+  expect((await sent(id)).filter((k) => k.startsWith('convocation'))).toEqual([
+    'convocation:assessore2',
+    'convocation:coordcr',
+    'convocation:sindaco1',
+  ]);
   expect((await db.meeting.findUniqueOrThrow({ where: { id } })).status).toBe('convened');
 
   // Sindaco 1 answers from the link (the answer page stores it); an item is added more than 24 hours ahead.
@@ -56,7 +61,7 @@ it('runs a Comitato Ristretto meeting from convocation to circulated minutes', a
 
   // Two working days before (Friday 5 March): only those who have not answered are reminded.
   await world.stack.skipPast('2027-03-05T09:00:00+01:00');
-  expect((await sent(id)).filter((k) => !k.startsWith('convocation'))).toEqual([
+  expect((await sent(id)).filter((k) => !/^(convocation|agenda-reminder)/.test(k))).toEqual([
     'addendum:assessore2',
     'addendum:coordcr',
     'addendum:sindaco1',
@@ -143,6 +148,7 @@ it('runs a Comitato Ristretto meeting from convocation to circulated minutes', a
     'addendum:assessore2',
     'addendum:coordcr',
     'addendum:sindaco1',
+    'agenda-reminder:coordcr',
     'convocation:assessore2',
     'convocation:coordcr',
     'convocation:sindaco1',
@@ -172,6 +178,6 @@ it('runs a Comitato Ristretto meeting from convocation to circulated minutes', a
   expect(lateBy).toBeGreaterThanOrEqual(0);
   expect(lateBy).toBeLessThan(1000);
   const caught = world.stack.catcher.mailbox.list();
-  expect(caught).toHaveLength(17);
+  expect(caught).toHaveLength(18);
   expect(caught.every((m) => m.deliveries === 1)).toBe(true);
 });

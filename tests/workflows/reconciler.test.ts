@@ -10,7 +10,7 @@ import { Scenario } from '../../worker/simulate/scenario';
 
 // Late minutes keep a meeting workflow in its escalation phase across a wipe.
 const scenario = Scenario.parse({
-  events: [{ type: 'lateMinutes', body: 'comitato-ristretto', meeting: '2027-02-09', days: 30 }],
+  events: [{ type: 'lateMinutes', body: 'comitato-ristretto', meeting: '2027-02-02', days: 30 }],
 });
 
 /** Outbox keys with database ids replaced by natural names, so two runs compare. */
@@ -45,7 +45,7 @@ it('sends exactly the same messages when the worker restarts and Temporal state 
     inspect: async (prisma) => void (rebuilt = await normalisedKeys(prisma)),
   });
   expect(undisturbed.length).toBeGreaterThan(200);
-  expect(undisturbed.some((k) => k.includes('minutes-step:comitato-ristretto@2027-02-09'))).toBe(true);
+  expect(undisturbed.some((k) => k.includes('minutes-step:comitato-ristretto@2027-02-02'))).toBe(true);
   // Each wipe left live meetings, deliverables, series and the ambito's cycles to rebuild.
   expect(summary.temporalWipes.map((w) => w.day)).toEqual(['2027-02-10', '2027-03-04', '2027-03-24']);
   for (const wipe of summary.temporalWipes) expect(wipe.restarted).toBeGreaterThan(10);

@@ -11,22 +11,22 @@ import { Scenario } from '../../worker/simulate/scenario';
 
 const scenario = Scenario.parse({
   events: [
-    { type: 'lateMinutes', body: 'comitato-ristretto', meeting: '2027-02-09', days: 30 },
+    { type: 'lateMinutes', body: 'comitato-ristretto', meeting: '2027-02-02', days: 30 },
     { type: 'lateDeliverable', deliverable: 'report_annuale', year: 2026, days: 30 },
     {
       type: 'reschedule',
-      at: '2027-03-05',
+      at: '2027-02-26',
       body: 'comitato-ristretto',
-      meeting: '2027-03-09',
-      startsAt: '2027-03-16T18:00:00+01:00',
-      endsAt: '2027-03-16T20:00:00+01:00',
+      meeting: '2027-03-02',
+      startsAt: '2027-03-09T18:00:00+01:00',
+      endsAt: '2027-03-09T20:00:00+01:00',
       reason: 'Concomitanza con il Consiglio comunale di Crema',
     },
     {
       type: 'addendum',
-      at: '2027-04-08',
+      at: '2027-04-01',
       body: 'comitato-ristretto',
-      meeting: '2027-04-13',
+      meeting: '2027-04-06',
       items: [{ title: 'Bando povertà: riparto tra i sub-ambiti' }],
     },
     {
@@ -75,35 +75,35 @@ it('follows a scripted half year: late minutes and report, reschedule, addendum,
       const meeting = (code: string, day: string) =>
         prisma.meeting.findFirstOrThrow({ where: { body: { code }, plannedDateKey: day } });
 
-      // Late minutes: reminders before the due date (24 February), level 1 and 2 after it; submitted on
-      // 11 March, before level 3.
-      const feb = await meeting('comitato-ristretto', '2027-02-09');
+      // Late minutes: reminders before the due date (17 February), level 1 and 2 after it; submitted on
+      // 4 March, before level 3.
+      const feb = await meeting('comitato-ristretto', '2027-02-02');
       const febKeys = (await keysFor(prisma, feb.id)).filter((k) => k.startsWith('minutes-step:'));
       checks.push(() =>
         expect(febKeys).toEqual([
-          'minutes-step:2027-02-17T09:00:00+01:00>coordinatore-udp@example.org',
-          'minutes-step:2027-02-23T09:00:00+01:00>coordinatore-udp@example.org',
-          'minutes-step:2027-02-25T09:00:00+01:00>coordinatore-udp@example.org',
-          'minutes-step:2027-02-25T09:00:00+01:00>responsabile-udp@example.org',
-          'minutes-step:2027-03-03T09:00:00+01:00>responsabile-udp@example.org',
+          'minutes-step:2027-02-10T09:00:00+01:00>coordinatore-udp@example.org',
+          'minutes-step:2027-02-16T09:00:00+01:00>coordinatore-udp@example.org',
+          'minutes-step:2027-02-18T09:00:00+01:00>coordinatore-udp@example.org',
+          'minutes-step:2027-02-18T09:00:00+01:00>responsabile-udp@example.org',
+          'minutes-step:2027-02-24T09:00:00+01:00>responsabile-udp@example.org',
         ]),
       );
 
-      // Late Report annuale: the draft (due 7 April) climbs all three levels.
+      // Late Report annuale: the draft (due 31 March, when the 6 April review is convened) climbs all three levels.
       const report = await prisma.deliverable.findFirstOrThrow({
         where: { kind: 'report_annuale', referenceYear: 2026 },
       });
       const draft = (await keysFor(prisma, report.id)).filter((k) => k.startsWith('escalation:udp_draft'));
       checks.push(() =>
         expect(draft).toEqual([
-          'escalation:udp_draft:2027-04-07:1>responsabile-udp@example.org',
-          'escalation:udp_draft:2027-04-07:2>responsabile-udp@example.org',
-          'escalation:udp_draft:2027-04-07:3>sindaco-designato.1@example.org',
-          'escalation:udp_draft:2027-04-07:3>sindaco-designato.2@example.org',
-          'escalation:udp_draft:2027-04-07:3>sindaco.crema@example.org',
+          'escalation:udp_draft:2027-03-31:1>responsabile-udp@example.org',
+          'escalation:udp_draft:2027-03-31:2>responsabile-udp@example.org',
+          'escalation:udp_draft:2027-03-31:3>sindaco-designato.1@example.org',
+          'escalation:udp_draft:2027-03-31:3>sindaco-designato.2@example.org',
+          'escalation:udp_draft:2027-03-31:3>sindaco.crema@example.org',
         ]),
       );
-      const may = await meeting('comitato-ristretto', '2027-05-11');
+      const may = await meeting('comitato-ristretto', '2027-05-04');
       const mayAgenda = await prisma.agendaItem.findMany({
         where: { meetingId: may.id },
         orderBy: { position: 'asc' },
@@ -115,10 +115,10 @@ it('follows a scripted half year: late minutes and report, reschedule, addendum,
       );
 
       // Rescheduled after its convocation: everybody convened gets the update, revision 1, new date.
-      const march = await meeting('comitato-ristretto', '2027-03-09');
+      const march = await meeting('comitato-ristretto', '2027-03-02');
       const marchKeys = await keysFor(prisma, march.id);
       checks.push(() => {
-        expect(march.startsAt.toISOString()).toBe('2027-03-16T17:00:00.000Z');
+        expect(march.startsAt.toISOString()).toBe('2027-03-09T17:00:00.000Z');
         expect(march.revision).toBe(1);
         expect(march.status).toBe('closed');
         expect(marchKeys.filter((k) => k.startsWith('convocation:'))).toHaveLength(16);
@@ -126,7 +126,7 @@ it('follows a scripted half year: late minutes and report, reschedule, addendum,
       });
 
       // The addendum reached the sixteen members of the Comitato.
-      const april = await meeting('comitato-ristretto', '2027-04-13');
+      const april = await meeting('comitato-ristretto', '2027-04-06');
       const aprilKeys = await keysFor(prisma, april.id);
       checks.push(() => expect(aprilKeys.filter((k) => k.startsWith('addendum:1'))).toHaveLength(16));
 

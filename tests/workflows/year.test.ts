@@ -3,7 +3,8 @@
  * seeded with the district, offline Temporal with time skipping, real worker, real SMTP catcher).
  * The expected messages follow from the seed: one convocation per seat and meeting, one minutes request
  * per meeting that keeps minutes, the circulation to members (and for the Comitato Ristretto to the lead
- * comuni), a reminder at 30 and 14 days for deliverable stages completed ten days early.
+ * comuni), a reminder at 30 and 14 days for deliverable stages completed ten days early, the agenda e-mail
+ * to whoever prepares each meeting.
  */
 import { expect, it } from 'vitest';
 import { runSimulation } from '../../worker/simulate/run';
@@ -27,7 +28,15 @@ it('simulates 2027 for the Cremasco: every meeting, no late convocation, no holi
     cabinaInvitation: 4 * 10,
     minutesRequest: 12 + 3,
     minutesCirculation: 12 * (16 + 12) + 3 * 48,
-    deliverableReminder: 9,
+    // One per stage at 30 and 14 days while it is open: the draft's two, the review's 14-day one and, since
+    // the Comitato Ristretto (first Tuesday) reviews nine days before the Assemblea, the approval's.
+    deliverableReminder: 3 * 4,
+    // "Ordine del giorno da preparare" to each meeting's convener, for the meetings whose e-mail falls in the
+    // year (the Comitato Ristretto of February to January 2028). The seed names no segreteria and no
+    // coordinator of the Comitato, so the Responsabile UdP gets the Comitato's; the Presidente gets the
+    // Assemblea's, the lead comune's people their sub-ambito's (the mayor and the technical coordinator; in
+    // Crema also the Responsabile UdP, of the Comune di Crema), ATS's 4 people the Cabina di Regia's.
+    agendaPreparation: 12 * 1 + 3 * 1 + 4 * (5 * 2 + 3) + 4 * 4,
   });
   expect(s.messages.failed).toBe(0);
   expect(s.messages.onNonWorkingDays).toBe(0);

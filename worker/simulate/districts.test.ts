@@ -15,9 +15,9 @@ it('runs every seeded district, each messaging its own people; the scenario acts
       events: [
         {
           type: 'cancel',
-          at: '2027-02-05',
+          at: '2027-01-29',
           body: 'comitato-ristretto',
-          meeting: '2027-02-09',
+          meeting: '2027-02-02',
           reason: 'Prova',
         },
       ],
@@ -29,7 +29,7 @@ it('runs every seeded district, each messaging its own people; the scenario acts
         orderBy: [{ plannedDateKey: 'asc' }],
       });
       const february = meetings
-        .filter((m) => m.plannedDateKey === '2027-02-09')
+        .filter((m) => m.plannedDateKey === '2027-02-02')
         .map((m) => [m.body.ambito.code, m.status])
         .sort();
       checks.push(() =>

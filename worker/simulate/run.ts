@@ -147,7 +147,10 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
       publicBaseUrl: 'http://localhost:3000',
       answerLinkSecret: 'simulation-only-secret-simulation-only-secret',
     });
-    const start = atRome(options.from, '00:00').toMillis();
+    // The clock starts LEAD_DAYS before `from`, so the sessions of the first days (the Comitato Ristretto of
+    // the first Tuesday of January) have their agenda asked for and are convened on time in the weeks
+    // before, as a service already running would have done; the summary counts only [from, to].
+    const start = atRome(options.from, '00:00').minus({ days: LEAD_DAYS }).toMillis();
     let temporal = await startTemporal(activities, start);
     cleanups.push(() => temporal.stop());
     const sleepUntil = (ms: number) => sleepTo(temporal.env, ms);
@@ -155,13 +158,16 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
 
     const fromInstant = formatInstant(atRome(options.from, '00:00'));
     const toInstant = formatInstant(atRome(options.to, '23:59'));
-    for (const ambito of await prisma.ambito.findMany({ orderBy: { code: 'asc' } })) {
+    const ambiti = await prisma.ambito.findMany({ orderBy: { code: 'asc' } });
+    for (const ambito of ambiti) {
       await startAnnualCycle(gc(), ambito.id, Number(options.from.slice(0, 4)), {
         seriesFrom: fromInstant,
         lastYear: Number(options.to.slice(0, 4)),
       });
-      await startComplianceMonitor(gc(), ambito.id, toInstant);
     }
+    await sleepUntil(Date.parse(fromInstant));
+    // Monitoring begins with the simulated period: the weeks of lead are not judged.
+    for (const ambito of ambiti) await startComplianceMonitor(gc(), ambito.id, toInstant);
 
     const wipes: SimulationSummary['temporalWipes'] = [];
     const countWorkflows = async () => (await temporal.env.client.workflow.count()).count;
@@ -216,6 +222,9 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
 }
 
 /** A fresh offline Temporal server (time skipping) at virtual time `atMs`, with the worker running. */
+/** Days the simulated clock runs before the period: enough for January's agenda e-mails and convocations. */
+const LEAD_DAYS = 21;
+
 async function startTemporal(activities: ReturnType<typeof createActivities>, atMs: number) {
   quietTemporalLogs('WARN');
   const env = await TestWorkflowEnvironment.createTimeSkipping({

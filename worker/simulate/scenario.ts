@@ -5,7 +5,7 @@
  * due. A scenario changes that behaviour for named meetings or deliverables, and schedules changes.
  *
  * Meetings are named by body code and the day the rules planned them for ("comitato-ristretto",
- * "2027-03-09"); deliverables by kind and the year they cover ("report_annuale", 2026); people by the seat
+ * "2027-03-02"); deliverables by kind and the year they cover ("report_annuale", 2026); people by the seat
  * they hold. Everybody attends unless the scenario scripts an absence or a delegate: the secretary takes
  * the roll call on the meeting's day.
  */
