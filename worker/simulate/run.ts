@@ -221,20 +221,21 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   }
 }
 
-/** A fresh offline Temporal server (time skipping) at virtual time `atMs`, with the worker running. */
 /** Days the simulated clock runs before the period: enough for January's agenda e-mails and convocations. */
 const LEAD_DAYS = 21;
 
+/**
+ * A fresh offline Temporal server (time skipping) whose virtual time begins at `atMs`, with the worker
+ * running. The offline server can begin anywhere (`--start-at`), so any period simulates, past years too.
+ */
 async function startTemporal(activities: ReturnType<typeof createActivities>, atMs: number) {
   quietTemporalLogs('WARN');
   const env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: TEST_SERVER } },
+    server: {
+      executable: { type: 'existing-path', path: TEST_SERVER },
+      extraArgs: ['--start-at', new Date(atMs).toISOString()],
+    },
   });
-  if (atMs < (await env.currentTimeMs())) {
-    await env.teardown();
-    throw new Error(`Il periodo simulato deve iniziare dopo oggi (${new Date(atMs).toISOString()})`);
-  }
-  await sleepTo(env, atMs);
   const run = async () => {
     const worker = await createGovernanceWorker({
       connection: env.nativeConnection,

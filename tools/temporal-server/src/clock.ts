@@ -89,8 +89,11 @@ export class VirtualClock {
   constructor(
     readonly timeSkipping: boolean,
     startLocked = false,
+    /** Where virtual time begins (epoch ms), e.g. a past year to simulate; absent: now. */
+    startAt?: number,
   ) {
     this.lockCount = timeSkipping && startLocked ? 1 : 0;
+    if (startAt !== undefined) this.offset = startAt - Date.now();
   }
 
   now(): number {

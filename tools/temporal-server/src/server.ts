@@ -25,6 +25,12 @@ export interface ServerOptions {
    * get time skipping right away.
    */
   startLocked?: boolean;
+  /**
+   * Where virtual time begins (epoch ms); absent: now. Only with time skipping. Temporal's own test server
+   * always starts at the present, so a simulated year had to lie ahead of the day it was run; this lets a
+   * simulation (and the tests pinned to one year) run any year, past ones included.
+   */
+  startAt?: number;
 }
 
 export interface RunningServer {
@@ -38,7 +44,7 @@ export interface RunningServer {
 const MAX_LONG_POLL_MS = 60_000;
 
 export async function startTemporalServer(opts: ServerOptions = {}): Promise<RunningServer> {
-  const clock = new VirtualClock(opts.timeSkipping ?? false, opts.startLocked ?? false);
+  const clock = new VirtualClock(opts.timeSkipping ?? false, opts.startLocked ?? false, opts.startAt);
   const engine = new Engine(clock);
   const server = new grpc.Server({
     'grpc.max_receive_message_length': 128 * 1024 * 1024,

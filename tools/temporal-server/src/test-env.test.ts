@@ -47,3 +47,21 @@ it('serves TestWorkflowEnvironment.createTimeSkipping through bin/test-server', 
   // 31 virtual days in seconds of wall time (generous: the suite shares 2 cores with other tests).
   expect(Date.now() - started).toBeLessThan(10_000);
 });
+
+it('begins virtual time where --start-at says, in the past too, and runs timers from there', async () => {
+  const past = await TestWorkflowEnvironment.createTimeSkipping({
+    server: {
+      executable: { type: 'existing-path', path: testServer },
+      extraArgs: ['--start-at', '2020-02-03T08:00:00Z'],
+    },
+  });
+  try {
+    const at = await past.currentTimeMs();
+    expect(at).toBeGreaterThanOrEqual(Date.parse('2020-02-03T08:00:00Z'));
+    expect(at).toBeLessThan(Date.parse('2020-02-03T08:05:00Z'));
+    await past.sleep('2 days');
+    expect(new Date(await past.currentTimeMs()).toISOString().slice(0, 10)).toBe('2020-02-05');
+  } finally {
+    await past.teardown();
+  }
+});
