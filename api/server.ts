@@ -136,13 +136,13 @@ export async function buildServer({
   await app.register(messagesRoutes, { prefix: '/api/v1' });
   await app.register(changesRoutes, { prefix: '/api/v1' });
   await app.register(staffRoutes, { prefix: '/api/v1' });
-  await app.register(peopleRoutes, { prefix: '/api/v1' });
+  await app.register(peopleRoutes, { prefix: '/api/v1', latecomers: answering });
   await app.register(pagesRoutes);
   await app.register(meetingPages, { governance, now });
   await app.register(deliverablePages, { governance, now });
   await app.register(bodyPages, { governance, now });
   await app.register(messagePages);
-  await app.register(peoplePages);
+  await app.register(peoplePages, { latecomers: answering });
   await app.register(homeRoutes);
   await app.register(calendarPages);
   await app.register(reportsRoutes, { prefix: '/api/v1' });

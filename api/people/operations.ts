@@ -6,6 +6,7 @@
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Database, Prisma } from '../../prisma/client';
+import type { Answering } from '../../notifications/answers/answering';
 import { resolveAmbito } from '../ambiti/resolve';
 import { personInAmbito } from '../auth/tenancy';
 import { RequestRejected } from '../errors';
@@ -19,6 +20,18 @@ export interface PeopleContext {
   actor: string;
   ambitoId: string;
   now: Date;
+  /**
+   * Sends the convocation of a meeting already convened to whoever takes a placeholder's invitation to it
+   * (notifications/answers/answering.ts); absent (the API without mail), they see the meeting signed in.
+   */
+  latecomers?: Latecomers;
+}
+
+export type Latecomers = Pick<Answering, 'convokeLatecomer' | 'deliverLate'>;
+
+/** The people plugins' options: who sends late convocations (the service's answering, when mail runs). */
+export interface PeopleOptions {
+  latecomers?: Latecomers;
 }
 
 /** The context of a request acting on people: the ambito it names (`?ambito=`) or the person's own. */
@@ -26,9 +39,10 @@ export async function peopleContext(
   db: Database,
   request: FastifyRequest,
   ambitoCode?: string,
+  latecomers?: Latecomers,
 ): Promise<PeopleContext> {
   const ambito = await resolveAmbito(db, ambitoCode, request.viewer);
-  return { db, actor: actorOf(request), ambitoId: ambito.id, now: new Date() };
+  return { db, actor: actorOf(request), ambitoId: ambito.id, now: new Date(), latecomers };
 }
 
 /**
@@ -212,45 +226,53 @@ export async function updatePerson(ctx: PeopleContext, personId: string, input: 
  * organisation updated) or a new one. See movePlaceholder for what follows them.
  */
 export async function replacePlaceholder(ctx: PeopleContext, placeholderId: string, input: PersonInput) {
-  return ctx.db.$transaction(
-    async (tx) => {
-      const placeholder = await personOf(tx, ctx.ambitoId, placeholderId, ctx.now);
-      if (!placeholder.isPlaceholder) {
-        throw new RequestRejected(
-          409,
-          'non_segnaposto',
-          'Solo un segnaposto può essere sostituito: per cambiare il titolare di un seggio usare la pagina dell’organo o l’importazione.',
-        );
-      }
-      await checkOrganisation(tx, ctx.ambitoId, input.organisationId);
-      const existing = await tx.person.findUnique({ where: { email: input.email } });
-      if (existing?.id === placeholderId || existing?.isPlaceholder) {
-        throw new RequestRejected(400, 'richiesta_non_valida', 'Indicare l’indirizzo della persona reale.', [
-          { field: 'email', message: 'è l’indirizzo di un segnaposto' },
-        ]);
-      }
-      if (existing)
-        await personOf(tx, ctx.ambitoId, existing.id, ctx.now).catch(() => {
-          throw addressTaken();
-        });
-      const target = existing
-        ? await tx.person.update({ where: { id: existing.id }, data: input })
-        : await tx.person.create({ data: input });
-      if (!existing)
-        await tx.auditEvent.create({
-          data: {
-            actor: ctx.actor,
-            action: 'person.created',
-            entity: 'person',
-            entityId: target.id,
-            data: input,
-          },
-        });
-      const moved = await movePlaceholder(tx, ctx, placeholderId, target);
-      return { person: target, moved };
-    },
-    { timeout: 20_000 },
-  );
+  return ctx.db
+    .$transaction(
+      async (tx) => {
+        const placeholder = await personOf(tx, ctx.ambitoId, placeholderId, ctx.now);
+        if (!placeholder.isPlaceholder) {
+          throw new RequestRejected(
+            409,
+            'non_segnaposto',
+            'Solo un segnaposto può essere sostituito: per cambiare il titolare di un seggio usare la pagina dell’organo o l’importazione.',
+          );
+        }
+        await checkOrganisation(tx, ctx.ambitoId, input.organisationId);
+        const existing = await tx.person.findUnique({ where: { email: input.email } });
+        if (existing?.id === placeholderId || existing?.isPlaceholder) {
+          throw new RequestRejected(
+            400,
+            'richiesta_non_valida',
+            'Indicare l’indirizzo della persona reale.',
+            [{ field: 'email', message: 'è l’indirizzo di un segnaposto' }],
+          );
+        }
+        if (existing)
+          await personOf(tx, ctx.ambitoId, existing.id, ctx.now).catch(() => {
+            throw addressTaken();
+          });
+        const target = existing
+          ? await tx.person.update({ where: { id: existing.id }, data: input })
+          : await tx.person.create({ data: input });
+        if (!existing)
+          await tx.auditEvent.create({
+            data: {
+              actor: ctx.actor,
+              action: 'person.created',
+              entity: 'person',
+              entityId: target.id,
+              data: input,
+            },
+          });
+        const { moved, convocationKeys } = await movePlaceholder(tx, ctx, placeholderId, target);
+        return { person: target, moved, convocationKeys };
+      },
+      { timeout: 20_000 },
+    )
+    .then(async ({ convocationKeys, ...replaced }) => {
+      await ctx.latecomers?.deliverLate(convocationKeys);
+      return replaced;
+    });
 }
 
 export interface MovedRecords {
@@ -260,22 +282,25 @@ export interface MovedRecords {
   messages: number;
   roles: number;
   deliverables: number;
+  /** Convocations of meetings already convened, sent to the person now (none without `latecomers`). */
+  convocations: number;
 }
 
 /**
  * Everything a placeholder stands for passes to the real person, in the caller's transaction, audited on
  * both: current seats and standing delegations, invitations to meetings not yet ended (so reminders,
- * updates and the verbale reach the person, and their answer links keep working), messages not yet sent
+ * updates and the verbale reach the person, and their answer links keep working; for a meeting already
+ * convened the person gets the convocation now, through `latecomers`), messages not yet sent
  * (queued, or failed and waiting for «riprova»: they leave once, from the same outbox row, to the new
  * address), the Ufficio di Piano and segreteria roles, and the deliverables it owned. Its past stays with
  * it (the roll calls of meetings held, messages sent): the placeholder row is kept, holding nothing.
  */
 export async function movePlaceholder(
   tx: Tx,
-  ctx: Pick<PeopleContext, 'actor' | 'now'>,
+  ctx: Pick<PeopleContext, 'actor' | 'now' | 'latecomers'>,
   placeholderId: string,
   target: { id: string; fullName: string; email: string; pecEmail: string | null },
-): Promise<MovedRecords> {
+): Promise<{ moved: MovedRecords; convocationKeys: string[] }> {
   const to = target.id;
   const current = currentOn(ctx.now);
   // A seat the person already holds stays theirs once; the placeholder's duplicate goes.
@@ -305,10 +330,17 @@ export async function movePlaceholder(
     ),
   );
   // Where the person is invited already, the placeholder's invitation stays its own (and unused).
-  const invitations = await tx.invitation.updateMany({
-    where: { personId: placeholderId, ...upcoming, meetingId: { notIn: [...invited] } },
-    data: { personId: to },
-  });
+  const taken = { personId: placeholderId, ...upcoming, meetingId: { notIn: [...invited] } };
+  const takenMeetings = (await tx.invitation.findMany({ where: taken, select: { meetingId: true } })).map(
+    (i) => i.meetingId,
+  );
+  const invitations = await tx.invitation.updateMany({ where: taken, data: { personId: to } });
+  // The placeholder's convocations went to an address nobody reads: the person gets their own now.
+  const convocationKeys: string[] = [];
+  for (const meetingId of takenMeetings) {
+    const key = await ctx.latecomers?.convokeLatecomer(tx, meetingId, target);
+    if (key) convocationKeys.push(key);
+  }
 
   const unsent: Prisma.OutboxMessageWhereInput = {
     personId: placeholderId,
@@ -348,6 +380,7 @@ export async function movePlaceholder(
     messages: byPec.count + byEmail.count,
     roles: udp.length + segreterie.length,
     deliverables: deliverables.count,
+    convocations: convocationKeys.length,
   };
   const data = { placeholderId, personId: to, moved: { ...moved } };
   await tx.auditEvent.createMany({
@@ -362,5 +395,5 @@ export async function movePlaceholder(
       { actor: ctx.actor, action: 'person.replaced_placeholder', entity: 'person', entityId: to, data },
     ],
   });
-  return moved;
+  return { moved, convocationKeys };
 }

@@ -30,6 +30,7 @@ import {
   replacePlaceholder,
   updatePerson,
   type PeopleContext,
+  type PeopleOptions,
 } from './operations';
 import { TEMPLATE_TYPES } from './routes';
 import { PeopleQuery, PersonInput } from './schemas';
@@ -65,13 +66,13 @@ interface PersonForm {
   message: string | null;
 }
 
-export const peoplePages: FastifyPluginAsync = async (app) => {
+export const peoplePages: FastifyPluginAsync<PeopleOptions> = async (app, { latecomers }) => {
   const db = app.db;
   await app.register(multipart, { limits: { fileSize: MAX_IMPORT_BYTES, files: 1, fields: 2, parts: 3 } });
 
   async function contextOf(request: FastifyRequest): Promise<PeopleContext> {
     const ambito = await pageAmbito(db, request);
-    return { db, actor: actorOf(request), ambitoId: ambito.id, now: new Date() };
+    return { db, actor: actorOf(request), ambitoId: ambito.id, now: new Date(), latecomers };
   }
 
   async function organisationChoices(ambitoId: string, selected: string | undefined) {

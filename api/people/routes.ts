@@ -15,6 +15,7 @@ import {
   createPerson,
   listPeople,
   peopleContext,
+  type PeopleOptions,
   personOf,
   replacePlaceholder,
   updatePerson,
@@ -31,13 +32,13 @@ export const TEMPLATE_TYPES = {
   csv: 'text/csv; charset=utf-8',
 } as const;
 
-export const peopleRoutes: FastifyPluginAsync = async (app) => {
+export const peopleRoutes: FastifyPluginAsync<PeopleOptions> = async (app, { latecomers }) => {
   await app.register(multipart, { limits: { fileSize: MAX_IMPORT_BYTES, files: 1, fields: 2, parts: 3 } });
   const api = app.withTypeProvider<ZodTypeProvider>();
   const db = app.db;
 
   api.get('/people', { config: manage, schema: { querystring: PeopleQuery } }, async (request) => {
-    const ctx = await peopleContext(db, request, request.query.ambito);
+    const ctx = await peopleContext(db, request, request.query.ambito, latecomers);
     return { people: await listPeople(db, ctx.ambitoId, request.query, ctx.now) };
   });
 
@@ -45,7 +46,10 @@ export const peopleRoutes: FastifyPluginAsync = async (app) => {
     '/people',
     { config: manage, schema: { querystring: AmbitoQuery, body: PersonInput } },
     async (request, reply) => {
-      const person = await createPerson(await peopleContext(db, request, request.query.ambito), request.body);
+      const person = await createPerson(
+        await peopleContext(db, request, request.query.ambito, latecomers),
+        request.body,
+      );
       return reply.status(201).send({ person });
     },
   );
@@ -54,7 +58,7 @@ export const peopleRoutes: FastifyPluginAsync = async (app) => {
     '/people/:personId',
     { config: manage, schema: { params: PersonParams, querystring: AmbitoQuery } },
     async (request) => {
-      const ctx = await peopleContext(db, request, request.query.ambito);
+      const ctx = await peopleContext(db, request, request.query.ambito, latecomers);
       return { person: await personOf(db, ctx.ambitoId, request.params.personId, ctx.now) };
     },
   );
@@ -63,7 +67,7 @@ export const peopleRoutes: FastifyPluginAsync = async (app) => {
     '/people/:personId',
     { config: manage, schema: { params: PersonParams, querystring: AmbitoQuery, body: PersonInput } },
     async (request) => {
-      const ctx = await peopleContext(db, request, request.query.ambito);
+      const ctx = await peopleContext(db, request, request.query.ambito, latecomers);
       const { person, changed } = await updatePerson(ctx, request.params.personId, request.body);
       return { person, changed };
     },
@@ -74,7 +78,7 @@ export const peopleRoutes: FastifyPluginAsync = async (app) => {
     '/people/:personId/replace',
     { config: manage, schema: { params: PersonParams, querystring: AmbitoQuery, body: PersonInput } },
     async (request) => {
-      const ctx = await peopleContext(db, request, request.query.ambito);
+      const ctx = await peopleContext(db, request, request.query.ambito, latecomers);
       return replacePlaceholder(ctx, request.params.personId, request.body);
     },
   );
@@ -83,7 +87,7 @@ export const peopleRoutes: FastifyPluginAsync = async (app) => {
     '/people/import/template',
     { config: manage, schema: { querystring: TemplateQuery } },
     async (request, reply) => {
-      const ctx = await peopleContext(db, request, request.query.ambito);
+      const ctx = await peopleContext(db, request, request.query.ambito, latecomers);
       const format = request.query.formato;
       const file = format === 'xlsx' ? await templateXlsx(db, ctx.ambitoId) : templateCsv();
       return reply
@@ -98,7 +102,7 @@ export const peopleRoutes: FastifyPluginAsync = async (app) => {
     '/people/import/preview',
     { config: manage, schema: { querystring: AmbitoQuery } },
     async (request) => {
-      const ctx = await peopleContext(db, request, request.query.ambito);
+      const ctx = await peopleContext(db, request, request.query.ambito, latecomers);
       const rows = await readUploadedSpreadsheet(request);
       return publicPlan(await planImport(db, ctx.ambitoId, rows, ctx.now));
     },
@@ -106,7 +110,7 @@ export const peopleRoutes: FastifyPluginAsync = async (app) => {
 
   /** Multipart `file`: planned again and applied in one transaction; 422 and nothing saved when a row is wrong. */
   api.post('/people/import', { config: manage, schema: { querystring: AmbitoQuery } }, async (request) => {
-    const ctx = await peopleContext(db, request, request.query.ambito);
+    const ctx = await peopleContext(db, request, request.query.ambito, latecomers);
     const rows = await readUploadedSpreadsheet(request);
     return publicPlan(await commitImport(ctx, rows));
   });

@@ -130,6 +130,46 @@ export function createAnswering(deps: AnsweringDeps) {
     return created;
   }
 
+  /**
+   * Someone who joins a meeting after its convocation left (a one-meeting delegate, the real person who
+   * replaces a placeholder) gets their answer links and, if the meeting is convened, the convocation, stored
+   * in the caller's transaction under the convocation's own key (so at most once per person and revision).
+   * Returns that key to deliver after the commit, or null when the meeting's own convocation will include
+   * them (still planned) or there is nothing to send (cancelled).
+   */
+  async function convokeLatecomer(
+    tx: Prisma.TransactionClient,
+    meetingId: string,
+    person: { id: string; fullName: string; email: string },
+  ): Promise<string | null> {
+    const meeting = await tx.meeting.findUniqueOrThrow({ where: { id: meetingId } });
+    const links = await issueAnswerLinks(tx, secret, {
+      meetingId,
+      personId: person.id,
+      expiresAt: meeting.endsAt.toISOString(),
+      baseUrl,
+    });
+    if (meeting.status !== 'convened') return null;
+    const loaded = await meetingForMessages(tx, baseUrl, meetingId);
+    const request = convocationRequest(
+      loaded,
+      { personId: person.id, name: person.fullName, email: person.email },
+      links,
+      loaded.m.revision,
+    );
+    await outbox.enqueue([request], tx);
+    return request.key;
+  }
+
+  /** Delivers convocations stored by convokeLatecomer; a failure leaves them to the outbox pump's retries. */
+  async function deliverLate(keys: string[]): Promise<void> {
+    if (keys.length === 0) return;
+    await outbox
+      .deliver({ keys })
+      .then(() => undefined)
+      .catch((err: unknown) => deps.log?.warn({ err }, 'late convocation stored, delivery deferred'));
+  }
+
   /** Stores the answer (and names the delegate); returns the invitation as stored. */
   async function answer(who: Answerer, form: AnswerForm, now: Date) {
     const meeting = await check(who, form, now);
@@ -181,37 +221,18 @@ export function createAnswering(deps: AnsweringDeps) {
         },
       });
       if (!delegate) return { saved, convocationKey: null };
-      const links = await issueAnswerLinks(tx, secret, {
-        meetingId: meeting.id,
-        personId: delegate.id,
-        expiresAt,
-        baseUrl,
-      });
       // Still planned: the workflow's convocation will include the delegate (sendConvocations).
-      if (meeting.status !== 'convened') return { saved, convocationKey: null };
-      const loaded = await meetingForMessages(tx, baseUrl, meeting.id);
-      const request = convocationRequest(
-        loaded,
-        { personId: delegate.id, name: delegate.fullName, email: delegate.email },
-        links,
-        loaded.m.revision,
-      );
-      await outbox.enqueue([request], tx);
-      return { saved, convocationKey: request.key };
+      const convocationKey = await convokeLatecomer(tx, meeting.id, delegate);
+      return { saved, convocationKey };
     });
-    if (convocationKey) {
-      // Stored with the answer; a failure here leaves it to the outbox pump's retries.
-      await outbox
-        .deliver({ keys: [convocationKey] })
-        .catch((err: unknown) => deps.log?.warn({ err }, 'delegate convocation stored, delivery deferred'));
-    }
+    if (convocationKey) await deliverLate([convocationKey]);
     await deps
       .onAnswer?.({ meetingId: meeting.id, personId: who.personId, answer: choice })
       .catch((err: unknown) => deps.log?.warn({ err }, 'answer stored, notification of the workflow failed'));
     return saved;
   }
 
-  return { answer };
+  return { answer, convokeLatecomer, deliverLate };
 }
 
 export type Answering = ReturnType<typeof createAnswering>;

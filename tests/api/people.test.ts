@@ -9,9 +9,12 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../../api/server';
 import { loadConfig } from '../../app/config';
+import { createAnswering } from '../../notifications/answers/answering';
+import { createOutbox } from '../../notifications/outbox/outbox';
 import { seedCremasco } from '../../prisma/seed';
 import { actAs, COORDINATORE } from '../support/auth';
 import { createTestDatabase, type TestDatabase } from '../support/database';
+import { startMailActivities } from '../support/mail-activities';
 
 let database: TestDatabase;
 let app: FastifyInstance;
@@ -284,6 +287,7 @@ describe('replacing a placeholder', () => {
       messages: 1,
       roles: 0,
       deliverables: 0,
+      convocations: 0,
     });
     expect((await currentSeats('sindaco@comune.vaiano.cr.it')).map((m) => m.id).sort()).toEqual(seatsBefore);
     expect((await db.invitation.findUniqueOrThrow({ where: { id: newInvitation.id } })).personId).toBe(
@@ -324,6 +328,79 @@ describe('replacing a placeholder', () => {
       },
     });
     expect(again.statusCode).toBe(409);
+  });
+});
+
+describe('replacing a placeholder invited to a meeting already convened', () => {
+  it('sends the real person the convocation (with answer links) once, at their address', async () => {
+    const db = database.prisma;
+    const mail = await startMailActivities(db, 'segreto-di-prova-segreto-di-prova-1234');
+    const served = await buildServer({
+      db,
+      config: loadConfig({ LOG_LEVEL: 'silent' }),
+      answering: createAnswering({
+        db,
+        outbox: createOutbox({ db, mailer: mail.mailer, from: mail.config.MAIL_FROM }),
+        secret: 'segreto-di-prova-segreto-di-prova-1234',
+        baseUrl: mail.config.PUBLIC_BASE_URL,
+      }),
+    });
+    try {
+      const placeholder = await db.person.findUniqueOrThrow({
+        where: { email: 'sindaco.ricengo@example.org' },
+      });
+      const assemblea = await db.body.findFirstOrThrow({ where: { code: 'assemblea-sindaci' } });
+      const convened = await db.meeting.create({
+        data: {
+          bodyId: assemblea.id,
+          plannedDateKey: '2037-04-07',
+          startsAt: new Date('2037-04-07T16:00:00Z'),
+          endsAt: new Date('2037-04-07T18:00:00Z'),
+          status: 'convened',
+        },
+      });
+      await db.invitation.create({
+        data: {
+          meetingId: convened.id,
+          personId: placeholder.id,
+          tokenHash: 'hash-ricengo',
+          tokenExpiresAt: new Date('2037-04-08'),
+        },
+      });
+      const replace = (email: string) =>
+        served.inject({
+          method: 'POST',
+          url: `/api/v1/people/${placeholder.id}/replace`,
+          headers,
+          payload: { fullName: 'Paolo Galli', email, organisationId: placeholder.organisationId },
+        });
+      const response = await replace('sindaco@comune.ricengo.cr.it');
+      expect(response.statusCode).toBe(200);
+      const { person, moved } = response.json<{ person: { id: string }; moved: { convocations: number } }>();
+      expect(moved.convocations).toBe(1);
+      const row = await db.outboxMessage.findFirstOrThrow({
+        where: { personId: person.id, kind: 'convocation' },
+      });
+      expect(row).toMatchObject({ status: 'sent', recipientEmail: 'sindaco@comune.ricengo.cr.it' });
+      const received = mail.catcher.mailbox
+        .list()
+        .filter((m) => m.to.includes('sindaco@comune.ricengo.cr.it'));
+      expect(received).toHaveLength(1);
+      expect(received[0]!.deliveries).toBe(1);
+      expect(row.textBody).toContain('/risposta/');
+      // The invitation has left the placeholder: replacing it again moves nothing and sends nothing.
+      const again = await replace('altro@comune.ricengo.cr.it');
+      expect(again.statusCode).toBe(200);
+      expect(again.json<{ moved: { invitations: number; convocations: number } }>().moved).toMatchObject({
+        invitations: 0,
+        convocations: 0,
+      });
+      const convocations = { idempotencyKey: { startsWith: `convocation:${convened.id}:` } };
+      expect(await db.outboxMessage.count({ where: convocations })).toBe(1);
+    } finally {
+      await served.close();
+      await mail.close();
+    }
   });
 });
 

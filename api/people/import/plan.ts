@@ -377,25 +377,31 @@ export function planProblems(plan: ImportPlan): FieldProblem[] {
  * row has a problem, naming each.
  */
 export async function commitImport(ctx: PeopleContext, rows: ImportRow[]) {
-  return ctx.db.$transaction(
-    async (tx) => {
-      const plan = await planImport(tx, ctx.ambitoId, rows, ctx.now);
-      if (!plan.valido) {
-        throw new RequestRejected(
-          422,
-          'importazione_non_valida',
-          `${plan.riepilogo.errori} righe da correggere: nulla è stato importato.`,
-          planProblems(plan),
-        );
-      }
-      await applyPlan(tx, ctx, plan);
+  return ctx.db
+    .$transaction(
+      async (tx) => {
+        const plan = await planImport(tx, ctx.ambitoId, rows, ctx.now);
+        if (!plan.valido) {
+          throw new RequestRejected(
+            422,
+            'importazione_non_valida',
+            `${plan.riepilogo.errori} righe da correggere: nulla è stato importato.`,
+            planProblems(plan),
+          );
+        }
+        const convocationKeys = await applyPlan(tx, ctx, plan);
+        return { plan, convocationKeys };
+      },
+      { timeout: 60_000 },
+    )
+    .then(async ({ plan, convocationKeys }) => {
+      await ctx.latecomers?.deliverLate(convocationKeys);
       return plan;
-    },
-    { timeout: 60_000 },
-  );
+    });
 }
 
-async function applyPlan(tx: Tx, ctx: PeopleContext, plan: ImportPlan) {
+/** Applies the plan; returns the keys of the convocations stored for people who replaced placeholders. */
+async function applyPlan(tx: Tx, ctx: PeopleContext, plan: ImportPlan): Promise<string[]> {
   const audit = (action: string, entityId: string, data: Prisma.InputJsonValue) =>
     tx.auditEvent.create({ data: { actor: ctx.actor, action, entity: 'person', entityId, data } });
   const idOf = new Map<string, string>();
@@ -415,11 +421,14 @@ async function applyPlan(tx: Tx, ctx: PeopleContext, plan: ImportPlan) {
   }
   const today = new Date(ctx.now.toISOString().slice(0, 10) + 'T00:00:00Z');
   const yesterday = new Date(today.getTime() - 86_400_000);
+  const convocationKeys: string[] = [];
   for (const row of plan.righe) {
     const person = people.get(row.person!.input.email)!;
     for (const action of row.actions ?? []) {
       if (action.kind === 'replace') {
-        await movePlaceholder(tx, ctx, action.placeholderId, person);
+        convocationKeys.push(
+          ...(await movePlaceholder(tx, ctx, action.placeholderId, person)).convocationKeys,
+        );
       } else if (action.kind === 'take') {
         if (action.endMembershipId) {
           const ending = await tx.membership.findUniqueOrThrow({ where: { id: action.endMembershipId } });
@@ -452,4 +461,5 @@ async function applyPlan(tx: Tx, ctx: PeopleContext, plan: ImportPlan) {
       }
     }
   }
+  return convocationKeys;
 }
