@@ -4,10 +4,12 @@
  * shown on the session they concern (domain/plan-order.ts: an Assemblea convened before the Comitato
  * Ristretto has reviewed what it approves). Both views read the same entries; only the grouping differs.
  */
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { dateOf, reviewOrderProblems } from '../../domain/index';
+import { dateOf, instantMs, reviewOrderProblems } from '../../domain/index';
+import { ambitiReadable, type Principal } from '../../domain/policy';
+import type { Database } from '../../prisma/client';
 import { ZONE } from '../../notifications/format';
 import { loadBodies } from '../bodies/load';
 import { pageAmbito } from '../layout/ambito';
@@ -43,22 +45,52 @@ function monthGrid<T>(year: number, month: number, entriesOn: (date: string) => 
   return weeks;
 }
 
+/**
+ * What the page shows the person: the Ufficio di Piano (and oversight) the whole plan of their ambito, with
+ * its deadlines; a convener with no ambito-wide role (ATS) the sessions of the bodies it convenes, in every
+ * ambito, each named with its ambito (the Cabina di Regia of each district it serves, in one calendar).
+ * Null for anyone else: their meetings are in Le mie riunioni, where the page sends them (as Oggi does).
+ */
+async function calendarOf(db: Database, principal: Principal, request: FastifyRequest, year: number) {
+  const range = { from: `${year}-01-01`, to: `${year}-12-31` };
+  if (ambitiReadable(principal).size > 0) {
+    const ambito = await pageAmbito(db, request);
+    const bodies = await loadBodies(db, ambito.id);
+    // Problems are judged on the whole plan: a filtered view still shows the Assemblea's problem.
+    return { bodies, all: await buildCalendar(db, { ambitoId: ambito.id, ...range }) };
+  }
+  if (principal.convenerOf.length === 0) return null;
+  const convened = await db.body.findMany({
+    where: { id: { in: [...principal.convenerOf] }, active: true },
+    select: { id: true, name: true, ambito: { select: { id: true, name: true } } },
+    orderBy: [{ ambito: { name: 'asc' } }, { name: 'asc' }],
+  });
+  const bodies = convened.map((b) => ({ id: b.id, name: `${b.name} – ${b.ambito.name}` }));
+  const entries = await Promise.all(
+    convened.map((b) => buildCalendar(db, { ambitoId: b.ambito.id, bodyId: b.id, ...range })),
+  );
+  const nameOf = new Map(bodies.map((b) => [b.id, b.name]));
+  const all = entries
+    .flat()
+    .flatMap((e) =>
+      e.type === 'meeting' && nameOf.has(e.bodyId) ? [{ ...e, bodyName: nameOf.get(e.bodyId)! }] : [],
+    )
+    .sort((a, b) => instantMs(a.at) - instantMs(b.at));
+  return { bodies, all };
+}
+
 export const calendarPages: FastifyPluginAsync = async (app) => {
   app.get(
     '/calendario',
-    { config: { access: { action: 'ambito.read', on: 'ambito' } } },
+    // The office reads its ambito's plan; a convener without it (ATS) the bodies it convenes (calendarOf).
+    { config: { access: 'signed-in' } },
     async (request, reply) => {
-      const ambito = await pageAmbito(app.db, request);
       const query = Query.parse(request.query);
       const year = query.anno ?? DateTime.now().setZone(ZONE).year;
-      const bodies = await loadBodies(app.db, ambito.id);
+      const calendar = await calendarOf(app.db, request.viewer!.principal, request, year);
+      if (!calendar) return reply.redirect('/mie-riunioni', 303);
+      const { bodies, all } = calendar;
       const bodyId = bodies.some((b) => b.id === query.organo) ? query.organo : undefined;
-      // Problems are judged on the whole plan: a filtered view still shows the Assemblea's problem.
-      const all = await buildCalendar(app.db, {
-        ambitoId: ambito.id,
-        from: `${year}-01-01`,
-        to: `${year}-12-31`,
-      });
       const entries = bodyId ? all.filter((e) => e.type === 'deadline' || e.bodyId === bodyId) : all;
       const meetings = all.flatMap((e) => (e.type === 'meeting' ? [e] : []));
       const problems = reviewOrderProblems(

@@ -17,7 +17,8 @@ const manager = (p: Principal) => p.udpOf.length > 0;
 
 const ENTRIES: Entry[] = [
   { label: 'Oggi', href: '/', shownTo: office },
-  { label: 'Calendario', href: '/calendario', shownTo: office },
+  // ATS, convening the Cabina di Regia, sees there the sessions of every ambito it serves.
+  { label: 'Calendario', href: '/calendario', shownTo: (p) => office(p) || p.convenerOf.length > 0 },
   { label: 'Organi', href: '/organi', shownTo: office },
   { label: 'Persone', href: '/persone', shownTo: manager },
   { label: 'Scadenze', href: '/scadenze', shownTo: office },

@@ -134,4 +134,27 @@ describe('ATS and the Cabina di Regia', () => {
     expect(page.body).toContain(`href="/sedute/${meetings.cabinaThere}"`);
     expect(page.body).not.toContain('Comitato Ristretto');
   });
+
+  it('sees the year of the Cabina di Regia of both ambiti in one Calendario, and nothing else of theirs', async () => {
+    const page = await inject('GET', '/calendario?anno=2038');
+    expect(page.statusCode).toBe(200);
+    const sessions = (ambito: string) =>
+      page.body.match(new RegExp(`Cabina di Regia Integrata – Ambito delle presenze ${ambito}`, 'g'))
+        ?.length ?? 0;
+    // Four sessions a year each (March, June, September, December), plus the ambito's name in the filter.
+    expect(sessions('r')).toBe(4 + 1);
+    expect(sessions('x')).toBe(4 + 1);
+    expect(page.body).not.toContain('Comitato Ristretto');
+    expect(page.body).not.toContain('Scadenza:');
+    const march = await inject('GET', '/calendario?anno=2038&vista=mese&m=3');
+    expect(march.statusCode).toBe(200);
+    expect(march.body.match(/<div class="small mt-1">/g)).toHaveLength(2);
+  });
+
+  it('sends a member with no ambito-wide role and no body to convene from Calendario to their meetings', async () => {
+    const mayor = await actAs(db.prisma, here.people.ada.email);
+    const page = await app.inject({ url: '/calendario', headers: { ...mayor, accept: 'text/html' } });
+    expect(page.statusCode).toBe(303);
+    expect(page.headers.location).toBe('/mie-riunioni');
+  });
 });
