@@ -8,25 +8,19 @@
 import AxeBuilder from '@axe-core/playwright';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedCremasco } from '../../prisma/seed';
-import { createTestDatabase, type TestDatabase } from '../support/database';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { signInLinkFor } from '../support/sign-in';
-import { MEETING, launchChromium, screenshots, startService, type Service } from './support';
+import { MEETING, useBrowserService } from './support';
 
 const MAYOR = 'sindaco.sergnano@example.org';
 const DELEGATE = { name: 'Maria Rossi', email: 'maria.rossi@sergnano.example.org' };
 const AGENDA_PDF = new Uint8Array(Buffer.from('%PDF-1.4\n% Relazione sulle attività del 2036\n'));
 const VERBALE_PDF = new Uint8Array(Buffer.from('%PDF-1.4\n% Verbale della seduta\n'));
 
-let db: TestDatabase;
-let service: Service;
-let browser: Browser;
 let convenedId: string;
 let pastId: string;
 let mayorId: string;
-const shots = screenshots();
 
 const file = (name: string, content: Uint8Array<ArrayBuffer>) => ({
   name,
@@ -36,9 +30,7 @@ const file = (name: string, content: Uint8Array<ArrayBuffer>) => ({
   content,
 });
 
-beforeAll(async () => {
-  db = await createTestDatabase();
-  await seedCremasco(db.prisma);
+const world = useBrowserService(async (db) => {
   const body = await db.prisma.body.findFirstOrThrow({ where: { code: 'assemblea-sindaci' } });
   mayorId = (await db.prisma.person.findUniqueOrThrow({ where: { email: MAYOR } })).id;
   const convened = await db.prisma.meeting.create({
@@ -80,33 +72,27 @@ beforeAll(async () => {
       approvedAt: heldAt,
     },
   });
-  service = await startService(db.prisma);
+});
+
+beforeAll(async () => {
   // The convocation left before this test: the mayor has their invitation (and answer links).
-  await service.notifications.activities.issueAnswerLinks({
+  await world.service.notifications.activities.issueAnswerLinks({
     meetingId: convenedId,
     personId: mayorId,
     expiresAt: MEETING.endsAt.toISOString(),
   });
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await service?.close();
-  await db?.cleanup();
-  shots.cleanup();
 });
 
 /** Signs `email` in through the pages in a fresh browser with JavaScript off; returns the page. */
 async function signIn(email: string): Promise<Page> {
-  const context = await browser.newContext({ javaScriptEnabled: false, acceptDownloads: true });
+  const context = await world.browser.newContext({ javaScriptEnabled: false, acceptDownloads: true });
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
-  await page.goto(`${service.url}/accesso`);
+  await page.goto(`${world.service.url}/accesso`);
   await page.getByLabel('Indirizzo e-mail').fill(email);
   await page.getByRole('button', { name: 'Inviami il collegamento' }).click();
   await expect.poll(() => page.locator('h1').innerText()).toBe('Controlli la posta');
-  const link = await signInLinkFor(service.notifications.catcher!.mailbox, email);
+  const link = await signInLinkFor(world.service.notifications.catcher!.mailbox, email);
   await page.goto(link);
   await page.getByRole('button', { name: 'Accedi' }).click();
   return page;
@@ -121,7 +107,7 @@ async function seriousViolations(
   page: Page,
   prepare?: { url: string; steps: (copy: Page) => Promise<unknown> },
 ) {
-  const context = await browser.newContext();
+  const context = await world.browser.newContext();
   try {
     await context.addCookies(await page.context().cookies());
     const copy = await context.newPage();
@@ -137,7 +123,7 @@ async function seriousViolations(
 }
 
 const ownInvitation = () =>
-  db.prisma.invitation.findUniqueOrThrow({
+  world.db.prisma.invitation.findUniqueOrThrow({
     where: { meetingId_personId: { meetingId: convenedId, personId: mayorId } },
   });
 
@@ -155,7 +141,7 @@ describe('Le mie riunioni', () => {
     const past = page.locator('h2:has-text("Sedute passate") + ul li', { hasText: 'Assemblea dei Sindaci' });
     expect(await past.innerText()).toContain('verbale approvato');
     expect(await seriousViolations(page)).toEqual([]);
-    await shots.take(page, 'mie-riunioni');
+    await world.shots.take(page, 'mie-riunioni');
   });
 
   it('answers, then changes the answer; each is stored and the page says so (Post/Redirect/Get)', async () => {
@@ -173,7 +159,7 @@ describe('Le mie riunioni', () => {
     await page.getByRole('button', { name: 'Invia la risposta' }).click();
     expect(await page.getByRole('status').innerText()).toContain('Risposta registrata: assente');
     expect((await ownInvitation()).answer).toBe('absent');
-    const audit = await db.prisma.auditEvent.findMany({
+    const audit = await world.db.prisma.auditEvent.findMany({
       where: { entity: 'Invitation', entityId: (await ownInvitation()).id },
       orderBy: { at: 'asc' },
     });
@@ -201,9 +187,12 @@ describe('Le mie riunioni', () => {
       expect(await copy.getByLabel('E-mail del delegato').getAttribute('aria-invalid')).toBe('true');
     };
     expect(
-      await seriousViolations(page, { url: `${service.url}/mie-riunioni/${convenedId}`, steps: refuseAgain }),
+      await seriousViolations(page, {
+        url: `${world.service.url}/mie-riunioni/${convenedId}`,
+        steps: refuseAgain,
+      }),
     ).toEqual([]);
-    await shots.take(page, 'riunione-errore');
+    await world.shots.take(page, 'riunione-errore');
   });
 
   it('names a one-meeting delegate, who gets the convocation in the development mailbox, once', async () => {
@@ -218,14 +207,14 @@ describe('Le mie riunioni', () => {
       delegateName: DELEGATE.name,
       delegateEmail: DELEGATE.email,
     });
-    const maria = await db.prisma.person.findUniqueOrThrow({ where: { email: DELEGATE.email } });
+    const maria = await world.db.prisma.person.findUniqueOrThrow({ where: { email: DELEGATE.email } });
     expect(saved.delegatePersonId).toBe(maria.id);
     expect(maria.organisationId).toBeNull();
 
     // Sent again with the same delegate: the convocation's key is the same, nothing leaves twice.
     await page.getByRole('button', { name: 'Invia la risposta' }).click();
     expect(await page.getByRole('status').count()).toBe(1);
-    const mailbox = service.notifications.catcher!.mailbox;
+    const mailbox = world.service.notifications.catcher!.mailbox;
     const toMaria = () => mailbox.list().filter((m) => m.to.some((to) => to.includes(DELEGATE.email)));
     await expect.poll(() => toMaria().length).toBe(1);
     const [convocation] = toMaria();
@@ -234,8 +223,8 @@ describe('Le mie riunioni', () => {
     const source = mailbox.source(convocation!.id)!.toString();
     expect(source).toContain('METHOD:REQUEST');
     expect(source).toContain(`/risposta/`);
-    expect(await db.prisma.outboxMessage.count({ where: { recipientEmail: DELEGATE.email } })).toBe(1);
-    await shots.take(page, 'riunione-delegato');
+    expect(await world.db.prisma.outboxMessage.count({ where: { recipientEmail: DELEGATE.email } })).toBe(1);
+    await world.shots.take(page, 'riunione-delegato');
   });
 
   it('downloads an agenda document and the approved verbale of the past session', async () => {
@@ -245,7 +234,7 @@ describe('Le mie riunioni', () => {
     ]);
     expect(readFileSync((await document.path())!)).toEqual(Buffer.from(AGENDA_PDF));
 
-    await page.goto(`${service.url}/mie-riunioni/${pastId}`);
+    await page.goto(`${world.service.url}/mie-riunioni/${pastId}`);
     expect(await page.getByText('la seduta è iniziata', { exact: false }).count()).toBe(1);
     const [verbale] = await Promise.all([
       page.waitForEvent('download'),
@@ -255,12 +244,12 @@ describe('Le mie riunioni', () => {
   });
 
   it('sets English as the language of the e-mails on Profilo', async () => {
-    await page.goto(`${service.url}/profilo`);
+    await page.goto(`${world.service.url}/profilo`);
     // bootstrap-italia draws its own radio over the input: the label takes the click.
     await page.getByLabel('English (inglese)').check({ force: true });
     await page.getByRole('button', { name: 'Salva' }).click();
     expect(await page.getByRole('status').innerText()).toBe('Profilo salvato.');
-    expect((await db.prisma.person.findUniqueOrThrow({ where: { id: mayorId } })).language).toBe('en');
+    expect((await world.db.prisma.person.findUniqueOrThrow({ where: { id: mayorId } })).language).toBe('en');
   });
 
   it('the delegate signs in and finds the meeting among theirs, as the mayor’s delegate', async () => {

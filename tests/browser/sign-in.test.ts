@@ -4,36 +4,17 @@
  * in as anyone), the link's page asks for one press of «Accedi», the home page greets them by name, and
  * «Esci» ends the session.
  */
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { seedCremasco } from '../../prisma/seed';
-import { createTestDatabase, type TestDatabase } from '../support/database';
-import { launchChromium, screenshots, startService, type Service } from './support';
+import { expect, it } from 'vitest';
+import { useBrowserService } from './support';
 
-let database: TestDatabase;
-let service: Service;
-let browser: Browser;
-const shots = screenshots();
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  await seedCremasco(database.prisma);
-  service = await startService(database.prisma);
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await service?.close();
-  await database?.cleanup();
-  shots.cleanup();
-});
+const world = useBrowserService();
 
 it('signs the coordinator in by e-mail link from the development mailbox, greets them by name, and signs out', async () => {
-  const context = await browser.newContext({ javaScriptEnabled: false });
+  const context = await world.browser.newContext({ javaScriptEnabled: false });
   const page = await context.newPage();
-  await page.goto(`${service.url}/`);
+  await page.goto(`${world.service.url}/`);
   expect(new URL(page.url()).pathname).toBe('/accesso');
-  await shots.take(page, 'accesso');
+  await world.shots.take(page, 'accesso');
   await page.getByLabel('Indirizzo e-mail').fill('coordinatore-udp@example.org');
   await page.getByRole('button', { name: 'Inviami il collegamento' }).click();
   await expect.poll(() => page.locator('h1').innerText()).toBe('Controlli la posta');
@@ -51,18 +32,18 @@ it('signs the coordinator in by e-mail link from the development mailbox, greets
 
   await page.goto(link);
   expect(await page.locator('h1').innerText()).toBe("Conferma l'accesso");
-  await shots.take(page, 'conferma');
+  await world.shots.take(page, 'conferma');
   await page.getByRole('button', { name: 'Accedi' }).click();
   expect(new URL(page.url()).pathname).toBe('/');
   expect(await page.locator('.persona-collegata').innerText()).toBe(
     "Coordinatore dell'Ufficio di Piano (segnaposto)",
   );
-  await shots.take(page, 'oggi-dopo-accesso');
+  await world.shots.take(page, 'oggi-dopo-accesso');
 
   await page.getByRole('button', { name: 'Esci' }).click();
   expect(new URL(page.url()).pathname).toBe('/accesso');
   expect(await page.getByRole('status').innerText()).toContain('È uscito');
-  await page.goto(`${service.url}/`);
+  await page.goto(`${world.service.url}/`);
   expect(new URL(page.url()).pathname).toBe('/accesso');
   await context.close();
 });

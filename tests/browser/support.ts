@@ -124,34 +124,51 @@ export function screenshots() {
 
 export const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
-export interface SignedInBrowser {
+export interface BrowserService {
   db: TestDatabase;
   service: Service;
   browser: Browser;
-  /** For axe-core, which runs as a script in the page. */
-  withScripts: BrowserContext;
-  /** For the forms: every page must work without JavaScript. */
-  noScripts: BrowserContext;
   shots: ReturnType<typeof screenshots>;
 }
 
 /**
  * What a browser test of the pages starts from, set up before the file's tests and closed after them: the
  * Cremasco seeded in a database of its own (then `prepare`, for the file's own data), the service on it, and
- * Chromium with two contexts signed in as `email`. Its fields are there from the file's first test on.
+ * Chromium. Its fields are there from the file's first test on, and in the file's own beforeAll hooks.
  */
-export function useSignedInBrowser(
-  email: string,
-  prepare?: (db: TestDatabase) => Promise<void>,
-): SignedInBrowser {
-  const world = { shots: screenshots() } as SignedInBrowser;
+export function useBrowserService(prepare?: (db: TestDatabase) => Promise<void>): BrowserService {
+  const world = { shots: screenshots() } as BrowserService;
   beforeAll(async () => {
     world.db = await createTestDatabase();
     await seedCremasco(world.db.prisma);
     await prepare?.(world.db);
-    const person = await world.db.prisma.person.findUniqueOrThrow({ where: { email } });
     world.service = await startService(world.db.prisma);
     world.browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await world.browser?.close();
+    await world.service?.close();
+    await world.db?.cleanup();
+    world.shots.cleanup();
+  });
+  return world;
+}
+
+export interface SignedInBrowser extends BrowserService {
+  /** For axe-core, which runs as a script in the page. */
+  withScripts: BrowserContext;
+  /** For the forms: every page must work without JavaScript. */
+  noScripts: BrowserContext;
+}
+
+/** useBrowserService, with two browser contexts signed in as `email` (signedInContexts). */
+export function useSignedInBrowser(
+  email: string,
+  prepare?: (db: TestDatabase) => Promise<void>,
+): SignedInBrowser {
+  const world = useBrowserService(prepare) as SignedInBrowser;
+  beforeAll(async () => {
+    const person = await world.db.prisma.person.findUniqueOrThrow({ where: { email } });
     const contexts = await signedInContexts(
       world.browser,
       world.db.prisma,
@@ -160,12 +177,6 @@ export function useSignedInBrowser(
       DESKTOP,
     );
     Object.assign(world, contexts);
-  });
-  afterAll(async () => {
-    await world.browser?.close();
-    await world.service?.close();
-    await world.db?.cleanup();
-    world.shots.cleanup();
   });
   return world;
 }

@@ -3,56 +3,36 @@
  * axe-core with no serious or critical violation, and needs no script (a strict CSP holds).
  */
 import AxeBuilder from '@axe-core/playwright';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { newSecret } from '../../api/auth/secrets';
 import { SESSION_COOKIE } from '../../api/auth/sessions';
-import { seedCremasco } from '../../prisma/seed';
-import { PNG_SIGNATURE, launchChromium, screenshots, startService, type Service } from '../browser/support';
+import { PNG_SIGNATURE, useBrowserService } from '../browser/support';
 import { COORDINATORE } from '../support/auth';
-import { createTestDatabase, type TestDatabase } from '../support/database';
 
-let db: TestDatabase;
-let service: Service;
-let browser: Browser;
-const shots = screenshots();
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  await seedCremasco(db.prisma);
-  service = await startService(db.prisma);
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await service?.close();
-  await db?.cleanup();
-  shots.cleanup();
-});
+const world = useBrowserService();
 
 it('shows every operation, passes axe-core, works without JavaScript', async () => {
-  const coordinator = await db.prisma.person.findUniqueOrThrow({ where: { email: COORDINATORE } });
+  const coordinator = await world.db.prisma.person.findUniqueOrThrow({ where: { email: COORDINATORE } });
   const { secret, hash } = newSecret('session');
-  await db.prisma.authSession.create({
+  await world.db.prisma.authSession.create({
     data: { tokenHash: hash, personId: coordinator.id, method: 'email_link' },
   });
-  const context = await browser.newContext({ locale: 'it-IT', javaScriptEnabled: false });
-  await context.addCookies([{ name: SESSION_COOKIE, value: secret, url: service.url }]);
+  const context = await world.browser.newContext({ locale: 'it-IT', javaScriptEnabled: false });
+  await context.addCookies([{ name: SESSION_COOKIE, value: secret, url: world.service.url }]);
   const page = await context.newPage();
-  const response = await page.goto(`${service.url}/api/docs`);
+  const response = await page.goto(`${world.service.url}/api/docs`);
   expect(response?.status()).toBe(200);
   expect(await page.locator('h1').innerText()).toBe("Riferimento dell'API");
   const operations = await page.locator('article h3').allInnerTexts();
   expect(operations).toContain('POST /api/v1/meetings');
   expect(operations.length).toBeGreaterThan(15);
-  const png = await shots.take(page, 'api-docs');
+  const png = await world.shots.take(page, 'api-docs');
   expect(png.subarray(0, 8)).toEqual(PNG_SIGNATURE);
 
-  const withScripts = await browser.newContext({ locale: 'it-IT' });
-  await withScripts.addCookies([{ name: SESSION_COOKIE, value: secret, url: service.url }]);
+  const withScripts = await world.browser.newContext({ locale: 'it-IT' });
+  await withScripts.addCookies([{ name: SESSION_COOKIE, value: secret, url: world.service.url }]);
   const checked = await withScripts.newPage();
-  await checked.goto(`${service.url}/api/docs`);
+  await checked.goto(`${world.service.url}/api/docs`);
   const result = await new AxeBuilder({ page: checked })
     .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
     .analyze();
