@@ -115,6 +115,23 @@ describe('Presenze and Monitoraggio pages in Chromium', () => {
     await context.close();
   });
 
+  it('ATS: the Cabina di Regia of both ambiti in one Calendario, on a desktop and a phone', async () => {
+    const { context, page } = await pageAs(here.people.fabio.email);
+    await page.goto(`${url}/calendario?anno=2038`);
+    expect(await page.locator('#navigazione a[aria-current="page"]').innerText()).toBe('Calendario');
+    const sessions = await page.locator('li.mb-3').allInnerTexts();
+    expect(sessions).toHaveLength(8);
+    expect(sessions.filter((s) => s.includes('Ambito delle presenze x'))).toHaveLength(4);
+    expect(await seriousViolations(page)).toEqual([]);
+    await shots.take(page, 'calendario-ats');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${url}/calendario?anno=2038&vista=mese&m=3`);
+    expect(await page.locator('.calendario-griglia .small.mt-1').count()).toBe(2);
+    expect(await seriousViolations(page)).toEqual([]);
+    await shots.take(page, 'calendario-ats-telefono');
+    await context.close();
+  });
+
   it('a mayor sets English as the language of their e-mails on the profile page', async () => {
     const mayor = await db.prisma.person.create({
       data: { fullName: 'Sindaca Rosa Lucà', email: 'sindaca.profilo@example.org' },
