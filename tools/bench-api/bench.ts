@@ -3,30 +3,22 @@
  * then drives each page or route at a fixed rate (100 requests/s for 10 s, autocannon) and prints per
  * target the achieved rate, p50/p95/p99 latency, errors, and PASS/MISS against the target of issue 12
  * (p95 < 20 ms at 100 requests/s, no errors). Also the CPU time the service (with its Postgres and Temporal
- * server) spent per request: latency on a shared machine depends on the neighbours, this figure much less.
+ * server) spent per request: latency on a shared machine depends on the neighbours, this figure much less;
+ * and the SQL statements (transactions) per request, which is what most of that CPU follows.
  *
  * A target whose route does not exist yet (404) is reported as not available; to add one, add a line to
  * `targets()`.
  */
 import autocannon from 'autocannon';
-import { createPrismaClient } from '../../prisma/client';
+import { createPrismaClient, type PrismaClient } from '../../prisma/client';
 import { actAs, COORDINATORE } from '../../tests/support/auth';
-import { startService, type RunningService } from './service';
+import { startService } from './service';
 
 const RATE = 100;
 const SECONDS = 10;
 const CONNECTIONS = 10;
 const P95_TARGET_MS = 20;
 
-/** The headers of a request made by the seeded coordinator: a personal API token, as the tests create one. */
-async function signIn(service: RunningService): Promise<Record<string, string>> {
-  const db = createPrismaClient(service.databaseUrl);
-  try {
-    return await actAs(db, COORDINATORE);
-  } finally {
-    await db.$disconnect();
-  }
-}
 
 interface Target {
   name: string;
@@ -65,8 +57,21 @@ function percentile(sorted: number[], p: number): number {
     : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-async function drive(url: string, headers: Record<string, string>, cpuSeconds: () => number) {
+/** Transactions Postgres has committed or rolled back: one per statement outside an explicit transaction. */
+async function sqlTransactions(db: PrismaClient): Promise<number> {
+  const [row] = await db.$queryRaw<{ n: number }[]>`
+    SELECT (xact_commit + xact_rollback)::int AS n FROM pg_stat_database WHERE datname = current_database()`;
+  return row!.n;
+}
+
+async function drive(
+  url: string,
+  headers: Record<string, string>,
+  cpuSeconds: () => number,
+  db: PrismaClient,
+) {
   const cpuBefore = cpuSeconds();
+  const sqlBefore = await sqlTransactions(db);
   const latencies: number[] = [];
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(
@@ -76,9 +81,13 @@ async function drive(url: string, headers: Record<string, string>, cpuSeconds: (
     instance.on('response', (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
   });
   const cpu = cpuSeconds() - cpuBefore;
+  // Postgres publishes its counters with a delay of up to half a second (PGSTAT_MIN_INTERVAL).
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  const sql = (await sqlTransactions(db)) - sqlBefore - 1;
   latencies.sort((a, b) => a - b);
   return {
     cpuMsPerRequest: (cpu * 1000) / Math.max(1, result.requests.total),
+    sqlPerRequest: sql / Math.max(1, result.requests.total),
     rate: result.requests.total / SECONDS,
     p50: percentile(latencies, 50),
     p95: percentile(latencies, 95),
@@ -88,8 +97,10 @@ async function drive(url: string, headers: Record<string, string>, cpuSeconds: (
 }
 
 const service = await startService();
+const db = createPrismaClient(service.databaseUrl);
 try {
-  const headers = await signIn(service);
+  // The seeded coordinator's requests carry a personal API token, as the tests create one.
+  const headers = await actAs(db, COORDINATORE);
   const meetingId = await someMeetingId(service.url, headers);
   // The coordinator's own calendar feed, as a calendar client polls it.
   const feed = await fetch(`${service.url}/api/v1/feeds/me`, { method: 'POST', headers });
@@ -103,14 +114,15 @@ try {
       console.log(`  ${target.name.padEnd(30)} non ancora disponibile`);
       continue;
     }
-    const r = await drive(url, headers, service.cpuSeconds);
+    const r = await drive(url, headers, service.cpuSeconds, db);
     const pass = r.p95 < P95_TARGET_MS && r.errors === 0 && r.rate >= RATE * 0.95;
     console.log(
       `  ${target.name.padEnd(30)} ${r.rate.toFixed(1)} req/s  p50 ${r.p50.toFixed(1)} ms  ` +
         `p95 ${r.p95.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  errori ${r.errors}  ` +
-        `CPU ${r.cpuMsPerRequest.toFixed(1)} ms/richiesta  ${pass ? 'PASS' : 'MISS'}`,
+        `CPU ${r.cpuMsPerRequest.toFixed(1)} ms/richiesta  SQL ${r.sqlPerRequest.toFixed(1)}/richiesta  ${pass ? 'PASS' : 'MISS'}`,
     );
   }
 } finally {
+  await db.$disconnect();
   await service.stop();
 }
