@@ -13,6 +13,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PrismaPg } from '@prisma/adapter-pg';
+import type pg from 'pg';
 import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
 import * as glue from '@prisma/schema-engine-wasm/schema_engine_bg';
 
@@ -64,13 +65,40 @@ export function schemaFiles(schemaPath = SCHEMA_PATH) {
   return [{ path: schemaPath, content: readFileSync(schemaPath, 'utf8') }];
 }
 
+type PgAdapter = Awaited<ReturnType<PrismaPg['connect']>>;
+
+/**
+ * The pg adapter runs a migration script by splitting it at every ';', which cuts a function body written
+ * between $$ (migration planning_stamp) into pieces Postgres refuses. Postgres itself runs a whole script
+ * sent as one simple query, as prisma/migrate.ts sends it; so does this adapter.
+ */
+class WholeScriptPg extends PrismaPg {
+  override async connect() {
+    return wholeScripts(await super.connect());
+  }
+  override async connectToShadowDb() {
+    return wholeScripts(await super.connectToShadowDb());
+  }
+}
+
+function wholeScripts(adapter: PgAdapter): PgAdapter {
+  const { client, onError } = adapter as unknown as {
+    client: pg.Pool;
+    onError: (error: unknown) => never;
+  };
+  adapter.executeScript = async (script) => {
+    await client.query(script).catch((error: unknown) => onError.call(adapter, error));
+  };
+  return adapter;
+}
+
 /** Runs `fn` with an engine connected to `connectionString` (the database it introspects and alters). */
 export async function withSchemaEngine<T>(
   connectionString: string,
   fn: (engine: SchemaEngine) => Promise<T>,
 ): Promise<T> {
   await loadWasm();
-  const adapter = bindMigrationAwareSqlAdapterFactory(new PrismaPg({ connectionString }));
+  const adapter = bindMigrationAwareSqlAdapterFactory(new WholeScriptPg({ connectionString }));
   const files = schemaFiles();
   const engine = await glue.SchemaEngine.new(
     { datamodels: files.map((f) => [f.path, f.content] as [string, string]) },

@@ -31,12 +31,13 @@ export interface CalendarRequest {
 }
 
 /**
- * Calendars already built, by everything they were built from (the request, the bodies with their rules,
- * the local feasts and the stored meetings, all read afresh on each request): a write to any of them gives
- * a new key, so a cached answer is always the one a fresh computation would give. Planning two years for
- * every body is the expensive part; the reads are cheap.
+ * Calendars built, by the planning stamp read before their inputs (see PlanningStamp in schema.prisma: it
+ * changes in the commit of every write to bodies, series, meetings or local feasts) and the request. The
+ * inputs are read after the stamp, so they are at least as new as it: a calendar kept under a stamp is the
+ * one a fresh computation would give for that stamp, and the next request after any write reads a new stamp.
+ * Kept as promises, so requests arriving together after a write compute once.
  */
-const built = new Map<string, readonly CalendarEntryWithMeeting[]>();
+const built = new Map<string, Promise<readonly CalendarEntryWithMeeting[]>>();
 const BUILT_LIMIT = 64;
 
 /** One HolidayCalendar per set of local feasts, so each year's holidays are computed once per process. */
@@ -66,6 +67,21 @@ export async function buildCalendar(
   db: Database,
   request: CalendarRequest,
 ): Promise<readonly CalendarEntryWithMeeting[]> {
+  const { stamp } = await db.planningStamp.findUniqueOrThrow({ where: { id: 1 }, select: { stamp: true } });
+  const key = [stamp, request.ambitoId, request.from, request.to, request.bodyId ?? ''].join('|');
+  let entries = built.get(key);
+  if (!entries) {
+    entries = readInputs(db, request).then((inputs) => deepFreeze(computeCalendar(inputs)));
+    if (built.size >= BUILT_LIMIT) built.delete(built.keys().next().value!);
+    built.set(key, entries);
+    // A failed read (Postgres away) is not an answer to keep.
+    entries.catch(() => built.get(key) === entries && built.delete(key));
+  }
+  return entries;
+}
+
+/** What a calendar is computed from, read afresh. */
+async function readInputs(db: Database, request: CalendarRequest) {
   const { ambitoId, from, to } = request;
   const [bodies, feasts, stored] = await Promise.all([
     db.body.findMany({
@@ -104,15 +120,7 @@ export async function buildCalendar(
       },
     }),
   ]);
-  const inputs = { request, bodies, feasts, stored };
-  const key = JSON.stringify(inputs);
-  let entries = built.get(key);
-  if (!entries) {
-    entries = deepFreeze(computeCalendar(inputs));
-    if (built.size >= BUILT_LIMIT) built.delete(built.keys().next().value!);
-    built.set(key, entries);
-  }
-  return entries;
+  return { request, bodies, feasts, stored };
 }
 
 function deepFreeze<T>(value: T): T {
