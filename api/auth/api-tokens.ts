@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import type { Database } from '../../prisma/client';
+import { personWithRoles } from './principal';
 import { hashOf, newSecret } from './secrets';
 
 export const NewToken = z.object({
@@ -61,11 +62,17 @@ export async function revokeApiToken(db: Database, personId: string, tokenId: st
   });
 }
 
-/** The live token behind a Bearer value, or null. Records its use (at most hourly in the audit). */
+/**
+ * The live token behind a Bearer value with its person (personWithRoles), or null. Records its use (at most
+ * hourly in the audit).
+ */
 export async function findApiToken(db: Database, presented: string, now: Date) {
   const hash = hashOf('token', presented);
   if (!hash) return null;
-  const token = await db.apiToken.findUnique({ where: { tokenHash: hash } });
+  const token = await db.apiToken.findUnique({
+    where: { tokenHash: hash },
+    include: { person: personWithRoles(now) },
+  });
   if (!token || token.revokedAt) return null;
   const lastUse = token.lastUsedAt?.getTime() ?? 0;
   if (now.getTime() - lastUse > AUDIT_USE_EVERY_MS) {

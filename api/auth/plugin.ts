@@ -18,7 +18,7 @@ import { RequestRejected } from '../errors';
 import { findApiToken } from './api-tokens';
 import { authorize, requireSignIn } from './guard';
 import type { OidcSettings } from './oidc';
-import { loadPerson } from './principal';
+import { withPrincipal } from './principal';
 import { signInRoutes } from './routes';
 import { SESSION_COOKIE, findSession } from './sessions';
 
@@ -117,17 +117,23 @@ const authPlugin: FastifyPluginAsync<AuthOptions> = async (app, options) => {
       if (!token) {
         throw new RequestRejected(401, 'token_non_valido', 'Token API non valido o revocato.');
       }
-      return viewerOf(token.personId, token.name, null);
+      return {
+        personId: token.personId,
+        ...withPrincipal(token.person),
+        tokenName: token.name,
+        sessionId: null,
+      };
     }
     const cookieValue = request.cookies[SESSION_COOKIE];
     if (!cookieValue) return null;
     const session = await findSession(db, cookieValue, at);
-    return session ? viewerOf(session.personId, null, session.id) : null;
-
-    async function viewerOf(personId: string, tokenName: string | null, sessionId: string | null) {
-      const person = await loadPerson(db, personId, at);
-      return person && { personId, ...person, tokenName, sessionId };
-    }
+    if (!session) return null;
+    return {
+      personId: session.personId,
+      ...withPrincipal(session.person),
+      tokenName: null,
+      sessionId: session.id,
+    };
   }
 };
 

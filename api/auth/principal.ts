@@ -5,10 +5,10 @@
  * - member: seats held today, as holder or standing delegate;
  * - oversight: the Presidente dell'Assemblea's seat and the seats of the Sovraintendenza, over their ambito;
  * - invitee: meetings the person was invited to without holding a seat (a one-meeting delegate).
- * Read on every signed-in request, so it is one query.
+ * Read on every signed-in request, in the same query as the token or session.
  */
 import type { Principal } from '../../domain/policy';
-import type { Database } from '../../prisma/client';
+import type { Database, Prisma } from '../../prisma/client';
 
 /** The Presidente dell'Assemblea's seat code (prisma/seed/bodies.ts). */
 const PRESIDENTE_SEAT = 'presidente-assemblea';
@@ -17,15 +17,18 @@ const seatBody = {
   select: { seat: { select: { code: true, body: { select: { id: true, kind: true, ambitoId: true } } } } },
 } as const;
 
-/** The person's name and address for the page, and their roles today; null when there is no such person. */
-export async function loadPerson(db: Database, personId: string, now: Date) {
+/**
+ * What a request needs of its person: name, address and what their roles are read from. A selection, so the
+ * token or session lookup reads the person in the same query (api/auth/plugin.ts).
+ */
+export function personWithRoles(now: Date) {
   const current = {
     validFrom: { lte: now },
     OR: [{ validTo: null }, { validTo: { gte: startOfDay(now) } }],
   };
-  const person = await db.person.findUnique({
-    where: { id: personId },
+  return {
     select: {
+      id: true,
       fullName: true,
       email: true,
       organisation: { select: { convenes: { select: { id: true } } } },
@@ -35,13 +38,18 @@ export async function loadPerson(db: Database, personId: string, now: Date) {
       delegateFor: { where: current, ...seatBody },
       invitations: { where: { seatId: null }, select: { meetingId: true } },
     },
-  });
-  if (!person) return null;
+  } satisfies Prisma.PersonDefaultArgs;
+}
+
+type PersonWithRoles = Prisma.PersonGetPayload<ReturnType<typeof personWithRoles>>;
+
+/** The person's name and address for the page, and their roles today. */
+export function withPrincipal(person: PersonWithRoles) {
   const oversight = person.memberships.filter(
     (m) => m.seat.body.kind === 'sovraintendenza' || m.seat.code === PRESIDENTE_SEAT,
   );
   const principal: Principal = {
-    personId,
+    personId: person.id,
     udpOf: person.udpOf.map((u) => u.ambitoId),
     oversightOf: unique(oversight.map((m) => m.seat.body.ambitoId)),
     segreteriaOf: person.segreteriaOf.map((s) => s.bodyId),
@@ -52,11 +60,11 @@ export async function loadPerson(db: Database, personId: string, now: Date) {
   return { fullName: person.fullName, email: person.email, principal };
 }
 
-/** The person's roles today (see loadPerson). */
+/** The person's roles today (withPrincipal). */
 export async function loadPrincipal(db: Database, personId: string, now: Date): Promise<Principal> {
-  const person = await loadPerson(db, personId, now);
+  const person = await db.person.findUnique({ where: { id: personId }, ...personWithRoles(now) });
   if (!person) throw new Error(`Persona sconosciuta: ${personId}`);
-  return person.principal;
+  return withPrincipal(person).principal;
 }
 
 const unique = (values: string[]) => [...new Set(values)];

@@ -5,6 +5,7 @@
  */
 import type { FastifyReply } from 'fastify';
 import type { Database } from '../../prisma/client';
+import { personWithRoles } from './principal';
 import { hashOf, newSecret } from './secrets';
 
 export const SESSION_COOKIE = 'sessione';
@@ -36,11 +37,17 @@ export async function startSession(
   });
 }
 
-/** The live session behind a cookie value (touching it), or null when unknown, revoked or idle too long. */
+/**
+ * The live session behind a cookie value with its person (personWithRoles), touching it; null when unknown,
+ * revoked or idle too long.
+ */
 export async function findSession(db: Database, cookie: string, now: Date) {
   const hash = hashOf('session', cookie);
   if (!hash) return null;
-  const session = await db.authSession.findUnique({ where: { tokenHash: hash } });
+  const session = await db.authSession.findUnique({
+    where: { tokenHash: hash },
+    include: { person: personWithRoles(now) },
+  });
   if (!session || session.revokedAt) return null;
   if (now.getTime() - session.lastSeenAt.getTime() > IDLE_TIMEOUT_MS) return null;
   if (now.getTime() - session.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
