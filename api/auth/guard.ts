@@ -13,7 +13,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { can, type Action, type Target } from '../../domain/policy';
 import { hashToken } from '../../notifications/answers/tokens';
-import type { Database } from '../../prisma/client';
+import type { Database, Prisma } from '../../prisma/client';
 import { RequestRejected } from '../errors';
 import type { RouteAccess, TargetFrom } from './access';
 import { ambitiOfPerson } from './tenancy';
@@ -108,12 +108,13 @@ function field(request: FastifyRequest, ...names: string[]): unknown {
   return undefined;
 }
 
-async function bodyTarget(db: Database, bodyId: string | null, meetingId?: string): Promise<Target | null> {
-  if (!bodyId) return null;
-  const body = await db.body.findUnique({
-    where: { id: bodyId },
-    select: { id: true, ambitoId: true, spansAmbiti: { select: { ambitoId: true } } },
-  });
+/** What the policy needs of a body: the ambiti it serves. */
+const BODY_TARGET = { select: { id: true, ambitoId: true, spansAmbiti: { select: { ambitoId: true } } } };
+
+function bodyTarget(
+  body: Prisma.BodyGetPayload<typeof BODY_TARGET> | null,
+  meetingId?: string,
+): Target | null {
   if (!body) return null;
   const ambitoIds = [...new Set([body.ambitoId, ...body.spansAmbiti.map((a) => a.ambitoId)])];
   return { kind: 'body', bodyId: body.id, ambitoIds, ...(meetingId ? { meetingId } : {}) };
@@ -132,12 +133,16 @@ async function resolveTarget(db: Database, request: FastifyRequest, on: TargetFr
       // Nobody's own ambito: deny on an ambito nobody holds rather than skip the check.
       return { kind: 'ambito', ambitoId: own ?? 'nessuno' };
     }
-    case 'body':
-      return bodyTarget(db, uuidOrNull(field(request, 'id', 'bodyId', 'body')));
+    case 'body': {
+      const id = uuidOrNull(field(request, 'id', 'bodyId', 'body'));
+      return id ? bodyTarget(await db.body.findUnique({ where: { id }, ...BODY_TARGET })) : null;
+    }
     case 'meeting': {
       const id = uuidOrNull(field(request, 'id', 'meetingId'));
-      const meeting = id ? await db.meeting.findUnique({ where: { id }, select: { bodyId: true } }) : null;
-      return meeting ? bodyTarget(db, meeting.bodyId, id!) : null;
+      const meeting = id
+        ? await db.meeting.findUnique({ where: { id }, select: { body: BODY_TARGET } })
+        : null;
+      return meeting ? bodyTarget(meeting.body, id!) : null;
     }
     case 'deliverable': {
       const id = uuidOrNull(field(request, 'id'));

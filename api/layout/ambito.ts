@@ -6,25 +6,25 @@
 import type { FastifyRequest } from 'fastify';
 import type { Database } from '../../prisma/client';
 import type { Viewer } from '../auth/access';
-import { homeAmbito } from '../auth/guard';
+import { ownAmbito } from '../ambiti/resolve';
 import { RequestRejected } from '../errors';
 
 /** The district's name for the layout's header, or null when it cannot be told (several, none). */
 export async function districtName(db: Database, viewer: Viewer | null | undefined): Promise<string | null> {
-  const id = viewer ? homeAmbito(viewer.principal) : null;
-  if (id) return (await db.ambito.findUnique({ where: { id }, select: { name: true } }))?.name ?? null;
+  const own = await ownAmbito(db, viewer);
+  if (own) return own.name;
   const ambiti = await db.ambito.findMany({ take: 2, select: { name: true } });
   return ambiti.length === 1 ? ambiti[0]!.name : null;
 }
 
 /** The ambito an Ufficio di Piano page works on (its routes declare an ambito action, so there is one). */
 export async function pageAmbito(db: Database, request: FastifyRequest) {
-  const id = request.viewer ? homeAmbito(request.viewer.principal) : null;
-  if (!id)
+  const own = await ownAmbito(db, request.viewer);
+  if (!own)
     throw new RequestRejected(
       403,
       'ambito_non_determinato',
       'Nessun ambito associato alla persona collegata.',
     );
-  return db.ambito.findUniqueOrThrow({ where: { id } });
+  return own;
 }
