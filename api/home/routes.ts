@@ -9,7 +9,7 @@ import { DateTime } from 'luxon';
 import { addDays, dateOf, instantMs } from '../../domain/index';
 import { ambitiReadable } from '../../domain/policy';
 import { ZONE } from '../../notifications/format';
-import { listFailed } from '../../notifications/outbox/failed';
+import { countFailed } from '../../notifications/outbox/failed';
 import { personInAmbito } from '../auth/tenancy';
 import { buildCalendar } from '../calendar/build';
 import { pageAmbito } from '../layout/ambito';
@@ -46,7 +46,7 @@ export const homeRoutes: FastifyPluginAsync = async (app) => {
         orderBy: { dueDate: 'asc' },
         take: 20,
       }),
-      listFailed(db, { recipients: personInAmbito(ambito.id) }),
+      countFailed(db, { recipients: personInAmbito(ambito.id) }),
       db.outboxMessage.findMany({
         where: {
           idempotencyKey: { startsWith: 'compliance:' },
@@ -69,32 +69,28 @@ export const homeRoutes: FastifyPluginAsync = async (app) => {
     const soon = meetings.filter(
       (m) => m.meetingStatus === 'planned' && instantMs(m.convocationDeadline) <= now + 10 * DAY_MS,
     );
-    const agendaCounts = await db.agendaItem.groupBy({
-      by: ['meetingId'],
-      where: { meetingId: { in: soon.flatMap((m) => (m.meetingId ? [m.meetingId] : [])) } },
-      _count: true,
-    });
-    const agendaOf = new Map(agendaCounts.map((a) => [a.meetingId, a._count]));
-    const ours = new Set([
-      ...(
-        await db.meeting.findMany({
-          where: {
-            id: { in: refused.filter((e) => e.entity === 'meeting').map((e) => e.entityId) },
-            ...inBody,
-          },
-          select: { id: true },
-        })
-      ).map((m) => m.id),
-      ...(
-        await db.deliverable.findMany({
-          where: {
-            id: { in: refused.filter((e) => e.entity === 'deliverable').map((e) => e.entityId) },
-            ambitoId: ambito.id,
-          },
-          select: { id: true },
-        })
-      ).map((d) => d.id),
+    const soonIds = soon.flatMap((m) => (m.meetingId ? [m.meetingId] : []));
+    const refusedIds = (entity: string) => refused.filter((e) => e.entity === entity).map((e) => e.entityId);
+    // Each list is usually empty: no query is made for an empty one.
+    const [agendaCounts, refusedMeetings, refusedDeliverables] = await Promise.all([
+      soonIds.length === 0
+        ? []
+        : db.agendaItem.groupBy({ by: ['meetingId'], where: { meetingId: { in: soonIds } }, _count: true }),
+      refusedIds('meeting').length === 0
+        ? []
+        : db.meeting.findMany({
+            where: { id: { in: refusedIds('meeting') }, ...inBody },
+            select: { id: true },
+          }),
+      refusedIds('deliverable').length === 0
+        ? []
+        : db.deliverable.findMany({
+            where: { id: { in: refusedIds('deliverable') }, ambitoId: ambito.id },
+            select: { id: true },
+          }),
     ]);
+    const agendaOf = new Map(agendaCounts.map((a) => [a.meetingId, a._count]));
+    const ours = new Set([...refusedMeetings, ...refusedDeliverables].map((r) => r.id));
     return reply.page('api/home/views/oggi.hbs', {
       title: 'Oggi',
       today,
@@ -114,7 +110,7 @@ export const homeRoutes: FastifyPluginAsync = async (app) => {
         stageLabel: STAGE[d.stage],
         late: dateOf(d.dueDate.toISOString()) < today,
       })),
-      failed: failed.length,
+      failed,
       compliance: compliance.map((c) => ({ ...c, breach: c.kind.toLowerCase().includes('breach') })),
       refused: refused
         .filter((e) => ours.has(e.entityId))

@@ -14,13 +14,22 @@ export interface FailedFilter {
   recipients?: Prisma.PersonWhereInput;
 }
 
+function failedWhere(filter: FailedFilter): Prisma.OutboxMessageWhereInput {
+  return {
+    status: 'failed',
+    ...(filter.keyPrefix ? { idempotencyKey: { startsWith: filter.keyPrefix } } : {}),
+    ...(filter.recipients ? { person: filter.recipients } : {}),
+  };
+}
+
+/** How many listFailed would list. */
+export function countFailed(db: Pick<OutboxDb, 'outboxMessage'>, filter: FailedFilter = {}) {
+  return db.outboxMessage.count({ where: failedWhere(filter) });
+}
+
 export function listFailed(db: Pick<OutboxDb, 'outboxMessage'>, filter: FailedFilter = {}) {
   return db.outboxMessage.findMany({
-    where: {
-      status: 'failed',
-      ...(filter.keyPrefix ? { idempotencyKey: { startsWith: filter.keyPrefix } } : {}),
-      ...(filter.recipients ? { person: filter.recipients } : {}),
-    },
+    where: failedWhere(filter),
     orderBy: { updatedAt: 'desc' },
     select: {
       id: true,
