@@ -45,7 +45,7 @@ import {
 import { listLiveObjects } from '../../activities/live';
 import { reconcileOnce } from '../reconciler';
 import { loadHolidayCalendar } from '../start';
-import { createGovernanceWorker } from '../worker';
+import { createGovernanceWorker, workflowBundle } from '../worker';
 import type { Scenario, ScenarioEvent } from './scenario';
 import { romeDayRange } from '../../reports/period';
 import { writeYearReports } from '../../reports/write-files';
@@ -112,6 +112,16 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     for (const fn of cleanups.reverse()) await fn().catch(() => undefined);
   };
   try {
+    // The clock starts LEAD_DAYS before `from`, so the sessions of the first days (the Comitato Ristretto of
+    // the first Tuesday of January) have their agenda asked for and are convened on time in the weeks
+    // before, as a service already running would have done; the summary counts only [from, to].
+    const start = atRome(options.from, '00:00').minus({ days: LEAD_DAYS }).toMillis();
+    // The Temporal server starts, and webpack bundles the workflows, while Postgres initialises and the
+    // district is seeded: separate processes, or waits on them, that need not queue behind each other.
+    const firstServer = timeSkippingServer(start);
+    let stopTemporal = async () => (await firstServer).teardown();
+    cleanups.push(() => stopTemporal());
+    void workflowBundle().catch(() => undefined); // awaited, and its error reported, by the worker
     const dir = mkdtempSync(join(tmpdir(), 'governance-sim-'));
     // Postgres runs as its own user when we are root: it must be able to enter the folder.
     chmodSync(dir, 0o755);
@@ -147,12 +157,8 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
       publicBaseUrl: 'http://localhost:3000',
       answerLinkSecret: 'simulation-only-secret-simulation-only-secret',
     });
-    // The clock starts LEAD_DAYS before `from`, so the sessions of the first days (the Comitato Ristretto of
-    // the first Tuesday of January) have their agenda asked for and are convened on time in the weeks
-    // before, as a service already running would have done; the summary counts only [from, to].
-    const start = atRome(options.from, '00:00').minus({ days: LEAD_DAYS }).toMillis();
-    let temporal = await startTemporal(activities, start);
-    cleanups.push(() => temporal.stop());
+    let temporal = await startTemporal(activities, await firstServer);
+    stopTemporal = () => temporal.stop();
     const sleepUntil = (ms: number) => sleepTo(temporal.env, ms);
     const gc = () => temporal.gc;
 
@@ -190,7 +196,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
         // Temporal loses everything; the reconciler rebuilds every workflow from the database.
         workflowsOnWipedServers += await countWorkflows();
         await temporal.stop();
-        temporal = await startTemporal(activities, now.getTime());
+        temporal = await startTemporal(activities, await timeSkippingServer(now.getTime()));
         const report = await reconcileOnce(temporal.gc, await listLiveObjects(prisma), now);
         wipes.push({ day, restarted: report.started.length });
         log(`Stato di Temporal cancellato il ${day}: riavviati ${report.started.length} processi`);
@@ -225,17 +231,23 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
 const LEAD_DAYS = 21;
 
 /**
- * A fresh offline Temporal server (time skipping) whose virtual time begins at `atMs`, with the worker
- * running. The offline server can begin anywhere (`--start-at`), so any period simulates, past years too.
+ * A fresh offline Temporal server (time skipping) whose virtual time begins at `atMs`. The offline server can
+ * begin anywhere (`--start-at`), so any period simulates, past years too.
  */
-async function startTemporal(activities: ReturnType<typeof createActivities>, atMs: number) {
+function timeSkippingServer(atMs: number) {
   quietTemporalLogs('WARN');
-  const env = await TestWorkflowEnvironment.createTimeSkipping({
+  const server = TestWorkflowEnvironment.createTimeSkipping({
     server: {
       executable: { type: 'existing-path', path: TEST_SERVER },
       extraArgs: ['--start-at', new Date(atMs).toISOString()],
     },
   });
+  server.catch(() => undefined); // awaited, and its error reported, by whoever uses it
+  return server;
+}
+
+/** The worker running on a server from timeSkippingServer; stopping it tears the server down. */
+async function startTemporal(activities: ReturnType<typeof createActivities>, env: TestWorkflowEnvironment) {
   const run = async () => {
     const worker = await createGovernanceWorker({
       connection: env.nativeConnection,
@@ -387,31 +399,38 @@ function createPeople(
       const nextDay = now.getTime() + 86_400_000;
       const wake: number[] = [Date.UTC(now.getUTCFullYear() + 1, 0, 1)];
 
-      // Invitees answer the day after the convocation.
+      // Invitees answer the day after the convocation, each on their own (the workflow only counts answers,
+      // so they may arrive together: the server hands them to the workflow in as few tasks as it can).
       const open = await prisma.invitation.findMany({
         where: { answer: null, createdAt: { lt: now }, meeting: { status: 'convened' } },
         include: { meeting: { include: { body: true } } },
       });
-      for (const i of open) {
-        const key = meetingKey(i.meeting.body.code, i.meeting.plannedDateKey);
-        if (noAnswers.has(key)) continue;
-        const script = (await scriptedBy(i.meeting)).get(i.personId);
-        const answer =
-          script?.type === 'delegate'
-            ? 'delegate'
-            : script?.type === 'absence' && script.justified
-              ? 'absent'
-              : 'present';
-        await prisma.invitation.update({
-          where: { id: i.id },
-          data: {
-            answer,
-            answeredAt: now,
-            delegateName: script?.type === 'delegate' ? script.delegate : null,
-          },
-        });
-        await signalMeeting(gcOf(), i.meetingId, 'answer', { personId: i.personId, answer });
-      }
+      const scripts = new Map<string, Promise<Awaited<ReturnType<typeof scriptedBy>>>>();
+      const scriptOf = (meeting: (typeof open)[number]['meeting']) => {
+        if (!scripts.has(meeting.id)) scripts.set(meeting.id, scriptedBy(meeting));
+        return scripts.get(meeting.id)!;
+      };
+      await Promise.all(
+        open.map(async (i) => {
+          if (noAnswers.has(meetingKey(i.meeting.body.code, i.meeting.plannedDateKey))) return;
+          const script = (await scriptOf(i.meeting)).get(i.personId);
+          const answer =
+            script?.type === 'delegate'
+              ? 'delegate'
+              : script?.type === 'absence' && script.justified
+                ? 'absent'
+                : 'present';
+          await prisma.invitation.update({
+            where: { id: i.id },
+            data: {
+              answer,
+              answeredAt: now,
+              delegateName: script?.type === 'delegate' ? script.delegate : null,
+            },
+          });
+          await signalMeeting(gcOf(), i.meetingId, 'answer', { personId: i.personId, answer });
+        }),
+      );
 
       // The secretary takes the roll call of the day's sessions; the workflow records it when the session ends.
       const todays = await prisma.meeting.findMany({
@@ -458,10 +477,15 @@ function createPeople(
       const deliverables = await prisma.deliverable.findMany({
         where: { status: { in: ['open', 'submitted'] } },
       });
-      for (const d of deliverables) {
-        const plan = await queryDeliverable(gcOf(), d.id)
-          .then((s) => s.plan)
-          .catch(() => null);
+      const plans = await Promise.all(
+        deliverables.map((d) =>
+          queryDeliverable(gcOf(), d.id)
+            .then((s) => s.plan)
+            .catch(() => null),
+        ),
+      );
+      for (const [index, d] of deliverables.entries()) {
+        const plan = plans[index];
         if (!plan) {
           wake.push(nextDay); // the workflow is starting (or restarting): look again tomorrow
           continue;
