@@ -58,7 +58,10 @@ describe('the planning stamp', () => {
         throw new Error('annullata');
       }),
     ).rejects.toThrow('annullata');
-    await database.prisma.person.updateMany({ where: { email: { contains: '@' } }, data: { language: 'it' } });
+    await database.prisma.person.updateMany({
+      where: { email: { contains: '@' } },
+      data: { language: 'it' },
+    });
     expect(await stamp()).toBe(before);
   });
 

@@ -19,7 +19,6 @@ const SECONDS = 10;
 const CONNECTIONS = 10;
 const P95_TARGET_MS = 20;
 
-
 interface Target {
   name: string;
   /** Undefined: the route does not exist yet. */
@@ -108,7 +107,12 @@ try {
   console.log(
     `bench:api — ${RATE} richieste/s per ${SECONDS} s, ${CONNECTIONS} connessioni; obiettivo p95 < ${P95_TARGET_MS} ms, nessun errore`,
   );
-  for (const target of targets(meetingId, feedToken)) {
+  // `npm run bench:api -- <words>` drives only the targets whose name contains one of them (to profile one).
+  const only = process.argv.slice(2);
+  const chosen = targets(meetingId, feedToken).filter(
+    (t) => only.length === 0 || only.some((word) => t.name.includes(word)),
+  );
+  for (const target of chosen) {
     const url = target.path && `${service.url}${target.path}`;
     if (!url || (await fetch(url, { headers })).status === 404) {
       console.log(`  ${target.name.padEnd(30)} non ancora disponibile`);
