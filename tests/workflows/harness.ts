@@ -21,6 +21,12 @@ import { createDistrict, type District } from './fixture';
 
 const TEST_SERVER = fileURLToPath(new URL('../../tools/temporal-server/bin/test-server', import.meta.url));
 
+/**
+ * Where virtual time begins: before every date the fixtures plan for (early 2027), whatever the real date.
+ * Started at the real now, the tests would fail once the real date passes their meetings.
+ */
+const VIRTUAL_START = '2026-12-01T00:00:00Z';
+
 /** The answer-link secret of the stack's activities (answer links they issue verify with it). */
 export const ANSWER_LINK_SECRET = 'test-secret-test-secret-test-secret-123';
 const PUBLIC_BASE_URL = 'http://localhost:3000';
@@ -50,7 +56,10 @@ export async function startStack(taskQueue: string): Promise<Stack> {
     createTestDatabase(),
     startMailCatcher(),
     TestWorkflowEnvironment.createTimeSkipping({
-      server: { executable: { type: 'existing-path', path: TEST_SERVER } },
+      server: {
+        executable: { type: 'existing-path', path: TEST_SERVER },
+        extraArgs: ['--start-at', VIRTUAL_START],
+      },
     }),
   ]);
   const mailer = createMailer({ smtpUrl: catcher.url, maxConnections: 2 });

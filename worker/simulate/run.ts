@@ -401,8 +401,10 @@ function createPeople(
 
       // Invitees answer the day after the convocation, each on their own (the workflow only counts answers,
       // so they may arrive together: the server hands them to the workflow in as few tasks as it can).
+      // People act at 07:00 and convocations leave at 09:00, so every invitation here is from an earlier day.
+      // (Its createdAt is the database's real time, not the simulated one: it says nothing about that.)
       const open = await prisma.invitation.findMany({
-        where: { answer: null, createdAt: { lt: now }, meeting: { status: 'convened' } },
+        where: { answer: null, meeting: { status: 'convened' } },
         include: { meeting: { include: { body: true } } },
       });
       const scripts = new Map<string, Promise<Awaited<ReturnType<typeof scriptedBy>>>>();
