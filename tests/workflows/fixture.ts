@@ -8,6 +8,13 @@
 import { atRome, DEFAULT_RULES, type BodyKind, type DeliverableKind } from '../../domain/index';
 import type { PrismaClient } from '../../prisma/client';
 
+/**
+ * Where the tests' virtual time begins (the offline server's --start-at): before every date the fixtures and
+ * stories plan for (2027), whatever the real date. Begun at the real now, they would fail once the real date
+ * passed their meetings.
+ */
+export const VIRTUAL_START = '2026-12-01T00:00:00Z';
+
 export interface District {
   ambitoId: string;
   bodies: Record<'cr' | 'udp' | 'ads' | 'sov', string>;

@@ -17,15 +17,9 @@ import { quietTemporalLogs } from '../../worker/quiet-logs';
 import { createGovernanceWorker } from '../../worker/worker';
 import { signalMeeting, type GovernanceClient } from '../../workflows/client';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { createDistrict, type District } from './fixture';
+import { createDistrict, VIRTUAL_START, type District } from './fixture';
 
 const TEST_SERVER = fileURLToPath(new URL('../../tools/temporal-server/bin/test-server', import.meta.url));
-
-/**
- * Where virtual time begins: before every date the fixtures plan for (early 2027), whatever the real date.
- * Started at the real now, the tests would fail once the real date passes their meetings.
- */
-const VIRTUAL_START = '2026-12-01T00:00:00Z';
 
 /** The answer-link secret of the stack's activities (answer links they issue verify with it). */
 export const ANSWER_LINK_SECRET = 'test-secret-test-secret-test-secret-123';

@@ -18,7 +18,7 @@ import type { PrismaClient } from '../../prisma/client';
 import { signalMeeting, type GovernanceClient } from '../../workflows/client';
 import { freePort } from '../../prisma/free-port';
 import { ROOT, isolatedEnv, startService, type Service } from '../support/service';
-import { createDistrict, createMeeting, type District } from './fixture';
+import { createDistrict, createMeeting, VIRTUAL_START, type District } from './fixture';
 
 const TEST_SERVER = join(ROOT, 'tools/temporal-server/bin/test-server');
 const TSX_LOADER = `file://${join(ROOT, 'node_modules/tsx/dist/loader.mjs')}`;
@@ -27,7 +27,10 @@ export const MAIL_FROM = 'Ufficio di Piano <ufficio.piano@example.org>';
 /** The offline Temporal server with time skipping, started for the story. */
 export function startTimeSkippingServer(): Promise<TestWorkflowEnvironment> {
   return TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: TEST_SERVER } },
+    server: {
+      executable: { type: 'existing-path', path: TEST_SERVER },
+      extraArgs: ['--start-at', VIRTUAL_START],
+    },
   });
 }
 
