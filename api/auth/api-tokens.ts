@@ -5,8 +5,9 @@
  * audit shows which tokens are alive without a row for every request.
  */
 import { z } from 'zod';
-import type { Database } from '../../prisma/client';
-import { personWithRoles } from './principal';
+import type { Database, Prisma } from '../../prisma/client';
+import { stampedCache } from '../stamps';
+import { personWithRoles, rolesHoldUntil } from './principal';
 import { hashOf, newSecret } from './secrets';
 
 export const NewToken = z.object({
@@ -62,6 +63,11 @@ export async function revokeApiToken(db: Database, personId: string, tokenId: st
   });
 }
 
+/** Tokens with their person, by the access stamp (api/stamps.ts): every request reads one. */
+const tokens = stampedCache<Prisma.ApiTokenGetPayload<{
+  include: { person: ReturnType<typeof personWithRoles> };
+}> | null>('access', 1_000);
+
 /**
  * The live token behind a Bearer value with its person (personWithRoles), or null. Records its use (at most
  * hourly in the audit).
@@ -69,9 +75,13 @@ export async function revokeApiToken(db: Database, personId: string, tokenId: st
 export async function findApiToken(db: Database, presented: string, now: Date) {
   const hash = hashOf('token', presented);
   if (!hash) return null;
-  const token = await db.apiToken.findUnique({
-    where: { tokenHash: hash },
-    include: { person: personWithRoles(now) },
+  const token = await tokens(db, hash, now.getTime(), async () => {
+    const row = await db.apiToken.findUnique({
+      where: { tokenHash: hash },
+      include: { person: personWithRoles(now) },
+    });
+    // An unknown token is not kept: guessing must not fill the cache.
+    return { value: row, until: row ? rolesHoldUntil(now) : now.getTime() };
   });
   if (!token || token.revokedAt) return null;
   const lastUse = token.lastUsedAt?.getTime() ?? 0;

@@ -23,8 +23,8 @@ const seatBody = {
  */
 export function personWithRoles(now: Date) {
   const current = {
-    validFrom: { lte: now },
-    OR: [{ validTo: null }, { validTo: { gte: startOfDay(now) } }],
+    where: { validFrom: { lte: now }, OR: [{ validTo: null }, { validTo: { gte: startOfDay(now) } }] },
+    ...seatBody,
   };
   return {
     select: {
@@ -34,8 +34,8 @@ export function personWithRoles(now: Date) {
       organisation: { select: { convenes: { select: { id: true } } } },
       udpOf: { select: { ambitoId: true } },
       segreteriaOf: { select: { bodyId: true } },
-      memberships: { where: current, ...seatBody },
-      delegateFor: { where: current, ...seatBody },
+      memberships: current,
+      delegateFor: current,
       invitations: { where: { seatId: null }, select: { meetingId: true } },
     },
   } satisfies Prisma.PersonDefaultArgs;
@@ -43,9 +43,10 @@ export function personWithRoles(now: Date) {
 
 type PersonWithRoles = Prisma.PersonGetPayload<ReturnType<typeof personWithRoles>>;
 
-/** The person's name and address for the page, and their roles today. */
+/** The person's name and address for the page, and their roles on the day personWithRoles was read. */
 export function withPrincipal(person: PersonWithRoles) {
-  const oversight = person.memberships.filter(
+  const { memberships, delegateFor } = person;
+  const oversight = memberships.filter(
     (m) => m.seat.body.kind === 'sovraintendenza' || m.seat.code === PRESIDENTE_SEAT,
   );
   const principal: Principal = {
@@ -54,7 +55,7 @@ export function withPrincipal(person: PersonWithRoles) {
     oversightOf: unique(oversight.map((m) => m.seat.body.ambitoId)),
     segreteriaOf: person.segreteriaOf.map((s) => s.bodyId),
     convenerOf: person.organisation?.convenes.map((b) => b.id) ?? [],
-    memberOf: unique([...person.memberships, ...person.delegateFor].map((m) => m.seat.body.id)),
+    memberOf: unique([...memberships, ...delegateFor].map((m) => m.seat.body.id)),
     invitedTo: person.invitations.map((i) => i.meetingId),
   };
   return { fullName: person.fullName, email: person.email, principal };
@@ -65,6 +66,14 @@ export async function loadPrincipal(db: Database, personId: string, now: Date): 
   const person = await db.person.findUnique({ where: { id: personId }, ...personWithRoles(now) });
   if (!person) throw new Error(`Persona sconosciuta: ${personId}`);
   return withPrincipal(person).principal;
+}
+
+/**
+ * Until when roles read at `now` hold with no write to the data: seats begin and end on dates
+ * (Membership.validFrom and validTo are dates, read as midnight UTC), so until the next day begins.
+ */
+export function rolesHoldUntil(now: Date): number {
+  return startOfDay(now).getTime() + 86_400_000;
 }
 
 const unique = (values: string[]) => [...new Set(values)];

@@ -4,8 +4,9 @@
  * Signing in always creates a new session (a new id), so a session id planted before sign-in is worthless.
  */
 import type { FastifyReply } from 'fastify';
-import type { Database } from '../../prisma/client';
-import { personWithRoles } from './principal';
+import type { Database, Prisma } from '../../prisma/client';
+import { stampedCache } from '../stamps';
+import { personWithRoles, rolesHoldUntil } from './principal';
 import { hashOf, newSecret } from './secrets';
 
 export const SESSION_COOKIE = 'sessione';
@@ -37,6 +38,11 @@ export async function startSession(
   });
 }
 
+/** Sessions with their person, by the access stamp (api/stamps.ts): every page reads one. */
+const sessions = stampedCache<Prisma.AuthSessionGetPayload<{
+  include: { person: ReturnType<typeof personWithRoles> };
+}> | null>('access', 1_000);
+
 /**
  * The live session behind a cookie value with its person (personWithRoles), touching it; null when unknown,
  * revoked or idle too long.
@@ -44,9 +50,13 @@ export async function startSession(
 export async function findSession(db: Database, cookie: string, now: Date) {
   const hash = hashOf('session', cookie);
   if (!hash) return null;
-  const session = await db.authSession.findUnique({
-    where: { tokenHash: hash },
-    include: { person: personWithRoles(now) },
+  const session = await sessions(db, hash, now.getTime(), async () => {
+    const row = await db.authSession.findUnique({
+      where: { tokenHash: hash },
+      include: { person: personWithRoles(now) },
+    });
+    // An unknown cookie is not kept: guessing must not fill the cache.
+    return { value: row, until: row ? rolesHoldUntil(now) : now.getTime() };
   });
   if (!session || session.revokedAt) return null;
   if (now.getTime() - session.lastSeenAt.getTime() > IDLE_TIMEOUT_MS) return null;

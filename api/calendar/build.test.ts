@@ -1,5 +1,5 @@
 /**
- * The built-calendar cache is exact: the planning stamp (prisma/schema.prisma, PlanningStamp) changes in the
+ * The built-calendar cache is exact: the planning stamp (api/stamps.ts, Stamp in schema.prisma) changes in the
  * commit of any write the calendar depends on, whoever makes it (here: plain SQL and Prisma behind the
  * service's back), and only then; a calendar read after a write shows it.
  */
@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedCremasco } from '../../prisma/seed';
 import { createPrismaClient, type PrismaClient } from '../../prisma/client';
 import { createTestDatabase, type TestDatabase } from '../../tests/support/database';
+import { readStamp } from '../stamps';
 import { buildCalendar } from './build';
 
 let database: TestDatabase;
@@ -26,8 +27,7 @@ afterAll(async () => {
   await database?.cleanup();
 });
 
-const stamp = async (db: PrismaClient = other) =>
-  (await db.planningStamp.findUniqueOrThrow({ where: { id: 1 } })).stamp;
+const stamp = (db: PrismaClient = other) => readStamp(db, 'planning');
 
 describe('the planning stamp', () => {
   it('changes when a transaction writing a meeting commits, not while it is open', async () => {

@@ -20,6 +20,7 @@ import {
 } from '../../domain';
 import type { Database, Meeting } from '../../prisma/client';
 import { ACTIVE_SERIES, seriesRulesOf } from '../../activities/series-rules';
+import { stampedCache } from '../stamps';
 
 const asInstant = (date: Date) => formatInstant(DateTime.fromJSDate(date));
 
@@ -31,14 +32,10 @@ export interface CalendarRequest {
 }
 
 /**
- * Calendars built, by the planning stamp read before their inputs (see PlanningStamp in schema.prisma: it
- * changes in the commit of every write to bodies, series, meetings or local feasts) and the request. The
- * inputs are read after the stamp, so they are at least as new as it: a calendar kept under a stamp is the
- * one a fresh computation would give for that stamp, and the next request after any write reads a new stamp.
- * Kept as promises, so requests arriving together after a write compute once.
+ * Calendars built, by the planning stamp (api/stamps.ts: it changes in the commit of every write to bodies,
+ * series, meetings or local feasts) and the request.
  */
-const built = new Map<string, Promise<readonly CalendarEntryWithMeeting[]>>();
-const BUILT_LIMIT = 64;
+const built = stampedCache<readonly CalendarEntryWithMeeting[]>('planning', 64);
 
 /** One HolidayCalendar per set of local feasts, so each year's holidays are computed once per process. */
 const calendars = new Map<string, HolidayCalendar>();
@@ -47,7 +44,7 @@ function holidayCalendar(feasts: LocalFeast[]): HolidayCalendar {
   const key = JSON.stringify(feasts);
   let calendar = calendars.get(key);
   if (!calendar) {
-    if (calendars.size >= BUILT_LIMIT) calendars.clear();
+    if (calendars.size >= 64) calendars.clear();
     calendars.set(key, (calendar = new HolidayCalendar(feasts)));
   }
   return calendar;
@@ -67,17 +64,10 @@ export async function buildCalendar(
   db: Database,
   request: CalendarRequest,
 ): Promise<readonly CalendarEntryWithMeeting[]> {
-  const { stamp } = await db.planningStamp.findUniqueOrThrow({ where: { id: 1 }, select: { stamp: true } });
-  const key = [stamp, request.ambitoId, request.from, request.to, request.bodyId ?? ''].join('|');
-  let entries = built.get(key);
-  if (!entries) {
-    entries = readInputs(db, request).then((inputs) => deepFreeze(computeCalendar(inputs)));
-    if (built.size >= BUILT_LIMIT) built.delete(built.keys().next().value!);
-    built.set(key, entries);
-    // A failed read (Postgres away) is not an answer to keep.
-    entries.catch(() => built.get(key) === entries && built.delete(key));
-  }
-  return entries;
+  const key = [request.ambitoId, request.from, request.to, request.bodyId ?? ''].join('|');
+  return built(db, key, Date.now(), async () => ({
+    value: deepFreeze(computeCalendar(await readInputs(db, request))),
+  }));
 }
 
 /** What a calendar is computed from, read afresh. */

@@ -25,7 +25,12 @@ import pg from 'pg';
 import { applyMigrations, readMigrations } from '../../prisma/migrate';
 
 export const BACKUP_FORMAT = 'governance-backup/1';
+/**
+ * Tables the migrations themselves fill, not data: the migrations' record, and the cache stamps (Stamp in
+ * schema.prisma), which the restored rows renew as they are written.
+ */
 const MIGRATIONS_TABLE = '_prisma_migrations';
+const NOT_DATA = [MIGRATIONS_TABLE, 'Stamp'];
 /** Rows per INSERT on restore: big enough to be quick, small enough for verbali of 10 MB each. */
 const BATCH_ROWS = 100;
 
@@ -56,8 +61,8 @@ async function tablesInDependencyOrder(
   client: pg.Client,
 ): Promise<{ tables: string[]; selfReferencing: string[] }> {
   const { rows: tables } = await client.query<{ name: string }>(
-    `SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' AND tablename <> $1 ORDER BY 1`,
-    [MIGRATIONS_TABLE],
+    `SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' AND tablename <> ALL($1) ORDER BY 1`,
+    [NOT_DATA],
   );
   const { rows: edges } = await client.query<{ child: string; parent: string }>(
     `SELECT c.conrelid::regclass::text AS child, c.confrelid::regclass::text AS parent
@@ -178,8 +183,8 @@ export async function readBackupHeader(file: string): Promise<BackupHeader> {
 /** Tables of the target that already hold rows: a restore goes only into an empty database. */
 async function tablesWithRows(client: pg.Client): Promise<string[]> {
   const { rows: tables } = await client.query<{ name: string }>(
-    `SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' AND tablename <> $1 ORDER BY 1`,
-    [MIGRATIONS_TABLE],
+    `SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' AND tablename <> ALL($1) ORDER BY 1`,
+    [NOT_DATA],
   );
   const filled: string[] = [];
   for (const { name } of tables) {
