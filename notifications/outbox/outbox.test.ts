@@ -33,6 +33,23 @@ function clock(start = Date.now()) {
   return { now: () => new Date(t), advance: (ms: number) => (t += ms) };
 }
 
+/** An outbox (two connections, a clock the test moves) whose SMTP server is down: a catcher's port, closed. */
+async function outboxWithServerDown() {
+  const down = await startMailCatcher();
+  const port = down.port;
+  await down.close();
+  const time = clock();
+  const localMailer = createMailer({ smtpUrl: `smtp://127.0.0.1:${port}` });
+  const outbox = createOutbox({
+    db: db.prisma,
+    mailer: localMailer,
+    from: FROM,
+    now: time.now,
+    concurrency: 2,
+  });
+  return { port, time, localMailer, outbox };
+}
+
 function received(to: string) {
   return catcher.mailbox.list().filter((m) => m.to.includes(to));
 }
@@ -140,18 +157,7 @@ describe('outbox', () => {
   });
 
   it('send while the SMTP server is down: nothing is lost, the whole fan-out waits and goes out once later', async () => {
-    const down = await startMailCatcher();
-    const port = down.port;
-    await down.close();
-    const time = clock();
-    const localMailer = createMailer({ smtpUrl: `smtp://127.0.0.1:${port}` });
-    const outbox = createOutbox({
-      db: db.prisma,
-      mailer: localMailer,
-      from: FROM,
-      now: time.now,
-      concurrency: 2,
-    });
+    const { port, time, localMailer, outbox } = await outboxWithServerDown();
     const requests = Array.from({ length: 30 }, (_, i) =>
       convocation(`convocation:m-sdown:p${i}:0`, `s${i}@sdown.example.org`),
     );
@@ -226,18 +232,7 @@ describe('outbox', () => {
   });
 
   it('SMTP down: messages wait with backoff and go out once the server is back', async () => {
-    const down = await startMailCatcher();
-    const port = down.port;
-    await down.close();
-    const time = clock();
-    const localMailer = createMailer({ smtpUrl: `smtp://127.0.0.1:${port}` });
-    const outbox = createOutbox({
-      db: db.prisma,
-      mailer: localMailer,
-      from: FROM,
-      now: time.now,
-      concurrency: 2,
-    });
+    const { port, time, localMailer, outbox } = await outboxWithServerDown();
     const requests = Array.from({ length: 8 }, (_, i) =>
       convocation(`convocation:m-3:p${i}:0`, `d${i}@down.example.org`),
     );
