@@ -514,6 +514,7 @@ export function createOutbox(options: OutboxOptions) {
     const existing: string[] = [];
     const handover = createHandover<ClaimedRow>();
     const sending = drain(round, handover.take);
+    sending.catch(() => {}); // awaited below; handled now so a failure while storing is not "unhandled"
     try {
       // After the server proved unreachable, the rest of the fan-out is stored waiting, as `deliver` would
       // release it.
