@@ -33,6 +33,23 @@ function clock(start = Date.now()) {
   return { now: () => new Date(t), advance: (ms: number) => (t += ms) };
 }
 
+/** An outbox (two connections, a clock the test moves) whose SMTP server is down: a catcher's port, closed. */
+async function outboxWithServerDown() {
+  const down = await startMailCatcher();
+  const port = down.port;
+  await down.close();
+  const time = clock();
+  const localMailer = createMailer({ smtpUrl: `smtp://127.0.0.1:${port}` });
+  const outbox = createOutbox({
+    db: db.prisma,
+    mailer: localMailer,
+    from: FROM,
+    now: time.now,
+    concurrency: 2,
+  });
+  return { port, time, localMailer, outbox };
+}
+
 function received(to: string) {
   return catcher.mailbox.list().filter((m) => m.to.includes(to));
 }
@@ -103,6 +120,68 @@ describe('outbox', () => {
     for (const request of requests) expect(received(request.to.email)).toHaveLength(1);
   });
 
+  it('send from two outboxes at once (two processes sending the same fan-out): each message goes out once, stored as it was sent', async () => {
+    const requests = Array.from({ length: 40 }, (_, i) =>
+      convocation(`convocation:m-race:p${i}:0`, `r${i}@race.example.org`),
+    );
+    const otherMailer = createMailer({ smtpUrl: catcher.url });
+    try {
+      const [a, b] = await Promise.all([
+        createOutbox({ db: db.prisma, mailer, from: FROM }).send(requests),
+        createOutbox({ db: db.prisma, mailer: otherMailer, from: FROM }).send(requests),
+      ]);
+      expect(a.enqueued.created + b.enqueued.created).toBe(40);
+      expect(a.enqueued.existing + b.enqueued.existing).toBe(40);
+      expect(a.delivery.sent + b.delivery.sent).toBe(40);
+    } finally {
+      otherMailer.close();
+    }
+    const rows = await db.prisma.outboxMessage.findMany({
+      where: { idempotencyKey: { startsWith: 'convocation:m-race:' } },
+    });
+    expect(rows).toHaveLength(40);
+    for (const row of rows) {
+      expect(row).toMatchObject({ status: 'sent', attempts: 1, lastError: null });
+      const [copy, ...more] = received(row.recipientEmail);
+      expect(more).toHaveLength(0);
+      expect(copy!.deliveries).toBe(1);
+      expect(copy!.messageId).toBe(row.messageId);
+      // What went out is what the row holds (the sender used its own copy, not the row read back).
+      const mail = await simpleParser(catcher.mailbox.source(copy!.id)!);
+      expect(mail.subject).toBe(row.subject);
+      expect(mail.text?.trim()).toBe(row.textBody.trim());
+      expect(mail.date?.getTime()).toBe(Math.floor(row.createdAt.getTime() / 1000) * 1000);
+      const invite = mail.attachments.find((x) => x.contentType === 'text/calendar')!.content.toString();
+      expect(icsLines(invite)).toEqual(icsLines(row.ics!));
+    }
+  });
+
+  it('send while the SMTP server is down: nothing is lost, the whole fan-out waits and goes out once later', async () => {
+    const { port, time, localMailer, outbox } = await outboxWithServerDown();
+    const requests = Array.from({ length: 30 }, (_, i) =>
+      convocation(`convocation:m-sdown:p${i}:0`, `s${i}@sdown.example.org`),
+    );
+    const keys = requests.map((r) => r.key);
+    const whileDown = await outbox.send(requests);
+    expect(whileDown.enqueued).toEqual({ created: 30, existing: 0, refused: [] });
+    expect(whileDown.delivery).toMatchObject({ sent: 0, failed: 0, retrying: 30, pending: 30 });
+    const waiting = await db.prisma.outboxMessage.findMany({ where: { idempotencyKey: { in: keys } } });
+    expect(waiting.every((r) => r.status === 'queued' && r.nextAttemptAt > time.now())).toBe(true);
+    // One connection attempt per parallel sender at most; the rest waits without an attempt counted.
+    expect(waiting.filter((r) => r.attempts === 1).length).toBeLessThanOrEqual(2);
+    expect(waiting.filter((r) => r.attempts === 0).length).toBeGreaterThanOrEqual(28);
+
+    const back = await startMailCatcher({ port });
+    try {
+      time.advance(31_000);
+      expect(await outbox.deliver({ keys })).toMatchObject({ sent: 30, pending: 0 });
+      expect(back.mailbox.list().map((m) => m.deliveries)).toEqual(keys.map(() => 1));
+    } finally {
+      localMailer.close(); // before the server, which waits for its clients to leave
+      await back.close();
+    }
+  });
+
   it('a reschedule keeps the UID and raises SEQUENCE; a cancellation sends METHOD:CANCEL', async () => {
     const outbox = createOutbox({ db: db.prisma, mailer, from: FROM });
     const to = 'sindaco@reschedule.example.org';
@@ -153,18 +232,7 @@ describe('outbox', () => {
   });
 
   it('SMTP down: messages wait with backoff and go out once the server is back', async () => {
-    const down = await startMailCatcher();
-    const port = down.port;
-    await down.close();
-    const time = clock();
-    const localMailer = createMailer({ smtpUrl: `smtp://127.0.0.1:${port}` });
-    const outbox = createOutbox({
-      db: db.prisma,
-      mailer: localMailer,
-      from: FROM,
-      now: time.now,
-      concurrency: 2,
-    });
+    const { port, time, localMailer, outbox } = await outboxWithServerDown();
     const requests = Array.from({ length: 8 }, (_, i) =>
       convocation(`convocation:m-3:p${i}:0`, `d${i}@down.example.org`),
     );
@@ -386,79 +454,83 @@ describe('outbox', () => {
     }
   });
 
-  it('a process killed with SIGKILL mid fan-out: after the restart every recipient has exactly one copy', async () => {
-    const count = 60;
-    // A relay that takes 15 ms to answer, so the kill lands while messages are in flight.
-    const slow = await startMailCatcher({ replyDelayMs: 15 });
-    const child = spawn(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        fileURLToPath(new URL('../testing/fanout-child.ts', import.meta.url)),
-        db.url,
-        slow.url,
-        String(count),
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const exited = new Promise<NodeJS.Signals | number | null>((resolve) =>
-      child.on('exit', (code, signal) => resolve(signal ?? code)),
-    );
-    const deadline = Date.now() + 30_000;
-    while (slow.mailbox.list().length < count / 2 && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 5));
-    child.kill('SIGKILL');
-    expect(await exited, stderr).toBe('SIGKILL');
+  it.each(['deliver', 'send'])(
+    'a process killed with SIGKILL mid fan-out (%s): after the restart every recipient has exactly one copy',
+    async (way) => {
+      const count = 60;
+      // A relay that takes 15 ms to answer, so the kill lands while messages are in flight.
+      const slow = await startMailCatcher({ replyDelayMs: 15 });
+      const child = spawn(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          fileURLToPath(new URL('../testing/fanout-child.ts', import.meta.url)),
+          db.url,
+          slow.url,
+          String(count),
+          way,
+        ],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const exited = new Promise<NodeJS.Signals | number | null>((resolve) =>
+        child.on('exit', (code, signal) => resolve(signal ?? code)),
+      );
+      const deadline = Date.now() + 30_000;
+      while (slow.mailbox.list().length < count / 2 && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 5));
+      child.kill('SIGKILL');
+      expect(await exited, stderr).toBe('SIGKILL');
 
-    const before = await db.prisma.outboxMessage.groupBy({
-      by: ['status'],
-      where: { idempotencyKey: { startsWith: 'convocation:crash:' } },
-      _count: true,
-    });
-    const statuses = Object.fromEntries(before.map((g) => [g.status, g._count]));
-    expect(statuses.sent ?? 0).toBeLessThan(count); // it really died in the middle
-    expect(statuses.sending ?? 0).toBeGreaterThan(0); // claimed, not confirmed: the in-doubt rows
-
-    // The restart: a new process (here the test's own) drains once the dead process's lease has expired.
-    const restartMailer = createMailer({ smtpUrl: slow.url });
-    try {
-      const outbox = createOutbox({
-        db: db.prisma,
-        mailer: restartMailer,
-        from: FROM,
-        now: () => new Date(Date.now() + 5 * 60_000 + 1_000),
+      const before = await db.prisma.outboxMessage.groupBy({
+        by: ['status'],
+        where: { idempotencyKey: { startsWith: `convocation:crash-${way}:` } },
+        _count: true,
       });
-      const after = await outbox.deliver();
-      expect(after.failed).toBe(0);
-      // At most the rows seen as `sending` (a "sent" write already received by Postgres when the process
-      // died may still commit after we looked), and at least one: there was something to resume.
-      expect(after.resumed).toBeGreaterThan(0);
-      expect(after.resumed).toBeLessThanOrEqual(statuses.sending ?? 0);
-    } finally {
-      restartMailer.close();
-    }
-    const rows = await db.prisma.outboxMessage.findMany({
-      where: { idempotencyKey: { startsWith: 'convocation:crash:' } },
-    });
-    expect(rows).toHaveLength(count);
-    expect(rows.every((r) => r.status === 'sent')).toBe(true);
-    const caught = slow.mailbox.list();
-    for (const row of rows) {
-      const copies = caught.filter((m) => m.to.includes(row.recipientEmail));
-      expect(copies, row.recipientEmail).toHaveLength(1);
-      expect(copies[0]!.messageId).toBe(row.messageId);
-    }
-    // Repeated SMTP deliveries can only come from rows accepted but not yet marked at the kill, and carry
-    // the same Message-ID, so the mailbox kept one copy.
-    const repeated = caught.filter((m) => m.deliveries > 1).length;
-    // At most two unconfirmed messages per pool connection (5): the one in flight and the one being marked.
-    expect(repeated).toBeLessThanOrEqual(10);
-    console.log(
-      `crash test: ${JSON.stringify(statuses)} at the kill; ${repeated} in-flight message(s) delivered twice, deduplicated by Message-ID`,
-    );
-    await slow.close();
-  });
+      const statuses = Object.fromEntries(before.map((g) => [g.status, g._count]));
+      expect(statuses.sent ?? 0).toBeLessThan(count); // it really died in the middle
+      expect(statuses.sending ?? 0).toBeGreaterThan(0); // claimed, not confirmed: the in-doubt rows
+
+      // The restart: a new process (here the test's own) drains once the dead process's lease has expired.
+      const restartMailer = createMailer({ smtpUrl: slow.url });
+      try {
+        const outbox = createOutbox({
+          db: db.prisma,
+          mailer: restartMailer,
+          from: FROM,
+          now: () => new Date(Date.now() + 5 * 60_000 + 1_000),
+        });
+        const after = await outbox.deliver();
+        expect(after.failed).toBe(0);
+        // At most the rows seen as `sending` (a "sent" write already received by Postgres when the process
+        // died may still commit after we looked), and at least one: there was something to resume.
+        expect(after.resumed).toBeGreaterThan(0);
+        expect(after.resumed).toBeLessThanOrEqual(statuses.sending ?? 0);
+      } finally {
+        restartMailer.close();
+      }
+      const rows = await db.prisma.outboxMessage.findMany({
+        where: { idempotencyKey: { startsWith: `convocation:crash-${way}:` } },
+      });
+      expect(rows).toHaveLength(count);
+      expect(rows.every((r) => r.status === 'sent')).toBe(true);
+      const caught = slow.mailbox.list();
+      for (const row of rows) {
+        const copies = caught.filter((m) => m.to.includes(row.recipientEmail));
+        expect(copies, row.recipientEmail).toHaveLength(1);
+        expect(copies[0]!.messageId).toBe(row.messageId);
+      }
+      // Repeated SMTP deliveries can only come from rows accepted but not yet marked at the kill, and carry
+      // the same Message-ID, so the mailbox kept one copy.
+      const repeated = caught.filter((m) => m.deliveries > 1).length;
+      // At most two unconfirmed messages per pool connection (5): the one in flight and the one being marked.
+      expect(repeated).toBeLessThanOrEqual(10);
+      console.log(
+        `crash test (${way}): ${JSON.stringify(statuses)} at the kill; ${repeated} in-flight message(s) delivered twice, deduplicated by Message-ID`,
+      );
+      await slow.close();
+    },
+  );
 });

@@ -8,6 +8,11 @@
  *  - `deliver` claims due rows in one UPDATE over SELECT ... FOR UPDATE SKIP LOCKED, which sets `sending`
  *    and a lease (nextAttemptAt = now + lease, longer than the transport's timeouts allow an SMTP
  *    transaction to last), so two drainers never hold the same row.
+ *  - `send` (enqueue and deliver a fan-out) stores the rows it creates already in that claimed state, in the
+ *    INSERT itself: a row that did not exist cannot be held by anyone else, and a concurrent INSERT of the
+ *    same key finds it and leaves it alone. It sends them from the copy it has just written, so the
+ *    message is the row byte for byte, with no claim statement and no reading back. Keys that had a row
+ *    already are claimed as `deliver` does.
  *  - The SMTP reply decides: 2xx -> sent (with the reply); 4xx or no connection -> back to queued with
  *    exponential backoff (and the rest of the round waits too); 5xx (503 excepted), an invalid address, a
  *    missing PEC transport, an oversize attachment, too many temporary failures -> failed with the reason,
@@ -33,8 +38,8 @@
  */
 import { buildInvite, icsLines } from '../calendar';
 import type { Language } from '../format';
-import { renderMessage } from '../templates/render';
-import { TemplateData, type TemplateKind } from '../templates/data';
+import { renderParsed } from '../templates/render';
+import { TemplateData, type TemplateKind, type TemplateOutput } from '../templates/data';
 import type { Mailer } from '../transport';
 import { classifySendError, describeSendError } from '../transport';
 import type { ClaimedRow, OutboxDb } from './db';
@@ -72,8 +77,31 @@ export interface EnqueueResult {
   refused: { key: string; reason: string }[];
 }
 
-/** How many messages `send` stores before it starts delivering them. */
-const SEND_CHUNK = 100;
+/** How many messages are rendered and stored per INSERT. */
+const STORE_CHUNK = 100;
+
+/** Messages rendered between two turns of the event loop. */
+const RENDER_SLICE = 10;
+
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
+/** A request as parsed, with its template data as parsed by the template's schema. */
+interface Validated {
+  request: ParsedNotificationRequest;
+  data: TemplateOutput<TemplateKind>;
+}
+
+/** A rendered row, and why it is stored as failed (a refusal), if it is. */
+interface Prepared {
+  reason: string | null;
+  row: NewRow;
+}
+
+/** One delivery round: its counts, and when the server, found unreachable, should be tried again. */
+interface Round {
+  result: DeliveryResult;
+  unreachableUntil: Date | null;
+}
 
 export interface DeliveryResult {
   sent: number;
@@ -91,8 +119,68 @@ export interface DeliveryResult {
   nextAttemptAt: string | null;
 }
 
-function noDelivery(): DeliveryResult {
-  return { sent: 0, failed: 0, retrying: 0, resumed: 0, pending: 0, nextAttemptAt: null };
+function newRound(): Round {
+  return {
+    result: { sent: 0, failed: 0, retrying: 0, resumed: 0, pending: 0, nextAttemptAt: null },
+    unreachableUntil: null,
+  };
+}
+
+/** Adds a stored chunk to an enqueue result. */
+function tally(result: EnqueueResult, chunk: Prepared[], created: Map<string, string>): void {
+  for (const { row, reason } of chunk) {
+    if (!created.has(row.idempotencyKey)) result.existing += 1;
+    else {
+      result.created += 1;
+      if (reason) result.refused.push({ key: row.idempotencyKey, reason });
+    }
+  }
+}
+
+/** A row just stored as `sending` by this process, as `claimDue` would have returned it. */
+function claimedFromMemory(id: string, row: NewRow, at: Date): ClaimedRow {
+  return {
+    id,
+    channel: row.channel,
+    recipientEmail: row.recipientEmail,
+    recipientName: row.recipientName,
+    subject: row.subject,
+    htmlBody: row.htmlBody,
+    textBody: row.textBody,
+    ics: row.ics,
+    messageId: row.messageId,
+    createdAt: at,
+    attempts: 1,
+    previous: 'queued',
+  };
+}
+
+/** Items passed from a producer to consumers as they come: `take` waits for the next, null once closed. */
+function createHandover<T>() {
+  const items: T[] = [];
+  let taken = 0;
+  let closed = false;
+  let wake = () => {};
+  let arrived = new Promise<void>((resolve) => (wake = resolve));
+  const notify = () => {
+    const woken = wake;
+    arrived = new Promise<void>((resolve) => (wake = resolve));
+    woken();
+  };
+  return {
+    push(item: T) {
+      items.push(item);
+      notify();
+    },
+    close() {
+      closed = true;
+      notify();
+    },
+    async take(): Promise<T | null> {
+      while (taken === items.length && !closed) await arrived;
+      return taken < items.length ? items[taken++]! : null;
+    },
+  };
 }
 
 const RESUMED =
@@ -115,6 +203,8 @@ export function createOutbox(options: OutboxOptions) {
   const concurrency = options.concurrency ?? 5;
   const retry = options.retry ?? { baseMs: 30_000, maxMs: 3_600_000, maxAttempts: 12 };
   const organizer = parseFrom(options.from);
+  // One per outbox, shared by concurrent rounds: their marks go out together.
+  const sentRecorder = createSentRecorder(db);
 
   function refusal(request: ParsedNotificationRequest): string | null {
     if (!isValidAddress(request.to.email))
@@ -135,7 +225,8 @@ export function createOutbox(options: OutboxOptions) {
     return null;
   }
 
-  function validateData(request: ParsedNotificationRequest): void {
+  /** The template data parsed by its schema (what is rendered), or an error naming the message. */
+  function validateData(request: ParsedNotificationRequest): TemplateOutput<TemplateKind> {
     const checked = TemplateData[request.kind as TemplateKind].safeParse(request.data);
     if (!checked.success) {
       throw new Error(
@@ -147,11 +238,16 @@ export function createOutbox(options: OutboxOptions) {
         `${request.key}: il tipo ${request.kind} non ha una seduta per l'invito / no meeting to invite to`,
       );
     }
+    return checked.data;
   }
 
-  function toRow(request: ParsedNotificationRequest, at: Date, language: Language) {
-    // Data already checked by validateData, so rendering cannot fail on it.
-    const rendered = renderMessage(request.kind as TemplateKind, request.data as never, language);
+  function toRow(
+    { request, data }: Validated,
+    at: Date,
+    language: Language,
+    status: 'queued' | 'sending',
+  ): Prepared {
+    const rendered = renderParsed(request.kind as TemplateKind, data, language);
     const reason = refusal(request);
     const meeting = request.data.meeting as MeetingData | undefined;
     const ics =
@@ -176,8 +272,8 @@ export function createOutbox(options: OutboxOptions) {
       row: {
         idempotencyKey: request.key,
         kind: request.kind,
-        channel: request.channel === 'pec' ? ('pec' as const) : ('email' as const),
-        status: reason ? ('failed' as const) : ('queued' as const),
+        channel: request.channel === 'pec' ? 'pec' : 'email',
+        status: reason ? 'failed' : status,
         recipientEmail: request.to.email,
         recipientName: request.to.name ?? null,
         personId: request.personId ?? null,
@@ -187,7 +283,7 @@ export function createOutbox(options: OutboxOptions) {
         ics,
         messageId: messageIdFor(request.key, domain),
         lastError: reason,
-      } satisfies NewRow,
+      },
     };
   }
 
@@ -196,138 +292,184 @@ export function createOutbox(options: OutboxOptions) {
    * caller's transaction, so a message and the change that causes it commit together or not at all.
    */
   async function enqueue(input: NotificationRequest[], within: OutboxDb = db): Promise<EnqueueResult> {
-    return store(validated(input), within);
+    const result: EnqueueResult = { created: 0, existing: 0, refused: [] };
+    await store(
+      validated(input),
+      within,
+      STORE_CHUNK,
+      (at) => ({ status: 'queued', until: at }),
+      (chunk, created) => tally(result, chunk, created),
+    );
+    return result;
   }
 
   /**
    * Everything is validated before anything is stored: malformed data is a bug, and half a fan-out stored
    * would hide it.
    */
-  function validated(input: NotificationRequest[]): ParsedNotificationRequest[] {
+  function validated(input: NotificationRequest[]): Validated[] {
     const requests = input.map((raw) => NotificationRequest.parse(raw));
-    for (const request of requests) validateData(request);
-    return requests;
+    return requests.map((request) => ({ request, data: validateData(request) }));
   }
 
-  async function store(requests: ParsedNotificationRequest[], db: OutboxDb): Promise<EnqueueResult> {
-    const at = now();
-    // Each message in its recipient's language; an address without a person (a one-meeting delegate named
-    // by e-mail) gets Italian.
-    const personIds = [...new Set(requests.flatMap((r) => (r.personId ? [r.personId] : [])))];
-    const languageOf = new Map(
-      (
-        await db.person.findMany({ where: { id: { in: personIds } }, select: { id: true, language: true } })
-      ).map((p) => [p.id, p.language] as const),
-    );
-    // Rendered and inserted in chunks, each INSERT running while the next chunk renders. ON CONFLICT DO
-    // NOTHING: a key that already has a row (a retried activity, a concurrent enqueue) keeps it untouched.
-    const chunks: Promise<{ prepared: ReturnType<typeof toRow>[]; created: Set<string> }>[] = [];
-    for (let start = 0; start < requests.length; start += 100) {
-      const prepared = requests
-        .slice(start, start + 100)
-        .map((request) => toRow(request, at, (request.personId && languageOf.get(request.personId)) || 'it'));
-      const inserting = insertRows(
-        db,
-        prepared.map((p) => p.row),
-        at,
-      ).then((created) => ({ prepared, created }));
-      inserting.catch(() => {}); // awaited below; handled now so a failure while rendering is not "unhandled"
-      chunks.push(inserting);
-      await new Promise((resolve) => setImmediate(resolve)); // let the INSERT go out before rendering on
-    }
-    const result: EnqueueResult = { created: 0, existing: 0, refused: [] };
-    for (const { prepared, created } of await Promise.all(chunks)) {
-      result.created += created.size;
-      result.existing += prepared.length - created.size;
-      for (const p of prepared) {
-        if (p.reason && created.has(p.row.idempotencyKey))
-          result.refused.push({ key: p.row.idempotencyKey, reason: p.reason });
+  /**
+   * Renders and inserts `requests` in chunks (the first one `firstChunk` long), each INSERT running while the
+   * next chunk renders, and hands each chunk to `landed` once its INSERT returned, in order. `storeAs` says,
+   * for each chunk, whether its rows are stored queued or already claimed, and until when.
+   * ON CONFLICT DO NOTHING: a key that already has a row (a retried activity, a concurrent enqueue) keeps it
+   * untouched, and is not in `created`.
+   */
+  async function store(
+    requests: Validated[],
+    db: OutboxDb,
+    firstChunk: number,
+    storeAs: (at: Date) => { status: 'queued' | 'sending'; until: Date },
+    landed: (chunk: Prepared[], created: Map<string, string>, at: Date) => void,
+  ): Promise<void> {
+    const languageOf = await languages(requests, db);
+    const landings: Promise<void>[] = [];
+    let failure: { error: unknown } | null = null;
+    try {
+      for (let start = 0, size = firstChunk; start < requests.length; start += size, size = STORE_CHUNK) {
+        const at = now();
+        const { status, until } = storeAs(at);
+        const chunk: Prepared[] = [];
+        for (const r of requests.slice(start, start + size)) {
+          const language = (r.request.personId && languageOf.get(r.request.personId)) || 'it';
+          chunk.push(toRow(r, at, language, status));
+          // Rendering a chunk takes a while: messages already stored keep going out meanwhile.
+          if (chunk.length % RENDER_SLICE === 0) await nextTurn();
+        }
+        const inserting = insertRows(
+          db,
+          chunk.map((p) => p.row),
+          { at, until },
+        );
+        const previous = landings.at(-1)?.catch(() => {});
+        const landing = inserting.then(async (created) => {
+          await previous;
+          landed(chunk, created, at);
+        });
+        landing.catch(() => {}); // awaited below; handled now so a failure while rendering is not "unhandled"
+        landings.push(landing);
+        await nextTurn(); // let the INSERT go out before rendering on
       }
+    } catch (error) {
+      failure = { error };
     }
-    return result;
+    // Every chunk inserted is handed over, even when another failed: its rows may already be claimed.
+    const settled = await Promise.allSettled(landings);
+    if (failure) throw failure.error;
+    const rejected = settled.find((o) => o.status === 'rejected');
+    if (rejected) throw rejected.reason;
+  }
+
+  /**
+   * Each message in its recipient's language; an address without a person (a one-meeting delegate named by
+   * e-mail) gets Italian.
+   */
+  async function languages(requests: Validated[], db: OutboxDb): Promise<Map<string, Language>> {
+    const personIds = [...new Set(requests.flatMap((r) => (r.request.personId ? [r.request.personId] : [])))];
+    if (personIds.length === 0) return new Map();
+    const people = await db.person.findMany({
+      where: { id: { in: personIds } },
+      select: { id: true, language: true },
+    });
+    return new Map(people.map((p) => [p.id, p.language] as const));
   }
 
   function backoff(attempts: number): number {
     return Math.min(retry.maxMs, retry.baseMs * 2 ** Math.max(0, attempts - 1));
   }
 
-  /** Sends every due row (optionally only those with the given keys), `concurrency` at a time. */
-  async function deliver(filter: { keys?: string[]; limit?: number } = {}): Promise<DeliveryResult> {
-    const keys = filter.keys ?? null;
-    const limit = filter.limit ?? 10_000;
-    const result = noDelivery();
-    // Set when the server cannot be reached: the rest of the round waits too, instead of hammering it.
-    let unreachableUntil: Date | null = null;
-    const sentRecorder = createSentRecorder(db);
+  /** The end of a lease taken at `at`. */
+  function leaseUntil(at: Date): Date {
+    // `now` may lie in the past (an activity's clock is the moment its attempt was scheduled, which can be
+    // long before a worker picked it up): a lease counted from there could already be over, and another
+    // drainer would take the rows while this one sends them. A lease runs from the later of the two clocks.
+    return new Date(Math.max(at.getTime(), Date.now()) + leaseMs);
+  }
 
-    /** Sends one row; on success returns the pending write of its "sent" mark (wrapped: not awaited here). */
-    const sendOne = async (row: ClaimedRow): Promise<{ mark: Promise<void> } | null> => {
-      if (unreachableUntil) {
+  /** Sends one claimed row; on success returns the pending write of its "sent" mark (wrapped: not awaited here). */
+  async function sendOne(round: Round, row: ClaimedRow): Promise<{ mark: Promise<void> } | null> {
+    const { result } = round;
+    if (round.unreachableUntil) {
+      await db.outboxMessage.update({
+        where: { id: row.id },
+        data: { status: 'queued', attempts: { decrement: 1 }, nextAttemptAt: round.unreachableUntil },
+      });
+      result.retrying += 1;
+      return null;
+    }
+    if (row.previous === 'sending') result.resumed += 1;
+    try {
+      const reply = await mailer.send(row.channel === 'pec' ? 'pec' : 'smtp', {
+        from: options.from,
+        to: { name: row.recipientName, address: row.recipientEmail },
+        subject: row.subject,
+        html: row.htmlBody,
+        text: row.textBody,
+        messageId: row.messageId,
+        date: row.createdAt,
+        calendar: row.ics ? { method: calendarMethod(row.ics), content: row.ics } : null,
+      });
+      // Only this write separates "accepted by the server" from "recorded as sent" (see the header
+      // comment). It is group-committed with the other senders' marks; the caller lets the connection
+      // send one more message while it is written, never two.
+      const mark = sentRecorder.record({ id: row.id, response: reply.response, sentAt: now() }).then(() => {
+        result.sent += 1;
+      });
+      return { mark };
+    } catch (error) {
+      const reason = describeSendError(error);
+      if (classifySendError(error) === 'permanent' || row.attempts >= retry.maxAttempts) {
         await db.outboxMessage.update({
           where: { id: row.id },
-          data: { status: 'queued', attempts: { decrement: 1 }, nextAttemptAt: unreachableUntil },
+          data: { status: 'failed', lastError: reason },
         });
-        result.retrying += 1;
+        result.failed += 1;
         return null;
       }
-      if (row.previous === 'sending') result.resumed += 1;
-      try {
-        const reply = await mailer.send(row.channel === 'pec' ? 'pec' : 'smtp', {
-          from: options.from,
-          to: { name: row.recipientName, address: row.recipientEmail },
-          subject: row.subject,
-          html: row.htmlBody,
-          text: row.textBody,
-          messageId: row.messageId,
-          date: row.createdAt,
-          calendar: row.ics ? { method: calendarMethod(row.ics), content: row.ics } : null,
-        });
-        // Only this write separates "accepted by the server" from "recorded as sent" (see the header
-        // comment). It is group-committed with the other senders' marks; the caller lets the connection
-        // send one more message while it is written, never two.
-        const mark = sentRecorder.record({ id: row.id, response: reply.response, sentAt: now() }).then(() => {
-          result.sent += 1;
-        });
-        return { mark };
-      } catch (error) {
-        const reason = describeSendError(error);
-        if (classifySendError(error) === 'permanent' || row.attempts >= retry.maxAttempts) {
-          await db.outboxMessage.update({
-            where: { id: row.id },
-            data: { status: 'failed', lastError: reason },
-          });
-          result.failed += 1;
-          return null;
+      const retryAt = new Date(now().getTime() + backoff(row.attempts));
+      if ((error as { responseCode?: number }).responseCode === undefined) round.unreachableUntil = retryAt;
+      await db.outboxMessage.update({
+        where: { id: row.id },
+        data: { status: 'queued', lastError: reason, nextAttemptAt: retryAt },
+      });
+      result.retrying += 1;
+      return null;
+    }
+  }
+
+  /**
+   * Sends the rows `take` gives until it gives none, on at most `concurrency` workers (one per pool
+   * connection). At most two unconfirmed messages per worker: the one in flight and the previous one, whose
+   * "sent" mark is being written. That bounds what a crash can leave in doubt.
+   */
+  async function drain(round: Round, take: () => Promise<ClaimedRow | null>, rows = concurrency) {
+    await Promise.all(
+      Array.from({ length: Math.min(concurrency, rows) }, async () => {
+        let previousMark: Promise<void> | null = null;
+        for (let row = await take(); row; row = await take()) {
+          const sent = await sendOne(round, row);
+          await previousMark;
+          previousMark = sent?.mark ?? null;
         }
-        const retryAt = new Date(now().getTime() + backoff(row.attempts));
-        if ((error as { responseCode?: number }).responseCode === undefined) unreachableUntil = retryAt;
-        await db.outboxMessage.update({
-          where: { id: row.id },
-          data: { status: 'queued', lastError: reason, nextAttemptAt: retryAt },
-        });
-        result.retrying += 1;
-        return null;
-      }
-    };
+        await previousMark;
+      }),
+    );
+  }
 
+  /** Claims due rows (among `keys`, or all) and sends them, up to `limit`. */
+  async function claimAndSend(round: Round, keys: string[] | null, limit: number): Promise<void> {
     // Claim in slices, the next one while the current one is sent, so the SMTP pool never waits for the
     // database: a small first slice to start sending at once, then larger ones. Slices also bound the rows
     // left waiting for their lease after a crash.
     const claimSlice = (size: number) => {
       const at = now();
-      // `now` may lie in the past (an activity's clock is the moment its attempt was scheduled, which can be
-      // long before a worker picked it up): a lease counted from there could already be over, and another
-      // drainer would take the rows while this one sends them. A lease runs from the later of the two clocks.
-      const leaseFrom = Math.max(at.getTime(), Date.now());
       return {
         size,
-        rows: claimDue(db, {
-          keys,
-          at,
-          leaseUntil: new Date(leaseFrom + leaseMs),
-          limit: size,
-          resumedNote: RESUMED,
-        }),
+        rows: claimDue(db, { keys, at, leaseUntil: leaseUntil(at), limit: size, resumedNote: RESUMED }),
       };
     };
     let total = 0;
@@ -338,60 +480,64 @@ export function createOutbox(options: OutboxOptions) {
       const more: boolean = rows.length === claiming.size && total < limit;
       claiming = more ? claimSlice(Math.min(500, limit - total)) : null;
       let next = 0;
-      await Promise.all(
-        Array.from({ length: Math.min(concurrency, rows.length) }, async () => {
-          // At most two unconfirmed messages per connection: the one in flight and the previous one,
-          // whose "sent" mark is being written. That bounds what a crash can leave in doubt.
-          let previousMark: Promise<void> | null = null;
-          while (next < rows.length) {
-            const sent = await sendOne(rows[next++]!);
-            await previousMark;
-            previousMark = sent?.mark ?? null;
-          }
-          await previousMark;
-        }),
-      );
+      await drain(round, async () => rows[next++] ?? null, rows.length);
       // Server unreachable: the slice already claimed is released by sendOne; claim no more.
-      if (unreachableUntil && claiming) {
+      if (round.unreachableUntil && claiming) {
         const prefetched: ClaimedRow[] = await claiming.rows;
-        await Promise.all(prefetched.map(sendOne));
+        await Promise.all(prefetched.map((row) => sendOne(round, row)));
         claiming = null;
       }
     }
-    Object.assign(result, await pendingAmong(keys));
-    return result;
+  }
+
+  /** Sends every due row (optionally only those with the given keys), `concurrency` at a time. */
+  async function deliver(filter: { keys?: string[]; limit?: number } = {}): Promise<DeliveryResult> {
+    const keys = filter.keys ?? null;
+    const round = newRound();
+    await claimAndSend(round, keys, filter.limit ?? 10_000);
+    Object.assign(round.result, await pendingAmong(keys));
+    return round.result;
   }
 
   /**
-   * Enqueues and delivers a fan-out. Each chunk is delivered as soon as it is stored, so the SMTP pool is
-   * busy while later chunks render; every request is validated before the first one is stored. Safe to
-   * repeat as a whole.
+   * Enqueues and delivers a fan-out; safe to repeat as a whole. Every request is validated before the first
+   * one is stored. Rows this call creates are stored already claimed (status `sending`, under a lease, as
+   * `deliver` would claim them) and sent from memory as each chunk lands, while later chunks render: no
+   * claim statement and no reading back what was just written. Keys that had a row already (an earlier
+   * enqueue, a repeated call) are claimed like `deliver` does, so one still waiting is sent and one sent or
+   * held by another process is not.
    */
   async function send(input: NotificationRequest[]) {
     const requests = validated(input);
+    const round = newRound();
     const enqueued: EnqueueResult = { created: 0, existing: 0, refused: [] };
-    const deliveries: Promise<DeliveryResult>[] = [];
-    for (let start = 0; start < requests.length; start += SEND_CHUNK) {
-      const chunk = requests.slice(start, start + SEND_CHUNK);
-      const stored = await store(chunk, db);
-      enqueued.created += stored.created;
-      enqueued.existing += stored.existing;
-      enqueued.refused.push(...stored.refused);
-      const delivering = deliver({ keys: chunk.map((r) => r.key) });
-      delivering.catch(() => {}); // awaited below; handled now so a later enqueue failure is not "unhandled"
-      deliveries.push(delivering);
+    const existing: string[] = [];
+    const handover = createHandover<ClaimedRow>();
+    const sending = drain(round, handover.take);
+    sending.catch(() => {}); // awaited below; handled now so a failure while storing is not "unhandled"
+    try {
+      // After the server proved unreachable, the rest of the fan-out is stored waiting, as `deliver` would
+      // release it.
+      const storeAs = (at: Date) =>
+        round.unreachableUntil
+          ? { status: 'queued' as const, until: round.unreachableUntil }
+          : { status: 'sending' as const, until: leaseUntil(at) };
+      await store(requests, db, concurrency * 2, storeAs, (chunk, created, at) => {
+        tally(enqueued, chunk, created);
+        for (const { row } of chunk) {
+          const id = created.get(row.idempotencyKey);
+          if (!id) existing.push(row.idempotencyKey);
+          else if (row.status === 'queued') round.result.retrying += 1;
+          else if (row.status === 'sending') handover.push(claimedFromMemory(id, row, at));
+        }
+      });
+    } finally {
+      handover.close();
+      await sending;
     }
-    const delivery = noDelivery();
-    for (const part of await Promise.all(deliveries)) {
-      delivery.sent += part.sent;
-      delivery.failed += part.failed;
-      delivery.retrying += part.retrying;
-      delivery.resumed += part.resumed;
-      delivery.pending += part.pending;
-      if (part.nextAttemptAt && (!delivery.nextAttemptAt || part.nextAttemptAt < delivery.nextAttemptAt))
-        delivery.nextAttemptAt = part.nextAttemptAt;
-    }
-    return { enqueued, delivery };
+    if (existing.length > 0) await claimAndSend(round, existing, existing.length);
+    Object.assign(round.result, await pendingAmong(requests.map((r) => r.request.key)));
+    return { enqueued, delivery: round.result };
   }
 
   async function pendingAmong(

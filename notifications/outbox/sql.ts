@@ -1,7 +1,9 @@
 /**
  * The three statements on the hot path of a fan-out, in SQL because each handles a whole batch in one
  * round trip (Prisma's createMany binds one parameter per cell and updates one row per call; on 500
- * messages that cost more than the SMTP work itself). Everything else uses the Prisma client.
+ * messages that cost more than the SMTP work itself). Everything else uses the Prisma client. Every
+ * statement costs the sending process about half a millisecond of CPU in Prisma and node-postgres, so the
+ * hot path counts them: per 500-message `send`, six INSERTs, about a hundred "sent" UPDATEs, one count.
  */
 import type { ClaimedRow, OutboxDb } from './db';
 
@@ -9,7 +11,8 @@ export interface NewRow {
   idempotencyKey: string;
   kind: string;
   channel: 'email' | 'pec';
-  status: 'queued' | 'failed';
+  /** `sending`: stored already claimed by the caller, who sends it at once (see `insertRows`). */
+  status: 'queued' | 'sending' | 'failed';
   recipientEmail: string;
   recipientName: string | null;
   personId: string | null;
@@ -21,22 +24,34 @@ export interface NewRow {
   lastError: string | null;
 }
 
-/** INSERT ... ON CONFLICT DO NOTHING: returns the keys of the rows created (existing keys are left untouched). */
-export async function insertRows(db: OutboxDb, rows: NewRow[], at: Date): Promise<Set<string>> {
+/**
+ * INSERT ... ON CONFLICT DO NOTHING: returns the ids of the rows created, by key (existing keys are left
+ * untouched). `at` is their creation time (the Date header); `until` is when a queued row falls due, or when
+ * the lease of a row stored as `sending` ends: such a row counts its first attempt, exactly as if it had been
+ * stored queued and claimed by `claimDue` in the same instant, but without a second statement.
+ */
+export async function insertRows(
+  db: OutboxDb,
+  rows: NewRow[],
+  times: { at: Date; until: Date },
+): Promise<Map<string, string>> {
+  const { at, until } = times;
   const column = <K extends keyof NewRow>(key: K) => rows.map((r) => r[key]);
-  const created = await db.$queryRaw<{ idempotencyKey: string }[]>`
+  const created = await db.$queryRaw<{ id: string; idempotencyKey: string }[]>`
     INSERT INTO "OutboxMessage" ("idempotencyKey", kind, channel, status, "recipientEmail", "recipientName",
-      "personId", subject, "htmlBody", "textBody", ics, "messageId", "lastError", "nextAttemptAt", "createdAt", "updatedAt")
+      "personId", subject, "htmlBody", "textBody", ics, "messageId", "lastError", attempts, "nextAttemptAt",
+      "createdAt", "updatedAt")
     SELECT k, kind, ch::"MessageChannel", st::"OutboxStatus", email, name, pid::uuid, subj, html, txt, ics, mid, err,
-      ${at}, ${at}, ${at}
+      (st = 'sending')::int, CASE WHEN st = 'failed' THEN ${at}::timestamptz ELSE ${until}::timestamptz END,
+      ${at}, ${at}
     FROM unnest(${column('idempotencyKey')}::text[], ${column('kind')}::text[], ${column('channel')}::text[],
       ${column('status')}::text[], ${column('recipientEmail')}::text[], ${column('recipientName')}::text[],
       ${column('personId')}::text[], ${column('subject')}::text[], ${column('htmlBody')}::text[],
       ${column('textBody')}::text[], ${column('ics')}::text[], ${column('messageId')}::text[], ${column('lastError')}::text[])
       AS t(k, kind, ch, st, email, name, pid, subj, html, txt, ics, mid, err)
     ON CONFLICT ("idempotencyKey") DO NOTHING
-    RETURNING "idempotencyKey"`;
-  return new Set(created.map((r) => r.idempotencyKey));
+    RETURNING id::text, "idempotencyKey"`;
+  return new Map(created.map((r) => [r.idempotencyKey, r.id]));
 }
 
 /**
@@ -72,36 +87,36 @@ export interface SentMark {
 }
 
 /**
- * Records "sent" with group commit: while one UPDATE is in flight, the marks of messages accepted meanwhile
- * gather and go in the next one. A mark waits at most for the write before it plus its own, a few
- * milliseconds; `record` resolves once the caller's mark is in the database.
+ * Records "sent" with group commit: one UPDATE in flight at a time, and the marks of messages accepted
+ * meanwhile, or in the same turn of the event loop, gather for the next one. A mark waits at most for the
+ * write before it plus its own, a few milliseconds; `record` resolves once the caller's mark is in the
+ * database (its own batch, not whatever keeps arriving after it). Gathering the replies of one turn made
+ * the UPDATEs of a fan-out about half as many (one per five messages with five connections).
  */
 export function createSentRecorder(db: OutboxDb) {
-  let waiting: SentMark[] = [];
-  let flushing: Promise<void> | null = null;
+  let gathering: SentMark[] = [];
+  let next: Promise<void> | null = null;
+  let inFlight: Promise<unknown> = Promise.resolve();
 
-  async function flush(): Promise<void> {
-    try {
-      while (waiting.length > 0) {
-        const batch = waiting;
-        waiting = [];
-        await db.$executeRaw`
-          UPDATE "OutboxMessage" o
-          SET status = 'sent', "sentAt" = t.sent_at, "providerMessageId" = t.response, "updatedAt" = now()
-          FROM unnest(${batch.map((m) => m.id)}::uuid[], ${batch.map((m) => m.response)}::text[],
-            ${batch.map((m) => m.sentAt.toISOString())}::timestamptz[]) AS t(id, response, sent_at)
-          WHERE o.id = t.id AND o.status = 'sending'`;
-      }
-    } finally {
-      flushing = null;
-    }
-  }
+  const write = (batch: SentMark[]) => db.$executeRaw`
+    UPDATE "OutboxMessage" o
+    SET status = 'sent', "sentAt" = t.sent_at, "providerMessageId" = t.response, "updatedAt" = now()
+    FROM unnest(${batch.map((m) => m.id)}::uuid[], ${batch.map((m) => m.response)}::text[],
+      ${batch.map((m) => m.sentAt.toISOString())}::timestamptz[]) AS t(id, response, sent_at)
+    WHERE o.id = t.id AND o.status = 'sending'`;
 
   return {
     record(mark: SentMark): Promise<void> {
-      waiting.push(mark);
-      flushing ??= flush();
-      return flushing;
+      gathering.push(mark);
+      next ??= inFlight.then(async () => {
+        await new Promise((resolve) => setImmediate(resolve)); // the other replies read in this turn
+        const batch = gathering;
+        gathering = [];
+        next = null;
+        await write(batch);
+      });
+      inFlight = next.catch(() => {});
+      return next;
     },
   };
 }

@@ -113,3 +113,5 @@ export const TemplateData = {
 export type TemplateKind = keyof typeof TemplateData;
 export const TEMPLATE_KINDS = Object.keys(TemplateData) as TemplateKind[];
 export type TemplateInput<K extends TemplateKind> = z.input<(typeof TemplateData)[K]>;
+/** Template data after `TemplateData[kind].parse`: what the templates are rendered from. */
+export type TemplateOutput<K extends TemplateKind> = z.output<(typeof TemplateData)[K]>;

@@ -5,7 +5,7 @@
  */
 import Handlebars from 'handlebars';
 import { formatDate, formatDateTime, formatTime, type Language } from '../format';
-import { TemplateData, type TemplateInput, type TemplateKind } from './data';
+import { TemplateData, type TemplateInput, type TemplateKind, type TemplateOutput } from './data';
 import { KINDS } from './kinds';
 import { PARTIALS } from './partials';
 
@@ -82,7 +82,18 @@ export function renderMessage<K extends TemplateKind>(
   input: TemplateInput<K>,
   language: Language = 'it',
 ): RenderedMessage {
-  const data = TemplateData[kind].parse(input);
+  return renderParsed(kind, TemplateData[kind].parse(input) as TemplateOutput<K>, language);
+}
+
+/**
+ * Renders data that `TemplateData[kind].parse` already returned: the outbox validates a whole fan-out before
+ * it stores any of it, and parsing each message a second time to render it cost as much as its SQL.
+ */
+export function renderParsed<K extends TemplateKind>(
+  kind: K,
+  data: TemplateOutput<K>,
+  language: Language = 'it',
+): RenderedMessage {
   const part = compiled[kind][language];
   // Subjects are one line: collapse whitespace that a multi-line value (a title, a reason) could bring.
   const subject = part.subject(data).replace(/\s+/g, ' ').trim();
