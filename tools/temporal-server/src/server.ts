@@ -94,7 +94,9 @@ function addService(
     const unimplementedError = unimplemented(`${name.split('.').pop()}.${methodName}`);
     methods.set(`/${name}/${methodName}`, {
       decode: (message) => reqType.decode(message),
-      encode: (response) => resType.encode(resType.fromObject(response)).finish(),
+      // Handlers answer with values of the wire types (numbers for enums and 64-bit ints, buffers for
+      // bytes), so no fromObject pass: it would copy every history event of every poll response.
+      encode: (response) => resType.encode(response).finish(),
       handle: (request, call) => {
         if (!handler) throw unimplementedError;
         return handler(request, {
