@@ -75,7 +75,13 @@ export function createUnaryServer(opts: UnaryServerOptions): UnaryServer {
   const sessions = new Set<http2.ServerHttp2Session>();
   /** The peer of each session, read once: the session's socket is a proxy, slow to read per call. */
   const peers = new WeakMap<http2.Http2Session, string>();
-  server.on('connection', opts.onConnection);
+  server.on('connection', (socket: Socket) => {
+    // Every call is a small request answered by small writes (headers, data, then trailers once the
+    // data is out): with Nagle's algorithm a write waits for the ACK of the previous one, and calls
+    // stall on the client's delayed ACKs. The SDK's clients disable it on their side too.
+    socket.setNoDelay(true);
+    opts.onConnection(socket);
+  });
   server.on('session', (session) => {
     sessions.add(session);
     peers.set(session, `${session.socket.remoteAddress}:${session.socket.remotePort}`);
