@@ -86,7 +86,7 @@ export function createUnaryServer(opts: UnaryServerOptions): UnaryServer {
     sessions.add(session);
     peers.set(session, `${session.socket.remoteAddress}:${session.socket.remotePort}`);
     session.once('close', () => sessions.delete(session));
-    session.on('error', () => undefined); // a peer that resets the connection is no server error
+    session.on('error', ignore); // a peer that resets the connection is no server error
   });
   server.on('stream', (stream, headers) =>
     serveCall(stream, headers, opts, peers.get(stream.session!) ?? ''),
@@ -133,14 +133,16 @@ function serveCall(
   };
   const fail = (s: GrpcStatus) => {
     if (!finish()) return;
-    const trailers: Record<string, string | number> = {
-      ...OK_HEADERS,
-      'grpc-status': String(s.code),
-      'grpc-message': encodeURI(s.details),
-    };
-    for (const [key, value] of Object.entries(s.binaryTrailers ?? {}))
-      trailers[key] = Buffer.from(value).toString('base64');
-    stream.respond(trailers, { endStream: true });
+    answerOrReset(stream, () => {
+      const trailers: Record<string, string | number> = {
+        ...OK_HEADERS,
+        'grpc-status': String(s.code),
+        'grpc-message': encodeURI(s.details),
+      };
+      for (const [key, value] of Object.entries(s.binaryTrailers ?? {}))
+        trailers[key] = Buffer.from(value).toString('base64');
+      stream.respond(trailers, { endStream: true });
+    });
   };
   const succeed = (method: UnaryMethod, response: unknown) => {
     if (answered) return;
@@ -161,12 +163,14 @@ function serveCall(
     frame[0] = 0;
     frame.writeUInt32BE(body.length, 1);
     frame.set(body, 5);
-    stream.respond(OK_HEADERS, { waitForTrailers: true });
-    stream.once('wantTrailers', () => stream.sendTrailers(OK_TRAILERS));
-    stream.end(frame);
+    answerOrReset(stream, () => {
+      stream.respond(OK_HEADERS, { waitForTrailers: true });
+      stream.once('wantTrailers', sendOkTrailers);
+      stream.end(frame);
+    });
   };
 
-  stream.on('error', () => undefined); // reset by the client: 'close' below cancels the call
+  stream.on('error', ignore); // reset by the client: 'close' below cancels the call
   stream.once('close', cancel);
 
   const method = opts.methods.get(path);
@@ -230,6 +234,25 @@ function serveCall(
       (error: unknown) => fail(opts.toStatus(error, path)),
     );
   });
+}
+
+function ignore(): void {}
+
+function sendOkTrailers(this: http2.ServerHttp2Stream): void {
+  this.sendTrailers(OK_TRAILERS);
+}
+
+/**
+ * Answers run in promise callbacks: a throw there (a stream the session tore down meanwhile, a message
+ * encodeURI cannot encode) would be an unhandled rejection that stops the server. The client gets a
+ * reset stream instead.
+ */
+function answerOrReset(stream: http2.ServerHttp2Stream, answer: () => void): void {
+  try {
+    answer();
+  } catch {
+    stream.destroy();
+  }
 }
 
 /** The one length-prefixed message of a unary request, decompressed. */
