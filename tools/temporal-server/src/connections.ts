@@ -1,6 +1,6 @@
-// Which client connections are open, keyed by the peer address grpc-js reports for a call
-// ("127.0.0.1:54321"). The server owns the listening socket (see server.ts) so it sees each TCP
-// connection close, which grpc-js does not expose for calls that were already answered. A worker
+// Which client connections are open, keyed by the peer address of a call ("127.0.0.1:54321"). The
+// server sees each TCP connection as it is accepted (see server.ts), so it sees it close, which a
+// call that was already answered does not tell. A worker
 // killed with SIGKILL never calls ShutdownWorker and never answers its running tasks; the engine
 // learns from here that nobody is left to answer them.
 import type { Socket } from 'node:net';
@@ -27,8 +27,7 @@ export class Connections {
   }
 
   /**
-   * The connection of `peer`. A peer we do not know (a format grpc-js might change, a call outliving its
-   * socket) is never reported closed: its tasks then wait for their timeouts in real time, as before,
+   * The connection of `peer`. A peer we do not know (a call outliving its socket) is never reported closed: its tasks then wait for their timeouts in real time, as before,
    * rather than letting virtual time run past a worker that may still be alive.
    */
   of(peer: string): ClientConnection {

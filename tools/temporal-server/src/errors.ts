@@ -1,7 +1,8 @@
 // gRPC errors in the shape the Temporal SDKs recognise (status code + optional
 // google.rpc.Status details in the `grpc-status-details-bin` trailer).
-import { Metadata, status } from '@grpc/grpc-js';
+import { status } from '@grpc/grpc-js';
 import { pb, type temporal } from './proto.js';
+import type { GrpcStatus } from './unary-grpc.js';
 
 export class RpcError extends Error {
   constructor(
@@ -12,17 +13,14 @@ export class RpcError extends Error {
     super(message);
   }
 
-  toServiceError(): { code: status; details: string; metadata: Metadata } {
-    const metadata = new Metadata();
-    if (this.detail) {
-      const st = pb.google.rpc.Status.encode({
-        code: this.code,
-        message: this.message,
-        details: [{ type_url: `type.googleapis.com/${this.detail.typeName}`, value: this.detail.bytes }],
-      }).finish();
-      metadata.set('grpc-status-details-bin', Buffer.from(st));
-    }
-    return { code: this.code, details: this.message, metadata };
+  toStatus(): GrpcStatus {
+    if (!this.detail) return { code: this.code, details: this.message };
+    const st = pb.google.rpc.Status.encode({
+      code: this.code,
+      message: this.message,
+      details: [{ type_url: `type.googleapis.com/${this.detail.typeName}`, value: this.detail.bytes }],
+    }).finish();
+    return { code: this.code, details: this.message, binaryTrailers: { 'grpc-status-details-bin': st } };
   }
 }
 

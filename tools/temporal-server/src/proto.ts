@@ -20,7 +20,6 @@ interface ReflectedMethod {
 export interface ReflectedType {
   decode(buf: Uint8Array): object;
   encode(msg: object): { finish(): Uint8Array };
-  fromObject(obj: object): object;
 }
 export const reflectionRoot = protoRoot as unknown as {
   lookupService(name: string): { methods: Record<string, ReflectedMethod> };

@@ -6,7 +6,7 @@
 // inserted between WorkflowTaskStarted and WorkflowTaskCompleted.
 import type { TimerHandle } from './clock.js';
 import type { NormalizedRetryPolicy } from './retry.js';
-import { EventType, hist, Status, type temporal, type Execution, type HistoryEvent } from './proto.js';
+import { EventType, Status, type temporal, type Execution, type HistoryEvent } from './proto.js';
 
 /** Temporal's default workflow task start-to-close timeout. */
 export const DEFAULT_TASK_TIMEOUT_MS = 10_000;
@@ -168,15 +168,22 @@ export class Run {
     return this.append(this.buildEvent(this.nextEventId, this.now(), type, attrs));
   }
 
-  /** An event that is not (yet) in history: the transient attempts of a failing workflow task. */
+  /**
+   * An event that is not (yet) in history: the transient attempts of a failing workflow task.
+   * A plain object, not a protobufjs message: every value is already of its wire type (numbers,
+   * enum numbers, byte buffers, nested messages as objects), which the encoder takes as it is, and
+   * events are never changed once built. Converting each event with fromObject (a Long per 64-bit id,
+   * a copy of every nested object) was a tenth of the server's CPU in bench:temporal.
+   */
   buildEvent(eventId: number, time: number, type: EventTypeValue, attrs: Attrs): HistoryEvent {
-    return hist.HistoryEvent.fromObject({
+    // The generated types say Long for 64-bit fields; the encoder takes numbers as well.
+    return {
       eventId,
       eventTime: isoTimestamp(time),
       eventType: type,
       taskId: eventId,
       [attrKey(type)]: attrs,
-    });
+    } as unknown as HistoryEvent;
   }
 
   /** Append a built event; its id must be the next one. */
