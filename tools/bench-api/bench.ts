@@ -1,6 +1,6 @@
 /**
  * `npm run bench:api`: starts the service as `npm start` does (fresh DATA_DIR, embedded Postgres, seeded),
- * then drives each page or route at a fixed rate (100 requests/s for 10 s, autocannon) and prints per
+ * then drives each page or route at a steady rate (100 requests/s for 10 s, steady-load.ts) and prints per
  * target the achieved rate, p50/p95/p99 latency, errors, and PASS/MISS against the target of issue 12
  * (p95 < 20 ms at 100 requests/s, no errors). Also the CPU time the service (with its Postgres and Temporal
  * server) spent per request: latency on a shared machine depends on the neighbours, this figure much less;
@@ -9,14 +9,13 @@
  * A target whose route does not exist yet (404) is reported as not available; to add one, add a line to
  * `targets()`.
  */
-import autocannon from 'autocannon';
 import { createPrismaClient, type PrismaClient } from '../../prisma/client';
 import { actAs, COORDINATORE } from '../../tests/support/auth';
 import { startService } from './service';
+import { steadyLoad } from './steady-load';
 
 const RATE = 100;
 const SECONDS = 10;
-const CONNECTIONS = 10;
 const P95_TARGET_MS = 20;
 
 interface Target {
@@ -71,27 +70,19 @@ async function drive(
 ) {
   const cpuBefore = cpuSeconds();
   const sqlBefore = await sqlTransactions(db);
-  const latencies: number[] = [];
-  const result = await new Promise<autocannon.Result>((resolve, reject) => {
-    const instance = autocannon(
-      { url, headers, connections: CONNECTIONS, overallRate: RATE, duration: SECONDS },
-      (error, done) => (error ? reject(error) : resolve(done)),
-    );
-    instance.on('response', (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
-  });
+  const load = await steadyLoad({ url, headers, rate: RATE, seconds: SECONDS });
   const cpu = cpuSeconds() - cpuBefore;
   // Postgres publishes its counters with a delay of up to half a second (PGSTAT_MIN_INTERVAL).
   await new Promise((resolve) => setTimeout(resolve, 1_000));
   const sql = (await sqlTransactions(db)) - sqlBefore - 1;
-  latencies.sort((a, b) => a - b);
   return {
-    cpuMsPerRequest: (cpu * 1000) / Math.max(1, result.requests.total),
-    sqlPerRequest: sql / Math.max(1, result.requests.total),
-    rate: result.requests.total / SECONDS,
-    p50: percentile(latencies, 50),
-    p95: percentile(latencies, 95),
-    p99: percentile(latencies, 99),
-    errors: result.errors + result.timeouts + result.non2xx,
+    cpuMsPerRequest: (cpu * 1000) / load.answered,
+    sqlPerRequest: sql / load.answered,
+    rate: load.rate,
+    p50: percentile(load.latencies, 50),
+    p95: percentile(load.latencies, 95),
+    p99: percentile(load.latencies, 99),
+    errors: load.errors,
   };
 }
 
@@ -105,7 +96,7 @@ try {
   const feed = await fetch(`${service.url}/api/v1/feeds/me`, { method: 'POST', headers });
   const { token: feedToken } = (await feed.json()) as { token: string };
   console.log(
-    `bench:api — ${RATE} richieste/s per ${SECONDS} s, ${CONNECTIONS} connessioni; obiettivo p95 < ${P95_TARGET_MS} ms, nessun errore`,
+    `bench:api — ${RATE} richieste/s a ritmo costante per ${SECONDS} s; obiettivo p95 < ${P95_TARGET_MS} ms, nessun errore`,
   );
   // `npm run bench:api -- <words>` drives only the targets whose name contains one of them (to profile one).
   const only = process.argv.slice(2);
