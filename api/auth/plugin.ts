@@ -58,7 +58,8 @@ const authPlugin: FastifyPluginAsync<AuthOptions> = async (app, options) => {
         scriptSrc: ["'self'"],
         styleSrc: ["'self'"],
         imgSrc: ["'self'", 'data:'],
-        fontSrc: ["'self'"],
+        // bootstrap-italia's stylesheet embeds one font (its video player's icons) as a data: URL.
+        fontSrc: ["'self'", 'data:'],
         objectSrc: ["'none'"],
         frameAncestors: ["'none'"],
         formAction: ["'self'"],

@@ -58,6 +58,12 @@ describe('layout', () => {
     expect(css.headers['content-type']).toContain('text/css');
     const fonts = await app.inject({ url: '/risorse/caratteri.css' });
     expect(fonts.statusCode).toBe(200);
+    // The icon every page names, so browsers do not ask for a missing /favicon.ico.
+    const page = await app.inject({ url: '/accessibilita', headers: HTML });
+    expect(page.body).toContain('<link rel="icon" href="/risorse/icona.svg" type="image/svg+xml">');
+    const icon = await app.inject({ url: '/risorse/icona.svg' });
+    expect(icon.statusCode).toBe(200);
+    expect(icon.headers['content-type']).toContain('image/svg+xml');
     const font = /url\('([^']+\.woff2)'\)/.exec(fonts.body)![1]!;
     const file = await app.inject({ url: font });
     expect(file.statusCode).toBe(200);
