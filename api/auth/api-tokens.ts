@@ -6,8 +6,7 @@
  */
 import { z } from 'zod';
 import type { Database, Prisma } from '../../prisma/client';
-import { stampedCache } from '../stamps';
-import { personWithRoles, rolesHoldUntil } from './principal';
+import { rowsWithPerson, withPerson } from './principal';
 import { hashOf, newSecret } from './secrets';
 
 export const NewToken = z.object({
@@ -63,26 +62,19 @@ export async function revokeApiToken(db: Database, personId: string, tokenId: st
   });
 }
 
-/** Tokens with their person, by the access stamp (api/stamps.ts): every request reads one. */
-const tokens = stampedCache<Prisma.ApiTokenGetPayload<{
-  include: { person: ReturnType<typeof personWithRoles> };
-}> | null>('access', 1_000);
+/** Tokens with their person (every request with a token reads one). */
+const tokens = rowsWithPerson<Prisma.ApiTokenGetPayload<{ include: ReturnType<typeof withPerson> }>>();
 
 /**
- * The live token behind a Bearer value with its person (personWithRoles), or null. Records its use (at most
+ * The live token behind a Bearer value with its person (withPerson), or null. Records its use (at most
  * hourly in the audit).
  */
 export async function findApiToken(db: Database, presented: string, now: Date) {
   const hash = hashOf('token', presented);
   if (!hash) return null;
-  const token = await tokens(db, hash, now.getTime(), async () => {
-    const row = await db.apiToken.findUnique({
-      where: { tokenHash: hash },
-      include: { person: personWithRoles(now) },
-    });
-    // An unknown token is not kept: guessing must not fill the cache.
-    return { value: row, until: row ? rolesHoldUntil(now) : now.getTime() };
-  });
+  const token = await tokens(db, hash, now, () =>
+    db.apiToken.findUnique({ where: { tokenHash: hash }, include: withPerson(now) }),
+  );
   if (!token || token.revokedAt) return null;
   const lastUse = token.lastUsedAt?.getTime() ?? 0;
   if (now.getTime() - lastUse > AUDIT_USE_EVERY_MS) {

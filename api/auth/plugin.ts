@@ -18,7 +18,7 @@ import { RequestRejected } from '../errors';
 import { findApiToken } from './api-tokens';
 import { authorize, requireSignIn } from './guard';
 import type { OidcSettings } from './oidc';
-import { withPrincipal } from './principal';
+import { withPrincipal, type PersonWithRoles } from './principal';
 import { signInRoutes } from './routes';
 import { SESSION_COOKIE, findSession } from './sessions';
 
@@ -118,23 +118,20 @@ const authPlugin: FastifyPluginAsync<AuthOptions> = async (app, options) => {
       if (!token) {
         throw new RequestRejected(401, 'token_non_valido', 'Token API non valido o revocato.');
       }
-      return {
-        personId: token.personId,
-        ...withPrincipal(token.person),
-        tokenName: token.name,
-        sessionId: null,
-      };
+      return viewerOf(token, token.name, null);
     }
     const cookieValue = request.cookies[SESSION_COOKIE];
     if (!cookieValue) return null;
     const session = await findSession(db, cookieValue, at);
-    if (!session) return null;
-    return {
-      personId: session.personId,
-      ...withPrincipal(session.person),
-      tokenName: null,
-      sessionId: session.id,
-    };
+    return session && viewerOf(session, null, session.id);
+  }
+
+  function viewerOf(
+    row: { personId: string; person: PersonWithRoles },
+    tokenName: string | null,
+    sessionId: string | null,
+  ) {
+    return { personId: row.personId, ...withPrincipal(row.person), tokenName, sessionId };
   }
 };
 

@@ -9,6 +9,7 @@
  */
 import type { Principal } from '../../domain/policy';
 import type { Database, Prisma } from '../../prisma/client';
+import { stampedCache } from '../stamps';
 
 /** The Presidente dell'Assemblea's seat code (prisma/seed/bodies.ts). */
 const PRESIDENTE_SEAT = 'presidente-assemblea';
@@ -21,7 +22,7 @@ const seatBody = {
  * What a request needs of its person: name, address and what their roles are read from. A selection, so the
  * token or session lookup reads the person in the same query (api/auth/plugin.ts).
  */
-export function personWithRoles(now: Date) {
+function personWithRoles(now: Date) {
   const current = {
     where: { validFrom: { lte: now }, OR: [{ validTo: null }, { validTo: { gte: startOfDay(now) } }] },
     ...seatBody,
@@ -41,7 +42,7 @@ export function personWithRoles(now: Date) {
   } satisfies Prisma.PersonDefaultArgs;
 }
 
-type PersonWithRoles = Prisma.PersonGetPayload<ReturnType<typeof personWithRoles>>;
+export type PersonWithRoles = Prisma.PersonGetPayload<ReturnType<typeof personWithRoles>>;
 
 /** The person's name and address for the page, and their roles on the day personWithRoles was read. */
 export function withPrincipal(person: PersonWithRoles) {
@@ -68,12 +69,21 @@ export async function loadPrincipal(db: Database, personId: string, now: Date): 
   return withPrincipal(person).principal;
 }
 
+/** What a token or session row includes to read its person in the same query. */
+export const withPerson = (now: Date) => ({ person: personWithRoles(now) });
+
 /**
- * Until when roles read at `now` hold with no write to the data: seats begin and end on dates
- * (Membership.validFrom and validTo are dates, read as midnight UTC), so until the next day begins.
+ * Token or session rows read with withPerson, kept by the access stamp (api/stamps.ts), and until the next
+ * day: seats begin and end on dates (Membership.validFrom and validTo are dates, read as midnight UTC), so
+ * roles read at `now` hold until then with no write. An unknown one is not kept: guessing must not fill it.
  */
-export function rolesHoldUntil(now: Date): number {
-  return startOfDay(now).getTime() + 86_400_000;
+export function rowsWithPerson<Row extends { person: PersonWithRoles }>() {
+  const kept = stampedCache<Row | null>('access', 1_000);
+  return (db: Database, key: string, now: Date, read: () => Promise<Row | null>) =>
+    kept(db, key, now.getTime(), async () => {
+      const row = await read();
+      return { value: row, until: row ? startOfDay(now).getTime() + 86_400_000 : now.getTime() };
+    });
 }
 
 const unique = (values: string[]) => [...new Set(values)];

@@ -5,8 +5,7 @@
  */
 import type { FastifyReply } from 'fastify';
 import type { Database, Prisma } from '../../prisma/client';
-import { stampedCache } from '../stamps';
-import { personWithRoles, rolesHoldUntil } from './principal';
+import { rowsWithPerson, withPerson } from './principal';
 import { hashOf, newSecret } from './secrets';
 
 export const SESSION_COOKIE = 'sessione';
@@ -38,26 +37,19 @@ export async function startSession(
   });
 }
 
-/** Sessions with their person, by the access stamp (api/stamps.ts): every page reads one. */
-const sessions = stampedCache<Prisma.AuthSessionGetPayload<{
-  include: { person: ReturnType<typeof personWithRoles> };
-}> | null>('access', 1_000);
+/** Sessions with their person (every page a signed-in person opens reads one). */
+const sessions = rowsWithPerson<Prisma.AuthSessionGetPayload<{ include: ReturnType<typeof withPerson> }>>();
 
 /**
- * The live session behind a cookie value with its person (personWithRoles), touching it; null when unknown,
+ * The live session behind a cookie value with its person (withPerson), touching it; null when unknown,
  * revoked or idle too long.
  */
 export async function findSession(db: Database, cookie: string, now: Date) {
   const hash = hashOf('session', cookie);
   if (!hash) return null;
-  const session = await sessions(db, hash, now.getTime(), async () => {
-    const row = await db.authSession.findUnique({
-      where: { tokenHash: hash },
-      include: { person: personWithRoles(now) },
-    });
-    // An unknown cookie is not kept: guessing must not fill the cache.
-    return { value: row, until: row ? rolesHoldUntil(now) : now.getTime() };
-  });
+  const session = await sessions(db, hash, now, () =>
+    db.authSession.findUnique({ where: { tokenHash: hash }, include: withPerson(now) }),
+  );
   if (!session || session.revokedAt) return null;
   if (now.getTime() - session.lastSeenAt.getTime() > IDLE_TIMEOUT_MS) return null;
   if (now.getTime() - session.lastSeenAt.getTime() > TOUCH_EVERY_MS) {

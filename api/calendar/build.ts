@@ -31,11 +31,14 @@ export interface CalendarRequest {
   bodyId?: string;
 }
 
+/** How many built calendars, and holiday calendars, a process keeps. */
+const KEPT = 64;
+
 /**
  * Calendars built, by the planning stamp (api/stamps.ts: it changes in the commit of every write to bodies,
  * series, meetings or local feasts) and the request.
  */
-const built = stampedCache<readonly CalendarEntryWithMeeting[]>('planning', 64);
+const built = stampedCache<readonly CalendarEntryWithMeeting[]>('planning', KEPT);
 
 /** One HolidayCalendar per set of local feasts, so each year's holidays are computed once per process. */
 const calendars = new Map<string, HolidayCalendar>();
@@ -44,7 +47,7 @@ function holidayCalendar(feasts: LocalFeast[]): HolidayCalendar {
   const key = JSON.stringify(feasts);
   let calendar = calendars.get(key);
   if (!calendar) {
-    if (calendars.size >= 64) calendars.clear();
+    if (calendars.size >= KEPT) calendars.clear();
     calendars.set(key, (calendar = new HolidayCalendar(feasts)));
   }
   return calendar;
