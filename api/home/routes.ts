@@ -18,6 +18,11 @@ import { DELIVERABLE_KIND, STAGE, VERBALE_STATUS } from '../layout/labels';
 const DAY_MS = 86_400_000;
 const REJECTED_ACTIONS = ['meeting.change_rejected', 'deliverable.extension_rejected'];
 
+/** Each list is usually empty: no query is made for an empty one. */
+async function unlessEmpty<T>(ids: string[], query: (ids: string[]) => Promise<T[]>): Promise<T[]> {
+  return ids.length === 0 ? [] : query(ids);
+}
+
 export const homeRoutes: FastifyPluginAsync = async (app) => {
   const db = app.db;
 
@@ -71,23 +76,16 @@ export const homeRoutes: FastifyPluginAsync = async (app) => {
     );
     const soonIds = soon.flatMap((m) => (m.meetingId ? [m.meetingId] : []));
     const refusedIds = (entity: string) => refused.filter((e) => e.entity === entity).map((e) => e.entityId);
-    // Each list is usually empty: no query is made for an empty one.
     const [agendaCounts, refusedMeetings, refusedDeliverables] = await Promise.all([
-      soonIds.length === 0
-        ? []
-        : db.agendaItem.groupBy({ by: ['meetingId'], where: { meetingId: { in: soonIds } }, _count: true }),
-      refusedIds('meeting').length === 0
-        ? []
-        : db.meeting.findMany({
-            where: { id: { in: refusedIds('meeting') }, ...inBody },
-            select: { id: true },
-          }),
-      refusedIds('deliverable').length === 0
-        ? []
-        : db.deliverable.findMany({
-            where: { id: { in: refusedIds('deliverable') }, ambitoId: ambito.id },
-            select: { id: true },
-          }),
+      unlessEmpty(soonIds, (ids) =>
+        db.agendaItem.groupBy({ by: ['meetingId'], where: { meetingId: { in: ids } }, _count: true }),
+      ),
+      unlessEmpty(refusedIds('meeting'), (ids) =>
+        db.meeting.findMany({ where: { id: { in: ids }, ...inBody }, select: { id: true } }),
+      ),
+      unlessEmpty(refusedIds('deliverable'), (ids) =>
+        db.deliverable.findMany({ where: { id: { in: ids }, ambitoId: ambito.id }, select: { id: true } }),
+      ),
     ]);
     const agendaOf = new Map(agendaCounts.map((a) => [a.meetingId, a._count]));
     const ours = new Set([...refusedMeetings, ...refusedDeliverables].map((r) => r.id));
