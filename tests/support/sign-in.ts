@@ -93,7 +93,9 @@ export async function signInByEmail(
   const asked = Date.now() - 1000;
   await browser.request('/accesso');
   const sent = await browser.request('/accesso', { form: { email, _csrf: browser.csrf } });
-  if (sent.status !== 200) throw new Error(`POST /accesso: ${sent.status}`);
+  // The answer's text says which refusal it was (an overloaded process and an unreachable database both 503).
+  if (sent.status !== 200)
+    throw new Error(`POST /accesso: ${sent.status} ${(await sent.text()).slice(0, 300)}`);
   const link = new URL(await signInLinkFor(mailbox, email, asked));
   await browser.request(link.pathname);
   const confirmed = await browser.request('/accesso/link', {
