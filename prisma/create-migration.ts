@@ -34,7 +34,12 @@ async function main(): Promise<void> {
     throw new Error('Uso: tsx prisma/create-migration.ts <nome_in_snake_case>');
   }
   const dataDir = mkdtempSync(join(tmpdir(), 'create-migration-'));
-  const server = await startEmbeddedPostgres({ dataDir, port: await freePort(), log: () => {} });
+  const server = await startEmbeddedPostgres({
+    dataDir,
+    port: await freePort(),
+    log: () => {},
+    throwaway: true,
+  });
   let sql: string;
   try {
     sql = await diffScript(server.url(), committedSchema(), declaredSchema());

@@ -40,6 +40,28 @@ describe('startEmbeddedPostgres', () => {
     }
   });
 
+  it('flushes every commit to disk, except on a throwaway cluster', async () => {
+    const durable = await startEmbeddedPostgres({ dataDir, port: await freePort(), log: () => {} });
+    try {
+      expect(await query(durable.url(), 'SHOW fsync')).toEqual([{ fsync: 'on' }]);
+    } finally {
+      await durable.stop();
+    }
+    const scratchDir = mkdtempSync(join(tmpdir(), 'embedded-pg-test-'));
+    const scratch = await startEmbeddedPostgres({
+      dataDir: scratchDir,
+      port: await freePort(),
+      log: () => {},
+      throwaway: true,
+    });
+    try {
+      expect(await query(scratch.url(), 'SHOW fsync')).toEqual([{ fsync: 'off' }]);
+    } finally {
+      await scratch.stop();
+      rmSync(scratchDir, { recursive: true, force: true });
+    }
+  });
+
   it('says which port and directory when the server cannot start', async () => {
     const port = await freePort();
     const running = await startEmbeddedPostgres({ dataDir, port, log: () => {} });

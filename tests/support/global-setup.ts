@@ -14,7 +14,12 @@ import { TEMPLATE_DATABASE } from './constants';
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const dataDir = mkdtempSync(join(tmpdir(), 'governance-test-pg-'));
-  const server = await startEmbeddedPostgres({ dataDir, port: await freePort(), log: () => {} });
+  const server = await startEmbeddedPostgres({
+    dataDir,
+    port: await freePort(),
+    log: () => {},
+    throwaway: true,
+  });
   try {
     const admin = new (await import('pg')).default.Client({ connectionString: server.url() });
     await admin.connect();

@@ -131,6 +131,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
       dataDir: join(dir, 'postgres'),
       port: await freePort(),
       log: () => {},
+      throwaway: true,
     });
     cleanups.push(() => pg.stop());
     await applyMigrations(pg.url(), { log: () => {} });
