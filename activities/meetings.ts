@@ -15,7 +15,9 @@ import {
   Instant,
   type EscalationStep,
 } from '../domain/index';
-import { issueAnswerLinks } from '../notifications/answers/answers';
+import { issueAnswerLinksToAll } from '../notifications/answers/answers';
+import { storeAttendance } from './attendance-rows';
+import type { AnswerLinks } from '../notifications/answers/tokens';
 import { answerToken } from '../notifications/answers/tokens';
 import type { NotificationRequest } from '../notifications/outbox/request';
 import type { Prisma, PrismaClient } from '../prisma/client';
@@ -112,7 +114,7 @@ export type MeetingForMessages = Awaited<ReturnType<typeof meetingForMessages>>;
 export function convocationRequest(
   loaded: MeetingForMessages,
   r: Recipient,
-  answerLinks: Record<'present' | 'absent' | 'delegate', string>,
+  answerLinks: AnswerLinks,
   revision: number,
 ) {
   const { m, view, common, agenda } = loaded;
@@ -201,36 +203,30 @@ export function createMeetingActivities(deps: ActivityDeps): MeetingActivities {
   async function withAnswerLinks(
     loaded: Awaited<ReturnType<typeof load>>,
     recipients: Recipient[],
-    build: (
-      r: Recipient,
-      answerLinks: Record<'present' | 'absent' | 'delegate', string>,
-    ) => NotificationRequest,
+    build: (r: Recipient, answerLinks: AnswerLinks) => NotificationRequest,
   ): Promise<NotificationRequest[]> {
-    const requests: NotificationRequest[] = [];
-    for (const r of recipients) {
-      const links = await issueAnswerLinks(db, deps.answerLinkSecret, {
-        meetingId: loaded.m.id,
-        personId: r.personId,
-        expiresAt: loaded.view.endsAt,
-        baseUrl: base,
-      });
-      requests.push(build(r, links));
-    }
-    return requests;
+    const links = await issueAnswerLinksToAll(db, deps.answerLinkSecret, {
+      meetingId: loaded.m.id,
+      personIds: recipients.map((r) => r.personId),
+      expiresAt: loaded.view.endsAt,
+      baseUrl: base,
+    });
+    return recipients.map((r) => build(r, links.get(r.personId)!));
   }
 
   const to = (r: Recipient) => ({ name: r.name, email: r.email });
 
   /**
-   * A link to a meeting's page carrying the recipient's own answer token (`?t=`), so an invitee reads it
+   * Links to a meeting's page, each carrying its recipient's own answer token (`?t=`), so an invitee reads it
    * without signing in (api/auth/guard.ts); people never invited get the plain link and sign in.
    */
-  async function ownLink(meetingId: string, personId: string, url: string): Promise<string> {
-    const invitation = await db.invitation.findUnique({
-      where: { meetingId_personId: { meetingId, personId } },
-      select: { id: true },
+  async function ownLinks(meetingId: string, personIds: string[], url: string): Promise<Map<string, string>> {
+    const invitations = await db.invitation.findMany({
+      where: { meetingId, personId: { in: personIds } },
+      select: { id: true, personId: true },
     });
-    return invitation ? `${url}?t=${answerToken(deps.answerLinkSecret, invitation.id)}` : url;
+    const tokenOf = new Map(invitations.map((i) => [i.personId, answerToken(deps.answerLinkSecret, i.id)]));
+    return new Map(personIds.map((p) => [p, tokenOf.has(p) ? `${url}?t=${tokenOf.get(p)}` : url] as const));
   }
 
   /** The request for the verbale (first ask, and the reminders of its ladder) to each minute taker. */
@@ -521,20 +517,12 @@ export function createMeetingActivities(deps: ActivityDeps): MeetingActivities {
         seatOf.set(ms.personId, ms.seatId);
         if (ms.delegatePersonId) seatOf.set(ms.delegatePersonId, ms.seatId);
       }
-      for (const e of record.entries) {
-        const data = {
-          status: e.status,
-          delegateName: e.delegateName ?? null,
-          delegatePersonId: e.delegatePersonId ?? null,
-          arrivedAt: e.arrivedAt ? new Date(e.arrivedAt) : null,
-          seatId: seatOf.get(e.personId) ?? null,
-        };
-        await db.attendance.upsert({
-          where: { meetingId_personId: { meetingId, personId: e.personId } },
-          create: { meetingId, personId: e.personId, ...data, recordedAt: activityNow() },
-          update: data,
-        });
-      }
+      await storeAttendance(
+        db,
+        meetingId,
+        record.entries.map((e) => ({ ...e, seatId: seatOf.get(e.personId) ?? null })),
+        activityNow(),
+      );
       const all = await db.attendance.findMany({ where: { meetingId, seatId: { not: null } } });
       const best = bestPresenceBySeat(all);
       const seats = [...new Set(memberships.map((ms) => ms.seatId))];
@@ -621,23 +609,27 @@ export function createMeetingActivities(deps: ActivityDeps): MeetingActivities {
       const leads =
         m.body.kind === 'comitato_ristretto' ? await leadComuniRecipients(db, m.body.ambitoId) : [];
       const approvedAt = m.verbale?.approvedAt;
+      const recipients = unique([...members, ...leads]);
+      const links = await ownLinks(
+        m.id,
+        recipients.map((r) => r.personId),
+        `${meetingUrl(m.id)}/verbale`,
+      );
       const sent = await sendMessages(
         deps,
-        await Promise.all(
-          unique([...members, ...leads]).map(async (r) => ({
-            key: `minutes:${m.id}:${r.personId}`,
-            kind: 'minutesCirculation',
-            to: to(r),
-            data: {
-              ...common,
-              recipient: { name: r.name },
-              minutesUrl: await ownLink(m.id, r.personId, `${meetingUrl(m.id)}/verbale`),
-              ...(approvedAt ? { approvedAt: iso(approvedAt) } : {}),
-            },
-            meetingId: m.id,
-            personId: r.personId,
-          })),
-        ),
+        recipients.map((r) => ({
+          key: `minutes:${m.id}:${r.personId}`,
+          kind: 'minutesCirculation',
+          to: to(r),
+          data: {
+            ...common,
+            recipient: { name: r.name },
+            minutesUrl: links.get(r.personId)!,
+            ...(approvedAt ? { approvedAt: iso(approvedAt) } : {}),
+          },
+          meetingId: m.id,
+          personId: r.personId,
+        })),
       );
       const now = activityNow();
       await db.verbale.updateMany({ where: { meetingId, circulatedAt: null }, data: { circulatedAt: now } });

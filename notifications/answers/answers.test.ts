@@ -4,7 +4,7 @@ import layoutPlugin from '../../api/layout/plugin';
 import { createTestDatabase, type TestDatabase } from '../../tests/support/database';
 import { createOutbox } from '../outbox/outbox';
 import { createMailer } from '../transport';
-import { issueAnswerLinks } from './answers';
+import { issueAnswerLinks, issueAnswerLinksToAll } from './answers';
 import { createAnswering } from './answering';
 import { answerPagesPlugin } from './plugin';
 import { hashToken } from './tokens';
@@ -101,6 +101,40 @@ describe('answer links', () => {
     expect(rows[0]!.tokenExpiresAt.toISOString()).toBe('2027-03-16T19:00:00.000Z'); // moved by the reschedule
   });
 
+  it('issues the links of a whole convocation in one call: new invitations, and the same links for those who had one', async () => {
+    const { bodyId } = await db.prisma.meeting.findUniqueOrThrow({ where: { id: meetingId } });
+    const other = await db.prisma.meeting.create({
+      data: {
+        bodyId,
+        plannedDateKey: '2027-04-13',
+        startsAt: new Date('2027-04-13T16:00:00Z'),
+        endsAt: new Date('2027-04-13T18:00:00Z'),
+      },
+    });
+    const newcomer = await db.prisma.person.create({
+      data: { fullName: 'Sindaco di Ricengo', email: 'sindaco@ricengo.example.org' },
+    });
+    const earlier = await issueAnswerLinks(db.prisma, SECRET, {
+      meetingId: other.id,
+      personId,
+      expiresAt: '2027-04-13T18:00:00Z',
+      baseUrl: BASE,
+    });
+    const links = await issueAnswerLinksToAll(db.prisma, SECRET, {
+      meetingId: other.id,
+      personIds: [personId, newcomer.id, newcomer.id],
+      expiresAt: '2027-04-20T18:00:00Z',
+      baseUrl: BASE,
+    });
+    expect([...links.keys()].sort()).toEqual([personId, newcomer.id].sort());
+    expect(links.get(personId)).toEqual(earlier);
+    const rows = await db.prisma.invitation.findMany({ where: { meetingId: other.id } });
+    expect(rows).toHaveLength(2);
+    for (const row of rows) expect(row.tokenExpiresAt.toISOString()).toBe('2027-04-20T18:00:00.000Z');
+    const newRow = rows.find((r) => r.personId === newcomer.id)!;
+    expect(newRow.tokenHash).toBe(hashToken(tokenOf(links.get(newcomer.id)!.present)));
+    expect(links.get(newcomer.id)).not.toEqual(earlier);
+  });
   it('GET shows the meeting in Italian with the choice preselected and changes nothing', async () => {
     const links = await issueAnswerLinks(db.prisma, SECRET, {
       meetingId,

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { AnswersDb } from './db';
-import { answerLinks, answerToken, hashToken, type AnswerChoice } from './tokens';
+import { answerLinks, answerToken, hashToken, type AnswerChoice, type AnswerLinks } from './tokens';
 
 export interface IssueLinksInput {
   meetingId: string;
@@ -17,24 +17,36 @@ export interface IssueLinksInput {
 
 /** Creates the invitation once per meeting and person (later calls only move the expiry) and returns its links. */
 export async function issueAnswerLinks(
-  db: Pick<AnswersDb, 'invitation'>,
+  db: Pick<AnswersDb, '$queryRaw'>,
   secret: string,
   input: IssueLinksInput,
-) {
-  const id = randomUUID();
-  const invitation = await db.invitation.upsert({
-    where: { meetingId_personId: { meetingId: input.meetingId, personId: input.personId } },
-    create: {
-      id,
-      meetingId: input.meetingId,
-      personId: input.personId,
-      tokenHash: hashToken(answerToken(secret, id)),
-      tokenExpiresAt: new Date(input.expiresAt),
-    },
-    update: { tokenExpiresAt: new Date(input.expiresAt) },
-    select: { id: true },
-  });
-  return answerLinks(input.baseUrl, answerToken(secret, invitation.id));
+): Promise<AnswerLinks> {
+  const { personId, ...meeting } = input;
+  return (await issueAnswerLinksToAll(db, secret, { ...meeting, personIds: [personId] })).get(personId)!;
+}
+
+/**
+ * issueAnswerLinks for every invitee of one meeting in a single statement (a convocation reaches up to 48
+ * mayors): INSERT ... ON CONFLICT keeps an existing invitation, and with it its token, and moves its expiry.
+ * Returns the links by person.
+ */
+export async function issueAnswerLinksToAll(
+  db: Pick<AnswersDb, '$queryRaw'>,
+  secret: string,
+  input: Omit<IssueLinksInput, 'personId'> & { personIds: string[] },
+): Promise<Map<string, AnswerLinks>> {
+  // Each person once: one statement may not touch the same row twice.
+  const personIds = [...new Set(input.personIds)];
+  if (personIds.length === 0) return new Map();
+  const ids = personIds.map(() => randomUUID());
+  const hashes = ids.map((id) => hashToken(answerToken(secret, id)));
+  const rows = await db.$queryRaw<{ id: string; personId: string }[]>`
+    INSERT INTO "Invitation" (id, "meetingId", "personId", "tokenHash", "tokenExpiresAt")
+    SELECT id, ${input.meetingId}::uuid, person, hash, ${new Date(input.expiresAt)}::timestamptz
+    FROM unnest(${ids}::uuid[], ${personIds}::uuid[], ${hashes}::text[]) AS t(id, person, hash)
+    ON CONFLICT ("meetingId", "personId") DO UPDATE SET "tokenExpiresAt" = EXCLUDED."tokenExpiresAt"
+    RETURNING id::text, "personId"::text`;
+  return new Map(rows.map((r) => [r.personId, answerLinks(input.baseUrl, answerToken(secret, r.id))]));
 }
 
 // eslint-disable-next-line no-control-regex

@@ -27,7 +27,9 @@ export const CHOICE_WORDS: Record<AnswerChoice, string> = {
   delegate: 'delegato',
 };
 
-export function answerLinks(baseUrl: string, token: string): Record<AnswerChoice, string> {
+export type AnswerLinks = Record<AnswerChoice, string>;
+
+export function answerLinks(baseUrl: string, token: string): AnswerLinks {
   const base = `${baseUrl.replace(/\/$/, '')}/risposta/${token}`;
   return {
     present: `${base}?scelta=${CHOICE_WORDS.present}`,

@@ -9,6 +9,7 @@ import { dateOf, formatInstant } from '../../domain/index';
 import { DateTime } from 'luxon';
 import { queryMeeting, signalMeeting, startMeetingWorkflow } from '../../workflows/client';
 import { workflowId } from '../../workflows/contracts';
+import { hashToken } from '../../notifications/answers/tokens';
 import type { MeetingState } from '../../workflows/meeting';
 import { createMeeting } from './fixture';
 import { useDistrictStack } from './harness';
@@ -172,6 +173,19 @@ it('runs a Comitato Ristretto meeting from convocation to circulated minutes', a
     expect(world.stack.holidays.isWorkingDay(dateOf(formatInstant(DateTime.fromJSDate(r.createdAt))))).toBe(
       true,
     );
+  // The verbale reaches an invitee with their own answer token, readable without signing in; the lead comune
+  // of a sub-ambito, never invited, gets the plain link and signs in.
+  const minutesTo = (person: string) =>
+    rows.find(
+      (r) => r.idempotencyKey.startsWith('minutes:') && r.personId === world.district.people[person],
+    )!;
+  const invited = await db.invitation.findUniqueOrThrow({
+    where: { meetingId_personId: { meetingId: id, personId: world.district.people.sindaco1! } },
+  });
+  const token = /\/verbale\?t=([A-Za-z0-9_-]+)/.exec(minutesTo('sindaco1').textBody)?.[1];
+  expect(token && hashToken(token)).toBe(invited.tokenHash);
+  expect(minutesTo('sindaco2').textBody).toMatch(/\/verbale(?!\?t=)/);
+  expect(minutesTo('sindaco2').textBody).not.toContain('?t=');
   const convocation = rows.find((r) => r.idempotencyKey.startsWith('convocation:'))!;
   // At the deadline, give or take the scheduling latency of the virtual clock.
   const lateBy = convocation.createdAt.getTime() - Date.parse('2027-03-03T09:00:00+01:00');
