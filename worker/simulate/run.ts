@@ -400,7 +400,7 @@ function createPeople(
       const nextDay = now.getTime() + 86_400_000;
       const wake: number[] = [Date.UTC(now.getUTCFullYear() + 1, 0, 1)];
 
-      // Invitees answer the day after the convocation, each on their own (the workflow only counts answers,
+      // Invitees answer the day after the convocation (the workflow only counts answers,
       // so they may arrive together: the server hands them to the workflow in as few tasks as it can).
       // People act at 07:00 and convocations leave at 09:00, so every invitation here is from an earlier day.
       // (Its createdAt is the database's real time, not the simulated one: it says nothing about that.)
@@ -413,26 +413,35 @@ function createPeople(
         if (!scripts.has(meeting.id)) scripts.set(meeting.id, scriptedBy(meeting));
         return scripts.get(meeting.id)!;
       };
+      const answers = (
+        await Promise.all(
+          open.map(async (i) => {
+            if (noAnswers.has(meetingKey(i.meeting.body.code, i.meeting.plannedDateKey))) return [];
+            const script = (await scriptOf(i.meeting)).get(i.personId);
+            const answer =
+              script?.type === 'delegate'
+                ? ('delegate' as const)
+                : script?.type === 'absence' && script.justified
+                  ? ('absent' as const)
+                  : ('present' as const);
+            const delegateName = script?.type === 'delegate' ? script.delegate : null;
+            return [{ invitation: i, answer, delegateName }];
+          }),
+        )
+      ).flat();
+      // The day's answers are stored together (one statement), then each reaches its meeting's workflow.
+      if (answers.length > 0) {
+        await prisma.$executeRaw`
+          UPDATE "Invitation" AS i SET answer = t.answer::"InvitationAnswer", "answeredAt" = ${now},
+            "delegateName" = t.delegate_name
+          FROM unnest(${answers.map((a) => a.invitation.id)}::uuid[], ${answers.map((a) => a.answer)}::text[],
+            ${answers.map((a) => a.delegateName)}::text[]) AS t(id, answer, delegate_name)
+          WHERE i.id = t.id`;
+      }
       await Promise.all(
-        open.map(async (i) => {
-          if (noAnswers.has(meetingKey(i.meeting.body.code, i.meeting.plannedDateKey))) return;
-          const script = (await scriptOf(i.meeting)).get(i.personId);
-          const answer =
-            script?.type === 'delegate'
-              ? 'delegate'
-              : script?.type === 'absence' && script.justified
-                ? 'absent'
-                : 'present';
-          await prisma.invitation.update({
-            where: { id: i.id },
-            data: {
-              answer,
-              answeredAt: now,
-              delegateName: script?.type === 'delegate' ? script.delegate : null,
-            },
-          });
-          await signalMeeting(gcOf(), i.meetingId, 'answer', { personId: i.personId, answer });
-        }),
+        answers.map(({ invitation: i, answer }) =>
+          signalMeeting(gcOf(), i.meetingId, 'answer', { personId: i.personId, answer }),
+        ),
       );
 
       // The secretary takes the roll call of the day's sessions; the workflow records it when the session ends.
