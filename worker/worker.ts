@@ -4,6 +4,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
+import { bundleWithCache } from './bundle-cache';
 import { DEFAULT_TASK_QUEUE } from '../workflows/contracts';
 import type { GovernanceActivities } from '../activities/index';
 
@@ -11,9 +12,14 @@ export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', imp
 
 let bundle: Promise<WorkflowBundle> | undefined;
 
-/** Bundling takes seconds: do it once per process, however many workers start (tests restart them). */
+/**
+ * Bundling takes seconds: once per process, however many workers start (tests restart them), and not at all
+ * when the bundle kept on disk is still exact (bundle-cache.ts).
+ */
 export function workflowBundle(): Promise<WorkflowBundle> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger });
+  bundle ??= bundleWithCache(WORKFLOWS_PATH, () =>
+    bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger }),
+  );
   return bundle;
 }
 
