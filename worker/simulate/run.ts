@@ -444,88 +444,97 @@ function createPeople(
         ),
       );
 
-      // The secretary takes the roll call of the day's sessions; the workflow records it when the session ends.
-      const todays = await prisma.meeting.findMany({
-        where: { status: 'convened', startsAt: romeDay(day) },
-        include: { body: true },
-      });
-      for (const m of todays) {
-        if (rollCalled.has(m.id)) continue;
-        rollCalled.add(m.id);
-        const scripts = await scriptedBy(m);
-        const entries = (await holdersOn(m.bodyId, m.startsAt)).map((personId) => {
-          const script = scripts.get(personId);
-          return script?.type === 'delegate'
-            ? { personId, status: 'delegate' as const, delegateName: script.delegate }
-            : {
-                personId,
-                status: script?.type === 'absence' ? absence(script.justified) : ('present' as const),
-              };
-        });
-        if (entries.length > 0) await signalMeeting(gcOf(), m.id, 'attendance', { entries });
-      }
-
-      // Secretaries send the verbale the day after the meeting (or as late as the scenario says).
-      const waiting = await prisma.verbale.findMany({
-        where: { submittedAt: null, meeting: { status: 'held' } },
-        include: { meeting: { include: { body: true } } },
-      });
-      for (const v of waiting) {
-        const delay = lateMinutes.get(meetingKey(v.meeting.body.code, v.meeting.plannedDateKey)) ?? 1;
-        const due = v.meeting.endsAt.getTime() + delay * 86_400_000;
-        if (now.getTime() < due) {
-          wake.push(due);
-          continue;
-        }
-        await prisma.verbale.update({
-          where: { id: v.id },
-          data: { submittedAt: now, approvedAt: now, status: 'approved' },
-        });
-        await signalMeeting(gcOf(), v.meetingId, 'minutesSubmitted');
-        await signalMeeting(gcOf(), v.meetingId, 'minutesApproved');
-      }
-
-      // Each deliverable stage is completed ten days before it is due (or late, per the scenario).
-      const deliverables = await prisma.deliverable.findMany({
-        where: { status: { in: ['open', 'submitted'] } },
-      });
-      const plans = await Promise.all(
-        deliverables.map((d) =>
-          queryDeliverable(gcOf(), d.id)
-            .then((s) => s.plan)
-            .catch(() => null),
-        ),
-      );
-      for (const [index, d] of deliverables.entries()) {
-        const plan = plans[index];
-        if (!plan) {
-          wake.push(nextDay); // the workflow is starting (or restarting): look again tomorrow
-          continue;
-        }
-        if (plan.closed) continue;
-        const late = lateDeliverables.get(`${d.kind}@${d.referenceYear}`);
-        const actAt = Date.parse(plan.dueAt) + (late ? late * 86_400_000 : -10 * 86_400_000);
-        if (now.getTime() < actAt) {
-          wake.push(actAt);
-          continue;
-        }
-        await signalDeliverable(gcOf(), d.id, 'submitted', { stage: plan.stage, by: 'scenario' });
-        wake.push(nextDay); // the next stage has its own date: look again tomorrow
-      }
-
-      // Upcoming meetings: answers follow their convocation, minutes follow their end.
-      const upcoming = await prisma.meeting.findMany({
-        where: { status: { in: ['planned', 'convened'] } },
-        include: { body: true },
-      });
-      for (const m of upcoming) {
-        wake.push(m.endsAt.getTime());
-        if (m.status === 'planned') {
-          const rules = BodyRules.parse(m.body.rules);
-          const t = meetingTimeline({ startsAt: iso(m.startsAt), urgent: m.urgent }, rules, holidays);
-          wake.push(Date.parse(t.convocationAt));
-        }
-      }
+      // The rest of the day's work touches other meetings or deliverables than the answers above and than each
+      // other: it goes on side by side, and only the earliest wake-up matters.
+      await Promise.all([
+        (async () => {
+          // The secretary takes the roll call of the day's sessions; the workflow records it when the session ends.
+          const todays = await prisma.meeting.findMany({
+            where: { status: 'convened', startsAt: romeDay(day) },
+            include: { body: true },
+          });
+          for (const m of todays) {
+            if (rollCalled.has(m.id)) continue;
+            rollCalled.add(m.id);
+            const scripts = await scriptedBy(m);
+            const entries = (await holdersOn(m.bodyId, m.startsAt)).map((personId) => {
+              const script = scripts.get(personId);
+              return script?.type === 'delegate'
+                ? { personId, status: 'delegate' as const, delegateName: script.delegate }
+                : {
+                    personId,
+                    status: script?.type === 'absence' ? absence(script.justified) : ('present' as const),
+                  };
+            });
+            if (entries.length > 0) await signalMeeting(gcOf(), m.id, 'attendance', { entries });
+          }
+        })(),
+        (async () => {
+          // Secretaries send the verbale the day after the meeting (or as late as the scenario says).
+          const waiting = await prisma.verbale.findMany({
+            where: { submittedAt: null, meeting: { status: 'held' } },
+            include: { meeting: { include: { body: true } } },
+          });
+          for (const v of waiting) {
+            const delay = lateMinutes.get(meetingKey(v.meeting.body.code, v.meeting.plannedDateKey)) ?? 1;
+            const due = v.meeting.endsAt.getTime() + delay * 86_400_000;
+            if (now.getTime() < due) {
+              wake.push(due);
+              continue;
+            }
+            await prisma.verbale.update({
+              where: { id: v.id },
+              data: { submittedAt: now, approvedAt: now, status: 'approved' },
+            });
+            await signalMeeting(gcOf(), v.meetingId, 'minutesSubmitted');
+            await signalMeeting(gcOf(), v.meetingId, 'minutesApproved');
+          }
+        })(),
+        (async () => {
+          // Each deliverable stage is completed ten days before it is due (or late, per the scenario).
+          const deliverables = await prisma.deliverable.findMany({
+            where: { status: { in: ['open', 'submitted'] } },
+          });
+          const plans = await Promise.all(
+            deliverables.map((d) =>
+              queryDeliverable(gcOf(), d.id)
+                .then((s) => s.plan)
+                .catch(() => null),
+            ),
+          );
+          for (const [index, d] of deliverables.entries()) {
+            const plan = plans[index];
+            if (!plan) {
+              wake.push(nextDay); // the workflow is starting (or restarting): look again tomorrow
+              continue;
+            }
+            if (plan.closed) continue;
+            const late = lateDeliverables.get(`${d.kind}@${d.referenceYear}`);
+            const actAt = Date.parse(plan.dueAt) + (late ? late * 86_400_000 : -10 * 86_400_000);
+            if (now.getTime() < actAt) {
+              wake.push(actAt);
+              continue;
+            }
+            await signalDeliverable(gcOf(), d.id, 'submitted', { stage: plan.stage, by: 'scenario' });
+            wake.push(nextDay); // the next stage has its own date: look again tomorrow
+          }
+        })(),
+        (async () => {
+          // Upcoming meetings: answers follow their convocation, minutes follow their end.
+          const upcoming = await prisma.meeting.findMany({
+            where: { status: { in: ['planned', 'convened'] } },
+            include: { body: true },
+          });
+          for (const m of upcoming) {
+            wake.push(m.endsAt.getTime());
+            if (m.status === 'planned') {
+              const rules = BodyRules.parse(m.body.rules);
+              const t = meetingTimeline({ startsAt: iso(m.startsAt), urgent: m.urgent }, rules, holidays);
+              wake.push(Date.parse(t.convocationAt));
+            }
+          }
+        })(),
+      ]);
       return Math.min(...wake.filter((t) => t > now.getTime()));
     },
   };
