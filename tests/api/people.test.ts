@@ -15,6 +15,7 @@ import { seedCremasco } from '../../prisma/seed';
 import { actAs, COORDINATORE } from '../support/auth';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { startMailActivities } from '../support/mail-activities';
+import { zipOf } from '../support/zip';
 
 let database: TestDatabase;
 let app: FastifyInstance;
@@ -218,6 +219,26 @@ describe('import from a spreadsheet', () => {
     );
     expect(noEmail.statusCode).toBe(400);
     expect(noEmail.json<{ message: string }>().message).toContain('«E-mail»');
+  });
+
+  it('refuses an XLSX that would inflate past 20 MB (a zip bomb) before opening it, changing nothing', async () => {
+    const before = await snapshot();
+    // 64 MB of one repeated row: about 60 KB once deflated, well under the 2 MB upload limit.
+    const row = Buffer.from('<row><c t="inlineStr"><is><t>Mario Rossi</t></is></c></row>');
+    const bomb = zipOf([
+      { name: '[Content_Types].xml', data: Buffer.from('<Types/>') },
+      {
+        name: 'xl/worksheets/sheet1.xml',
+        data: Buffer.concat(Array(Math.ceil((64 << 20) / row.length)).fill(row)),
+      },
+    ]);
+    expect(bomb.length).toBeLessThan(2 << 20);
+    for (const route of ['/api/v1/people/import/preview', '/api/v1/people/import']) {
+      const refused = await upload(route, bomb, 'persone.xlsx');
+      expect(refused.statusCode).toBe(413);
+      expect(refused.json()).toMatchObject({ error: 'file_troppo_grande', fields: [{ field: 'file' }] });
+    }
+    expect(await snapshot()).toEqual(before);
   });
 });
 

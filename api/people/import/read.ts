@@ -7,11 +7,14 @@ import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { RequestRejected } from '../../errors';
 import { COLUMNS, COLUMN_HEADER, columnOf, MAX_ROWS, type ColumnKey, type ImportRow } from './columns';
+import { MAX_UNZIPPED_BYTES, unzippedSize } from './unzipped-size';
 
 /** A template or a district's list is a few tens of kilobytes; this leaves ample room. */
 export const MAX_IMPORT_BYTES = 2 * 1024 * 1024;
 
 const ZIP = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
+
+const NOT_XLSX = 'Il file non è un foglio XLSX leggibile: salvarlo di nuovo come .xlsx o .csv.';
 
 const unreadable = (message: string) =>
   new RequestRejected(400, 'file_non_leggibile', message, [{ field: 'file', message }]);
@@ -33,11 +36,17 @@ function cellText(value: ExcelJS.CellValue): string {
 }
 
 async function xlsxTable(content: Buffer): Promise<string[][]> {
+  const size = unzippedSize(content);
+  if (size === 'too_large') {
+    const message = `Il file XLSX decompresso supera i ${MAX_UNZIPPED_BYTES / 1024 / 1024} MB: non sembra un elenco di persone.`;
+    throw new RequestRejected(413, 'file_troppo_grande', message, [{ field: 'file', message }]);
+  }
+  if (size === 'malformed') throw unreadable(NOT_XLSX);
   const workbook = new ExcelJS.Workbook();
   try {
     await workbook.xlsx.load(content as unknown as ArrayBuffer);
   } catch {
-    throw unreadable('Il file non è un foglio XLSX leggibile: salvarlo di nuovo come .xlsx o .csv.');
+    throw unreadable(NOT_XLSX);
   }
   const sheet = workbook.worksheets[0];
   if (!sheet) throw unreadable('Il file XLSX non contiene fogli.');
