@@ -2,7 +2,8 @@
  * Answering from Le mie riunioni through the JSON door (the form is in tests/browser/my-meetings.test.ts):
  * a delegate named before the convocation left gets it from the meeting's own convocation, once; the seat's
  * rule, the start of the session, a delegate naming another and a person who was not convened are refused
- * with the reason, changing nothing. Real Postgres, the real meeting activities, SMTP to a loopback catcher.
+ * with the reason, changing nothing; a delegate no longer named is told and loses the invitation. Real
+ * Postgres, the real meeting activities, SMTP to a loopback catcher.
  */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -145,5 +146,55 @@ describe('POST /api/v1/my-meetings/:id/answer', () => {
       headers: { ...(await actAs(db.prisma, 'sindaco1@example.org')), accept: 'text/html' },
     });
     expect(page.body).toContain('Risposta registrata: <strong>invia un delegato</strong> – Lia Neri');
+  });
+
+  it('tells a delegate no longer named, once, with a calendar cancellation, and takes back their invitation', async () => {
+    const lia = await db.prisma.person.findUniqueOrThrow({ where: { email: LIA.email_delegato } });
+    const mailTo = (email: string) =>
+      mail.catcher.mailbox.list().filter((m) => m.to.some((to) => to.includes(email)));
+    // The meeting is convened: the new delegate gets the convocation now, the one replaced is told.
+    const renamed = await answer('sindaco1', {
+      scelta: 'delegato',
+      nome_delegato: 'Ugo Bassi',
+      email_delegato: 'ugo@example.org',
+    });
+    expect(renamed.status).toBe(200);
+    expect(await db.prisma.invitation.count({ where: { meetingId, personId: lia.id } })).toBe(0);
+    const toLia = await db.prisma.outboxMessage.findMany({
+      where: { personId: lia.id },
+      orderBy: { createdAt: 'asc' },
+    });
+    expect(toLia.map((m) => [m.kind, m.status])).toEqual([
+      ['convocation', 'sent'],
+      ['delegationWithdrawn', 'sent'],
+    ]);
+    const told = mailTo(LIA.email_delegato).find((m) => m.subject.startsWith('Delega ritirata'))!;
+    expect(told.subject).toContain('Comitato Ristretto');
+    const source = mail.catcher.mailbox.source(told.id)!.toString();
+    expect(source).toContain('METHOD:CANCEL');
+    expect(mailTo('ugo@example.org').map((m) => m.subject)).toEqual([
+      expect.stringMatching(/^Convocazione /),
+    ]);
+    // Lia's answer link and the meeting's reminders no longer reach her; the audit says who withdrew whom.
+    const audit = await db.prisma.auditEvent.findFirstOrThrow({
+      where: { action: 'invitation.delegate_withdrawn', entityId: meetingId },
+    });
+    expect(audit.data).toEqual({ personId: lia.id, told: true });
+
+    // Answering for oneself withdraws the delegate too; one who holds a seat of their own keeps it, untold.
+    expect((await answer('sindaco1', { scelta: 'presente' })).status).toBe(200);
+    const ugo = await db.prisma.person.findUniqueOrThrow({ where: { email: 'ugo@example.org' } });
+    expect(await db.prisma.invitation.count({ where: { meetingId, personId: ugo.id } })).toBe(0);
+    expect(mailTo('ugo@example.org')).toHaveLength(2);
+    const member = await db.prisma.person.findUniqueOrThrow({ where: { email: 'coordcr@example.org' } });
+    const before = mailTo('coordcr@example.org').length;
+    await answer('sindaco1', {
+      scelta: 'delegato',
+      nome_delegato: 'Coordinatrice',
+      email_delegato: 'coordcr@example.org',
+    });
+    expect((await answer('sindaco1', { scelta: 'presente' })).status).toBe(200);
+    expect(await db.prisma.invitation.count({ where: { meetingId, personId: member.id } })).toBe(1);
+    expect(mailTo('coordcr@example.org')).toHaveLength(before);
   });
 });

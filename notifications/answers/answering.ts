@@ -12,11 +12,14 @@
  *   transaction as the answer (so a crash loses neither) and delivered at once; if not, the meeting
  *   workflow's convocation includes the delegate (activities/meetings.ts, sendConvocations). Both use the
  *   convocation's own idempotency key, so the delegate gets it exactly once.
+ * - A delegate who is no longer named (another one is, or the member answers for themselves) loses the
+ *   invitation and, if the convocation had reached them, is told so, with a calendar cancellation.
  */
 import { convocationRequest, meetingForMessages } from '../../activities/meetings';
 import { RequestRejected } from '../../api/errors';
 import type { Prisma, PrismaClient } from '../../prisma/client';
 import type { Outbox } from '../outbox/outbox';
+import type { NotificationRequest } from '../outbox/request';
 import { WORD_TO_CHOICE, issueAnswerLinks, type AnswerForm } from './answers';
 import type { AnswerChoice } from './tokens';
 
@@ -42,7 +45,12 @@ const refusal = (status: number, code: string, field: string, message: string, s
   new RequestRejected(status, code, sentence, [{ field, message }]);
 
 /** The seat the person answers for on that day: as its holder or as its standing delegate. */
-export async function seatHeld(db: PrismaClient, bodyId: string, personId: string, day: Date) {
+export async function seatHeld(
+  db: Pick<PrismaClient, 'membership'>,
+  bodyId: string,
+  personId: string,
+  day: Date,
+) {
   const membership = await db.membership.findFirst({
     where: {
       seat: { bodyId },
@@ -161,8 +169,61 @@ export function createAnswering(deps: AnsweringDeps) {
     return request.key;
   }
 
-  /** Delivers convocations stored by convokeLatecomer; a failure leaves them to the outbox pump's retries. */
-  async function deliverLate(keys: string[]): Promise<void> {
+  /**
+   * A one-meeting delegate no longer named (the delegator named someone else, or now answers for themselves)
+   * loses their invitation, so no reminder or update reaches them; if the convocation had reached them, they
+   * are told, with a calendar cancellation, stored in the caller's transaction. Nothing changes for someone
+   * who still has a place at the meeting: a seat of their own, or another member's delegation. Returns the
+   * message's key to deliver after the commit.
+   */
+  async function withdrawDelegate(
+    tx: Prisma.TransactionClient,
+    meeting: { id: string; bodyId: string; startsAt: Date; status: string },
+    delegateId: string,
+    delegator: Answerer,
+    now: Date,
+  ): Promise<string | null> {
+    const namedByOthers = await tx.invitation.count({
+      where: { meetingId: meeting.id, delegatePersonId: delegateId, personId: { not: delegator.personId } },
+    });
+    if (namedByOthers > 0 || (await seatHeld(tx, meeting.bodyId, delegateId, meeting.startsAt))) return null;
+    const removed = await tx.invitation.deleteMany({
+      where: { meetingId: meeting.id, personId: delegateId },
+    });
+    if (removed.count === 0) return null;
+    const told = meeting.status === 'convened';
+    await tx.auditEvent.create({
+      data: {
+        actor: delegator.actor,
+        action: 'invitation.delegate_withdrawn',
+        entity: 'Meeting',
+        entityId: meeting.id,
+        data: { personId: delegateId, told },
+        at: now,
+      },
+    });
+    if (!told) return null;
+    const [delegate, named] = await Promise.all([
+      tx.person.findUniqueOrThrow({ where: { id: delegateId } }),
+      tx.person.findUniqueOrThrow({ where: { id: delegator.personId } }),
+    ]);
+    const { m, common } = await meetingForMessages(tx, baseUrl, meeting.id);
+    const request = {
+      key: `delegation-withdrawn:${m.id}:${delegateId}:${now.getTime()}`,
+      kind: 'delegationWithdrawn',
+      to: { name: delegate.fullName, email: delegate.email },
+      data: { ...common, recipient: { name: delegate.fullName }, delegator: { name: named.fullName } },
+      invite: { method: 'CANCEL', meetingId: m.id, revision: m.revision },
+      meetingId: m.id,
+      personId: delegateId,
+    } satisfies NotificationRequest;
+    await outbox.enqueue([request], tx);
+    return request.key;
+  }
+
+  /** Delivers messages stored with an answer; a failure leaves them to the outbox pump's retries. */
+  async function deliverLate(stored: (string | null)[]): Promise<void> {
+    const keys = stored.filter((key) => key !== null);
     if (keys.length === 0) return;
     await outbox
       .deliver({ keys })
@@ -176,7 +237,7 @@ export function createAnswering(deps: AnsweringDeps) {
     const choice = WORD_TO_CHOICE[form.scelta];
     const expiresAt = meeting.endsAt.toISOString();
     const where = { meetingId_personId: { meetingId: meeting.id, personId: who.personId } };
-    const { saved, convocationKey } = await db.$transaction(async (tx) => {
+    const { saved, convocationKey, withdrawalKey } = await db.$transaction(async (tx) => {
       // A member may answer before the convocation has left: their invitation starts here.
       await issueAnswerLinks(tx, secret, {
         meetingId: meeting.id,
@@ -186,6 +247,10 @@ export function createAnswering(deps: AnsweringDeps) {
       });
       const before = await tx.invitation.findUniqueOrThrow({ where });
       const delegate = choice === 'delegate' ? await delegatePerson(tx, who, form, now) : null;
+      const withdrawalKey =
+        before.delegatePersonId && before.delegatePersonId !== delegate?.id
+          ? await withdrawDelegate(tx, meeting, before.delegatePersonId, who, now)
+          : null;
       const saved = await tx.invitation.update({
         where,
         data: {
@@ -220,12 +285,12 @@ export function createAnswering(deps: AnsweringDeps) {
           at: now,
         },
       });
-      if (!delegate) return { saved, convocationKey: null };
+      if (!delegate) return { saved, convocationKey: null, withdrawalKey };
       // Still planned: the workflow's convocation will include the delegate (sendConvocations).
       const convocationKey = await convokeLatecomer(tx, meeting.id, delegate);
-      return { saved, convocationKey };
+      return { saved, convocationKey, withdrawalKey };
     });
-    if (convocationKey) await deliverLate([convocationKey]);
+    await deliverLate([convocationKey, withdrawalKey]);
     await deps
       .onAnswer?.({ meetingId: meeting.id, personId: who.personId, answer: choice })
       .catch((err: unknown) => deps.log?.warn({ err }, 'answer stored, notification of the workflow failed'));

@@ -66,6 +66,8 @@ export const TemplateData = {
     answerLinks: AnswerLinks,
   }),
   cancellation: z.object({ ...base, meeting: Meeting, reason: z.string().trim().max(1000).optional() }),
+  /** To a one-meeting delegate whose delegator named someone else, or now answers for themselves. */
+  delegationWithdrawn: z.object({ ...base, meeting: Meeting, delegator: z.object({ name: text }) }),
   answerReminder: z.object({ ...base, meeting: Meeting, answerLinks: AnswerLinks }),
   /** To the convener and the segreteria, a few working days before the convocation leaves by itself. */
   agendaPreparation: z.object({

@@ -185,6 +185,37 @@ Reason: {{reason}}
     },
   },
 
+  delegationWithdrawn: {
+    it: {
+      subject: `Delega ritirata – ${meetingName}, {{date meeting.startsAt "it"}}`,
+      html: `<p>Gentile {{recipient.name}},</p>
+<p>{{delegator.name}} ha ritirato la delega per la seduta di <strong>${meetingName}</strong> di {{dateTime meeting.startsAt "it"}}.</p>
+<p>La sua presenza in rappresentanza di {{delegator.name}} non è più richiesta e la convocazione ricevuta non è più valida; l’appuntamento viene tolto dal suo calendario.</p>
+{{> signature_html}}`,
+      text: `Gentile {{recipient.name}},
+
+{{delegator.name}} ha ritirato la delega per la seduta di ${meetingName} di {{dateTime meeting.startsAt "it"}}.
+
+La sua presenza in rappresentanza di {{delegator.name}} non è più richiesta e la convocazione ricevuta non è più valida; l’appuntamento viene tolto dal suo calendario.
+
+{{> signature_text}}`,
+    },
+    en: {
+      subject: `Delegation withdrawn – ${meetingName}, {{date meeting.startsAt "en"}}`,
+      html: `<p>Dear {{recipient.name}},</p>
+<p>{{delegator.name}} has withdrawn the delegation for the meeting of <strong>${meetingName}</strong> on {{dateTime meeting.startsAt "en"}}.</p>
+<p>You are no longer expected on their behalf and the convocation you received no longer applies; the event is removed from your calendar.</p>
+{{> signature_html}}`,
+      text: `Dear {{recipient.name}},
+
+{{delegator.name}} has withdrawn the delegation for the meeting of ${meetingName} on {{dateTime meeting.startsAt "en"}}.
+
+You are no longer expected on their behalf and the convocation you received no longer applies; the event is removed from your calendar.
+
+{{> signature_text}}`,
+    },
+  },
+
   answerReminder: {
     it: {
       subject: `Promemoria: conferma la partecipazione – ${meetingName}, {{date meeting.startsAt "it"}}`,

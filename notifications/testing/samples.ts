@@ -65,6 +65,7 @@ export const SAMPLES: { [K in TemplateKind]: TemplateInput<K> } = {
     answerLinks,
   },
   cancellation: { district, sender, recipient, meeting, reason: 'mancanza di argomenti urgenti' },
+  delegationWithdrawn: { district, sender, recipient, meeting, delegator: { name: 'Gianluigi D’Ambrosio' } },
   answerReminder: { district, sender, recipient, meeting, answerLinks },
   agendaPreparation: {
     district,
@@ -146,6 +147,7 @@ export const MARKERS: Record<TemplateKind, { it: string; en: string }> = {
   agendaAddendum: { it: 'integrato', en: 'added to the agenda' },
   reschedule: { it: 'spostata', en: 'has been moved' },
   cancellation: { it: 'annullata', en: 'cancelled' },
+  delegationWithdrawn: { it: 'ha ritirato la delega', en: 'withdrawn the delegation' },
   answerReminder: { it: 'non abbiamo ancora ricevuto', en: 'not yet received' },
   agendaPreparation: { it: 'Ordine del giorno da preparare', en: 'Agenda to prepare' },
   minutesRequest: { it: 'caricare il verbale', en: 'upload the minutes' },
