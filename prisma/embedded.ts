@@ -62,8 +62,6 @@ export interface RunningPostgres {
 
 export const DEFAULT_EMBEDDED_DATA_DIR = './.data/postgres';
 export const DEFAULT_EMBEDDED_PORT = 54329;
-/** Where the server's Unix socket lives (Postgres' own default): `.s.PGSQL.<port>`, so ports keep clusters apart. */
-const SOCKET_DIR = '/tmp';
 
 /**
  * As root, Postgres runs as the `postgres` system user, which must be able to reach its binaries (under
@@ -112,10 +110,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
     persistent: true,
     createPostgresUser: true,
     initdbFlags: ['--encoding=UTF8', '--locale=C', ...(options.throwaway ? ['--no-sync'] : [])],
-    postgresFlags: [
-      ...['-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${SOCKET_DIR}`],
-      ...(options.throwaway ? ['-c', 'fsync=off'] : []),
-    ],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', ...(options.throwaway ? ['-c', 'fsync=off'] : [])],
     onLog: (message) => {
       serverOutput.push(message);
       if (serverOutput.length > 50) serverOutput.shift();
@@ -173,11 +168,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
   return {
     port,
     dataDir,
-    // Through the server's Unix socket (the port names it): measured on a 2-core machine, a small statement
-    // cost the client about 40% less CPU than over TCP on 127.0.0.1, a 1.5 MB insert about 15% less.
     url: (database = 'postgres') =>
-      `postgresql://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}` +
-      `?host=${encodeURIComponent(SOCKET_DIR)}`,
+      `postgresql://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`,
     stop,
   };
 }
