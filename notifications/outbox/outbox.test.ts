@@ -362,6 +362,62 @@ describe('outbox', () => {
     }
   });
 
+  it('a sender whose clock lies far in the past (virtual time behind the real date) takes over a row whose lease has really expired', async () => {
+    // The first sender is stuck inside its SMTP transaction (the server never answers DATA), as a process
+    // that died there would be. Its lease was taken on the real clock, the later of the two: once real time
+    // has passed it, a drainer on the same lagging clock must take the row over.
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const stuck = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
+      onData(stream, _session, callback) {
+        stream.resume();
+        stream.on('end', () => void held.then(() => callback(null, 'Ok')));
+      },
+    });
+    await new Promise<void>((resolve) => stuck.listen(0, '127.0.0.1', resolve));
+    const stuckMailer = createMailer({
+      smtpUrl: `smtp://127.0.0.1:${(stuck.server.address() as { port: number }).port}`,
+    });
+    try {
+      const longAgo = clock(Date.parse('2020-01-01T00:00:00Z'));
+      const leaseMs = 300;
+      const first = createOutbox({
+        db: db.prisma,
+        mailer: stuckMailer,
+        from: FROM,
+        now: longAgo.now,
+        leaseMs,
+      });
+      const request = convocation('convocation:m-past:p:0', 'past@past.example.org');
+      await first.enqueue([request]);
+      const interrupted = first.deliver({ keys: [request.key] });
+      const leased = async () =>
+        db.prisma.outboxMessage.findUniqueOrThrow({ where: { idempotencyKey: request.key } });
+      await expect.poll(async () => (await leased()).status).toBe('sending');
+      const lease = (await leased()).nextAttemptAt.getTime();
+      while (Date.now() <= lease) await new Promise((r) => setTimeout(r, lease - Date.now() + 10));
+
+      const restarted = createOutbox({ db: db.prisma, mailer, from: FROM, now: longAgo.now, leaseMs });
+      expect(await restarted.deliver({ keys: [request.key] })).toMatchObject({
+        sent: 1,
+        resumed: 1,
+        pending: 0,
+      });
+      expect(received('past@past.example.org')).toHaveLength(1);
+      expect(await leased()).toMatchObject({ status: 'sent', attempts: 2 });
+      release();
+      await interrupted;
+      expect(received('past@past.example.org')).toHaveLength(1);
+    } finally {
+      release();
+      stuckMailer.close();
+      await new Promise<void>((resolve) => stuck.close(() => resolve()));
+    }
+  });
+
   it('a 550 fails at once, is not retried and is listed for the coordinator; the rest of the fan-out goes out', async () => {
     const time = clock();
     const outbox = createOutbox({ db: db.prisma, mailer, from: FROM, now: time.now });

@@ -382,12 +382,21 @@ export function createOutbox(options: OutboxOptions) {
     return Math.min(retry.maxMs, retry.baseMs * 2 ** Math.max(0, attempts - 1));
   }
 
+  /**
+   * The clock leases are taken and judged on, read at `at`. `now` may lie in the past (an activity's clock
+   * is the moment its attempt was scheduled, which can be long before a worker picked it up): a lease
+   * counted from there could already be over, and another drainer would take the rows while this one sends
+   * them. A lease runs from the later of the two clocks, and is over once the later of the two has passed
+   * its end: judged on the caller's clock alone, a lease taken on the real clock by a caller whose clock
+   * runs behind it (virtual time in tests) would hold its rows for as long as that gap.
+   */
+  function leaseClock(at: Date): Date {
+    return new Date(Math.max(at.getTime(), Date.now()));
+  }
+
   /** The end of a lease taken at `at`. */
   function leaseUntil(at: Date): Date {
-    // `now` may lie in the past (an activity's clock is the moment its attempt was scheduled, which can be
-    // long before a worker picked it up): a lease counted from there could already be over, and another
-    // drainer would take the rows while this one sends them. A lease runs from the later of the two clocks.
-    return new Date(Math.max(at.getTime(), Date.now()) + leaseMs);
+    return new Date(leaseClock(at).getTime() + leaseMs);
   }
 
   /** Sends one claimed row; on success returns the pending write of its "sent" mark (wrapped: not awaited here). */
@@ -469,7 +478,14 @@ export function createOutbox(options: OutboxOptions) {
       const at = now();
       return {
         size,
-        rows: claimDue(db, { keys, at, leaseUntil: leaseUntil(at), limit: size, resumedNote: RESUMED }),
+        rows: claimDue(db, {
+          keys,
+          at,
+          leaseClock: leaseClock(at),
+          leaseUntil: leaseUntil(at),
+          limit: size,
+          resumedNote: RESUMED,
+        }),
       };
     };
     let total = 0;

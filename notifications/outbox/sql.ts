@@ -58,16 +58,26 @@ export async function insertRows(
  * Claims up to `limit` due rows in one statement. FOR UPDATE SKIP LOCKED plus the status/lease change
  * means two drainers (two workers, a retried activity next to a slow first attempt) never get the same
  * row; a row stays claimed until its lease ends, after which it is considered interrupted.
+ * A queued row is due by the caller's clock (`at`, the clock its retry was scheduled on); a lease is over by
+ * `leaseClock`, the clock leases are taken on (see `leaseUntil` in outbox.ts).
  */
 export function claimDue(
   db: OutboxDb,
-  options: { keys: string[] | null; at: Date; leaseUntil: Date; limit: number; resumedNote: string },
+  options: {
+    keys: string[] | null;
+    at: Date;
+    leaseClock: Date;
+    leaseUntil: Date;
+    limit: number;
+    resumedNote: string;
+  },
 ): Promise<ClaimedRow[]> {
-  const { keys, at, leaseUntil, limit, resumedNote } = options;
+  const { keys, at, leaseClock, leaseUntil, limit, resumedNote } = options;
   return db.$queryRaw<ClaimedRow[]>`
     WITH due AS (
       SELECT id, status AS previous FROM "OutboxMessage"
-      WHERE status IN ('queued', 'sending') AND "nextAttemptAt" <= ${at}
+      WHERE ((status = 'queued' AND "nextAttemptAt" <= ${at})
+          OR (status = 'sending' AND "nextAttemptAt" <= ${leaseClock}))
         AND (${keys}::text[] IS NULL OR "idempotencyKey" = ANY(${keys}::text[]))
       ORDER BY "nextAttemptAt"
       LIMIT ${limit}
