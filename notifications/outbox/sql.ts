@@ -1,11 +1,24 @@
 /**
  * The three statements on the hot path of a fan-out, in SQL because each handles a whole batch in one
  * round trip (Prisma's createMany binds one parameter per cell and updates one row per call; on 500
- * messages that cost more than the SMTP work itself). Everything else uses the Prisma client. Every
- * statement costs the sending process about half a millisecond of CPU in Prisma and node-postgres, so the
- * hot path counts them: per 500-message `send`, six INSERTs, about a hundred "sent" UPDATEs, one count.
+ * messages that cost more than the SMTP work itself). Everything else uses the Prisma client. A statement
+ * through Prisma costs the sending process about half a millisecond of CPU before node-postgres sees it,
+ * so the hot path counts them (per 500-message `send`: six INSERTs, about a hundred "sent" UPDATEs, one
+ * count) and sends these three straight to the client's node-postgres pool when it has one (`run`).
  */
+import { Prisma, poolOf } from '../../prisma/client';
 import type { ClaimedRow, OutboxDb } from './db';
+
+/**
+ * Runs a statement on the pool under `db` when there is one, else through Prisma (a transaction's client:
+ * the statement must run on that transaction's connection). Both return the same rows: the statements
+ * cast what they return to text, integers and timestamps, which node-postgres and Prisma read alike.
+ */
+async function run<T>(db: OutboxDb, statement: Prisma.Sql): Promise<T[]> {
+  const pool = poolOf(db);
+  if (!pool) return db.$queryRaw<T[]>(statement);
+  return (await pool.query(statement.text, statement.values)).rows as T[];
+}
 
 export interface NewRow {
   idempotencyKey: string;
@@ -37,7 +50,9 @@ export async function insertRows(
 ): Promise<Map<string, string>> {
   const { at, until } = times;
   const column = <K extends keyof NewRow>(key: K) => rows.map((r) => r[key]);
-  const created = await db.$queryRaw<{ id: string; idempotencyKey: string }[]>`
+  const created = await run<{ id: string; idempotencyKey: string }>(
+    db,
+    Prisma.sql`
     INSERT INTO "OutboxMessage" ("idempotencyKey", kind, channel, status, "recipientEmail", "recipientName",
       "personId", subject, "htmlBody", "textBody", ics, "messageId", "lastError", attempts, "nextAttemptAt",
       "createdAt", "updatedAt")
@@ -50,7 +65,8 @@ export async function insertRows(
       ${column('textBody')}::text[], ${column('ics')}::text[], ${column('messageId')}::text[], ${column('lastError')}::text[])
       AS t(k, kind, ch, st, email, name, pid, subj, html, txt, ics, mid, err)
     ON CONFLICT ("idempotencyKey") DO NOTHING
-    RETURNING id::text, "idempotencyKey"`;
+    RETURNING id::text, "idempotencyKey"`,
+  );
   return new Map(created.map((r) => [r.idempotencyKey, r.id]));
 }
 
@@ -73,7 +89,9 @@ export function claimDue(
   },
 ): Promise<ClaimedRow[]> {
   const { keys, at, leaseClock, leaseUntil, limit, resumedNote } = options;
-  return db.$queryRaw<ClaimedRow[]>`
+  return run<ClaimedRow>(
+    db,
+    Prisma.sql`
     WITH due AS (
       SELECT id, status AS previous FROM "OutboxMessage"
       WHERE ((status = 'queued' AND "nextAttemptAt" <= ${at})
@@ -87,7 +105,8 @@ export function claimDue(
         "lastError" = CASE WHEN due.previous = 'sending' THEN ${resumedNote} ELSE o."lastError" END
     FROM due WHERE o.id = due.id
     RETURNING o.id::text, o.channel::text, o."recipientEmail", o."recipientName", o.subject, o."htmlBody",
-      o."textBody", o.ics, o."messageId", o."createdAt", o.attempts, due.previous::text AS previous`;
+      o."textBody", o.ics, o."messageId", o."createdAt", o.attempts, due.previous::text AS previous`,
+  );
 }
 
 export interface SentMark {
@@ -108,12 +127,16 @@ export function createSentRecorder(db: OutboxDb) {
   let next: Promise<void> | null = null;
   let inFlight: Promise<unknown> = Promise.resolve();
 
-  const write = (batch: SentMark[]) => db.$executeRaw`
+  const write = (batch: SentMark[]) =>
+    run(
+      db,
+      Prisma.sql`
     UPDATE "OutboxMessage" o
     SET status = 'sent', "sentAt" = t.sent_at, "providerMessageId" = t.response, "updatedAt" = now()
     FROM unnest(${batch.map((m) => m.id)}::uuid[], ${batch.map((m) => m.response)}::text[],
       ${batch.map((m) => m.sentAt.toISOString())}::timestamptz[]) AS t(id, response, sent_at)
-    WHERE o.id = t.id AND o.status = 'sending'`;
+    WHERE o.id = t.id AND o.status = 'sending'`,
+    );
 
   return {
     record(mark: SentMark): Promise<void> {
