@@ -155,10 +155,13 @@ function claimedFromMemory(id: string, row: NewRow, at: Date): ClaimedRow {
   };
 }
 
-/** Items passed from a producer to consumers as they come: `take` waits for the next, null once closed. */
+/**
+ * Items passed from a producer to consumers as they come: `take` waits for the next, null once closed. A
+ * taken item leaves the queue, so a message's strings can be collected once it is sent, not at the end of
+ * the fan-out (kept to the end, they outlive young-generation collections and cost the collector more).
+ */
 function createHandover<T>() {
   const items: T[] = [];
-  let taken = 0;
   let closed = false;
   let wake = () => {};
   let arrived = new Promise<void>((resolve) => (wake = resolve));
@@ -177,8 +180,8 @@ function createHandover<T>() {
       notify();
     },
     async take(): Promise<T | null> {
-      while (taken === items.length && !closed) await arrived;
-      return taken < items.length ? items[taken++]! : null;
+      while (items.length === 0 && !closed) await arrived;
+      return items.shift() ?? null;
     },
   };
 }
