@@ -50,6 +50,34 @@ async function outboxWithServerDown() {
   return { port, time, localMailer, outbox };
 }
 
+/** An SMTP server that keeps every message waiting for its reply to DATA until `release` is called. */
+async function heldRelay() {
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onData(stream, _session, callback) {
+      stream.resume();
+      stream.on('end', () => void held.then(() => callback(null, 'Ok')));
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const heldMailer = createMailer({
+    smtpUrl: `smtp://127.0.0.1:${(server.server.address() as { port: number }).port}`,
+  });
+  return {
+    mailer: heldMailer,
+    release: () => release(),
+    async close() {
+      release();
+      heldMailer.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
 function received(to: string) {
   return catcher.mailbox.list().filter((m) => m.to.includes(to));
 }
@@ -366,27 +394,13 @@ describe('outbox', () => {
     // The first sender is stuck inside its SMTP transaction (the server never answers DATA), as a process
     // that died there would be. Its lease was taken on the real clock, the later of the two: once real time
     // has passed it, a drainer on the same lagging clock must take the row over.
-    let release: () => void = () => undefined;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    const stuck = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      logger: false,
-      onData(stream, _session, callback) {
-        stream.resume();
-        stream.on('end', () => void held.then(() => callback(null, 'Ok')));
-      },
-    });
-    await new Promise<void>((resolve) => stuck.listen(0, '127.0.0.1', resolve));
-    const stuckMailer = createMailer({
-      smtpUrl: `smtp://127.0.0.1:${(stuck.server.address() as { port: number }).port}`,
-    });
+    const relay = await heldRelay();
     try {
       const longAgo = clock(Date.parse('2020-01-01T00:00:00Z'));
       const leaseMs = 300;
       const first = createOutbox({
         db: db.prisma,
-        mailer: stuckMailer,
+        mailer: relay.mailer,
         from: FROM,
         now: longAgo.now,
         leaseMs,
@@ -394,10 +408,10 @@ describe('outbox', () => {
       const request = convocation('convocation:m-past:p:0', 'past@past.example.org');
       await first.enqueue([request]);
       const interrupted = first.deliver({ keys: [request.key] });
-      const leased = async () =>
+      const stored = () =>
         db.prisma.outboxMessage.findUniqueOrThrow({ where: { idempotencyKey: request.key } });
-      await expect.poll(async () => (await leased()).status).toBe('sending');
-      const lease = (await leased()).nextAttemptAt.getTime();
+      await expect.poll(async () => (await stored()).status).toBe('sending');
+      const lease = (await stored()).nextAttemptAt.getTime();
       while (Date.now() <= lease) await new Promise((r) => setTimeout(r, lease - Date.now() + 10));
 
       const restarted = createOutbox({ db: db.prisma, mailer, from: FROM, now: longAgo.now, leaseMs });
@@ -407,14 +421,48 @@ describe('outbox', () => {
         pending: 0,
       });
       expect(received('past@past.example.org')).toHaveLength(1);
-      expect(await leased()).toMatchObject({ status: 'sent', attempts: 2 });
-      release();
+      expect(await stored()).toMatchObject({ status: 'sent', attempts: 2 });
+      relay.release();
       await interrupted;
       expect(received('past@past.example.org')).toHaveLength(1);
     } finally {
-      release();
-      stuckMailer.close();
-      await new Promise<void>((resolve) => stuck.close(() => resolve()));
+      await relay.close();
+    }
+  });
+
+  it('on a virtual clock (time skipping) a lease lasts five virtual minutes, and a drainer on the real clock still leaves the row alone', async () => {
+    // Virtual time months behind the real date, as in the workflow tests once the real date has passed
+    // their story: the first sender is stuck in its SMTP transaction (a worker killed there).
+    const relay = await heldRelay();
+    try {
+      const virtual = clock(Date.parse('2020-01-01T00:00:00Z'));
+      const on = (mailerOf: Mailer) =>
+        createOutbox({ db: db.prisma, mailer: mailerOf, from: FROM, now: virtual.now, virtualTime: true });
+      const request = convocation('convocation:m-virtual:p:0', 'virtual@virtual.example.org');
+      await on(relay.mailer).enqueue([request]);
+      const interrupted = on(relay.mailer).deliver({ keys: [request.key] });
+      const stored = () =>
+        db.prisma.outboxMessage.findUniqueOrThrow({ where: { idempotencyKey: request.key } });
+      await expect.poll(async () => (await stored()).status).toBe('sending');
+
+      // The outbox pump, on the real clock: the row was claimed a moment ago.
+      const pump = createOutbox({ db: db.prisma, mailer, from: FROM });
+      expect(await pump.deliver({ keys: [request.key] })).toMatchObject({ sent: 0, pending: 1 });
+      // Within the lease on the virtual clock, nothing; past it, the row is taken over at once.
+      virtual.advance(4 * 60_000);
+      expect(await on(mailer).deliver({ keys: [request.key] })).toMatchObject({ sent: 0, pending: 1 });
+      virtual.advance(60_000 + 1);
+      expect(await on(mailer).deliver({ keys: [request.key] })).toMatchObject({
+        sent: 1,
+        resumed: 1,
+        pending: 0,
+      });
+      expect(received('virtual@virtual.example.org')).toHaveLength(1);
+      relay.release();
+      await interrupted;
+      expect(received('virtual@virtual.example.org')).toHaveLength(1);
+    } finally {
+      await relay.close();
     }
   });
 

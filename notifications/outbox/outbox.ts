@@ -61,6 +61,11 @@ export interface OutboxOptions {
   /** Domain of Message-IDs and invite UIDs; defaults to the sender's domain. */
   domain?: string;
   now?: () => Date;
+  /**
+   * `now` is a virtual clock (a time-skipping Temporal server's, in tests and the year preview), unrelated
+   * to the real one: leases are taken and judged on it alone (see `leaseClock`).
+   */
+  virtualTime?: boolean;
   /** How long a claimed row is left alone before it is considered interrupted. */
   leaseMs?: number;
   /** Messages sent in parallel: the transport's pool size. */
@@ -391,10 +396,14 @@ export function createOutbox(options: OutboxOptions) {
    * counted from there could already be over, and another drainer would take the rows while this one sends
    * them. A lease runs from the later of the two clocks, and is over once the later of the two has passed
    * its end: judged on the caller's clock alone, a lease taken on the real clock by a caller whose clock
-   * runs behind it (virtual time in tests) would hold its rows for as long as that gap.
+   * runs behind it would hold its rows for as long as that gap.
+   * A virtual clock is not a late reading of the real one: under time skipping the real clock says nothing
+   * about how long a lease has lasted (virtual time may lie months behind the real date, or ahead of it,
+   * and jumps once nothing runs), so its leases are taken and judged on it alone. Drainers on the real
+   * clock (the outbox pump) still leave such a row alone for a real lease after its claim (`claimDue`).
    */
   function leaseClock(at: Date): Date {
-    return new Date(Math.max(at.getTime(), Date.now()));
+    return options.virtualTime ? at : new Date(Math.max(at.getTime(), Date.now()));
   }
 
   /** The end of a lease taken at `at`. */
@@ -485,6 +494,7 @@ export function createOutbox(options: OutboxOptions) {
           keys,
           at,
           leaseClock: leaseClock(at),
+          claimedBefore: options.virtualTime ? null : new Date(leaseClock(at).getTime() - leaseMs),
           leaseUntil: leaseUntil(at),
           limit: size,
           resumedNote: RESUMED,

@@ -41,7 +41,8 @@ export interface NewRow {
  * INSERT ... ON CONFLICT DO NOTHING: returns the ids of the rows created, by key (existing keys are left
  * untouched). `at` is their creation time (the Date header); `until` is when a queued row falls due, or when
  * the lease of a row stored as `sending` ends: such a row counts its first attempt, exactly as if it had been
- * stored queued and claimed by `claimDue` in the same instant, but without a second statement.
+ * stored queued and claimed by `claimDue` in the same instant, but without a second statement; like a claim,
+ * it is stamped "updatedAt" on the database's clock.
  */
 export async function insertRows(
   db: OutboxDb,
@@ -58,7 +59,7 @@ export async function insertRows(
       "createdAt", "updatedAt")
     SELECT k, kind, ch::"MessageChannel", st::"OutboxStatus", email, name, pid::uuid, subj, html, txt, ics, mid, err,
       (st = 'sending')::int, CASE WHEN st = 'failed' THEN ${at}::timestamptz ELSE ${until}::timestamptz END,
-      ${at}, ${at}
+      ${at}, now()
     FROM unnest(${column('idempotencyKey')}::text[], ${column('kind')}::text[], ${column('channel')}::text[],
       ${column('status')}::text[], ${column('recipientEmail')}::text[], ${column('recipientName')}::text[],
       ${column('personId')}::text[], ${column('subject')}::text[], ${column('htmlBody')}::text[],
@@ -75,7 +76,11 @@ export async function insertRows(
  * means two drainers (two workers, a retried activity next to a slow first attempt) never get the same
  * row; a row stays claimed until its lease ends, after which it is considered interrupted.
  * A queued row is due by the caller's clock (`at`, the clock its retry was scheduled on); a lease is over by
- * `leaseClock`, the clock leases are taken on (see `leaseUntil` in outbox.ts).
+ * `leaseClock`, the clock leases are taken on (see `leaseClock` in outbox.ts). `claimedBefore` (a drainer
+ * on the real clock: the later clock less a lease) also leaves alone a row claimed, by the database's
+ * clock ("updatedAt" of a `sending` row), less than a lease ago: its lease may have been taken on a
+ * virtual clock, which says nothing about real time. For a lease taken on the real clock it changes
+ * nothing, that lease ending a lease after its claim or later.
  */
 export function claimDue(
   db: OutboxDb,
@@ -83,19 +88,21 @@ export function claimDue(
     keys: string[] | null;
     at: Date;
     leaseClock: Date;
+    claimedBefore: Date | null;
     leaseUntil: Date;
     limit: number;
     resumedNote: string;
   },
 ): Promise<ClaimedRow[]> {
-  const { keys, at, leaseClock, leaseUntil, limit, resumedNote } = options;
+  const { keys, at, leaseClock, claimedBefore, leaseUntil, limit, resumedNote } = options;
   return run<ClaimedRow>(
     db,
     Prisma.sql`
     WITH due AS (
       SELECT id, status AS previous FROM "OutboxMessage"
       WHERE ((status = 'queued' AND "nextAttemptAt" <= ${at})
-          OR (status = 'sending' AND "nextAttemptAt" <= ${leaseClock}))
+          OR (status = 'sending' AND "nextAttemptAt" <= ${leaseClock}
+            AND (${claimedBefore}::timestamptz IS NULL OR "updatedAt" <= ${claimedBefore}::timestamptz)))
         AND (${keys}::text[] IS NULL OR "idempotencyKey" = ANY(${keys}::text[]))
       ORDER BY "nextAttemptAt"
       LIMIT ${limit}
