@@ -8,7 +8,7 @@ import { icsLines } from '../calendar';
 import { startMailCatcher, type MailCatcher } from '../catcher/server';
 import { SAMPLES } from '../testing/samples';
 import { createMailer, type Mailer } from '../transport';
-import { createOutbox } from './outbox';
+import { createOutbox, type Outbox } from './outbox';
 import type { NotificationRequest } from './request';
 
 const FROM = 'Ufficio di Piano <udp@crema.example.org>';
@@ -76,6 +76,15 @@ async function heldRelay() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** Enqueues `request` and starts delivering it through `outbox`, until its row is claimed (`sending`). */
+async function claimedBy(outbox: Outbox, request: NotificationRequest) {
+  await outbox.enqueue([request]);
+  const delivering = outbox.deliver({ keys: [request.key] });
+  const stored = () => db.prisma.outboxMessage.findUniqueOrThrow({ where: { idempotencyKey: request.key } });
+  await expect.poll(async () => (await stored()).status).toBe('sending');
+  return { delivering, stored };
 }
 
 function received(to: string) {
@@ -345,24 +354,10 @@ describe('outbox', () => {
   it('a sender whose clock lags (an activity attempt that waited in the queue) holds its rows for a full lease', async () => {
     // The SMTP server keeps the first message waiting, so the late sender is mid-send when a second drainer
     // on the real clock comes by: that drainer must find nothing to take.
-    let release: () => void = () => undefined;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    const slow = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      logger: false,
-      onData(stream, _session, callback) {
-        stream.resume();
-        stream.on('end', () => void held.then(() => callback(null, 'Ok')));
-      },
-    });
-    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
-    const slowMailer = createMailer({
-      smtpUrl: `smtp://127.0.0.1:${(slow.server.address() as { port: number }).port}`,
-    });
+    const relay = await heldRelay();
     try {
       const hourAgo = clock(Date.now() - 3_600_000);
-      const late = createOutbox({ db: db.prisma, mailer: slowMailer, from: FROM, now: hourAgo.now });
+      const late = createOutbox({ db: db.prisma, mailer: relay.mailer, from: FROM, now: hourAgo.now });
       const other = createOutbox({ db: db.prisma, mailer, from: FROM });
       const request = convocation('convocation:m-lag:p:0', 'lag@lag.example.org');
       await late.enqueue([request]);
@@ -380,13 +375,11 @@ describe('outbox', () => {
       const row = await db.prisma.outboxMessage.findUniqueOrThrow({ where: { idempotencyKey: request.key } });
       expect(row.nextAttemptAt.getTime()).toBeGreaterThanOrEqual(Date.now() + 4 * 60_000);
       expect(await other.deliver({ keys: [request.key] })).toMatchObject({ sent: 0, pending: 1 });
-      release();
+      relay.release();
       expect(await sending).toMatchObject({ sent: 1, pending: 0 });
       expect(received('lag@lag.example.org')).toHaveLength(0); // only the slow server got it, once
     } finally {
-      release();
-      slowMailer.close();
-      await new Promise<void>((resolve) => slow.close(() => resolve()));
+      await relay.close();
     }
   });
 
@@ -406,11 +399,7 @@ describe('outbox', () => {
         leaseMs,
       });
       const request = convocation('convocation:m-past:p:0', 'past@past.example.org');
-      await first.enqueue([request]);
-      const interrupted = first.deliver({ keys: [request.key] });
-      const stored = () =>
-        db.prisma.outboxMessage.findUniqueOrThrow({ where: { idempotencyKey: request.key } });
-      await expect.poll(async () => (await stored()).status).toBe('sending');
+      const { delivering: interrupted, stored } = await claimedBy(first, request);
       const lease = (await stored()).nextAttemptAt.getTime();
       while (Date.now() <= lease) await new Promise((r) => setTimeout(r, lease - Date.now() + 10));
 
@@ -439,11 +428,7 @@ describe('outbox', () => {
       const on = (mailerOf: Mailer) =>
         createOutbox({ db: db.prisma, mailer: mailerOf, from: FROM, now: virtual.now, virtualTime: true });
       const request = convocation('convocation:m-virtual:p:0', 'virtual@virtual.example.org');
-      await on(relay.mailer).enqueue([request]);
-      const interrupted = on(relay.mailer).deliver({ keys: [request.key] });
-      const stored = () =>
-        db.prisma.outboxMessage.findUniqueOrThrow({ where: { idempotencyKey: request.key } });
-      await expect.poll(async () => (await stored()).status).toBe('sending');
+      const { delivering: interrupted } = await claimedBy(on(relay.mailer), request);
 
       // The outbox pump, on the real clock: the row was claimed a moment ago.
       const pump = createOutbox({ db: db.prisma, mailer, from: FROM });
