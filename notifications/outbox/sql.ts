@@ -42,7 +42,7 @@ export interface NewRow {
  * untouched). `at` is their creation time (the Date header); `until` is when a queued row falls due, or when
  * the lease of a row stored as `sending` ends: such a row counts its first attempt, exactly as if it had been
  * stored queued and claimed by `claimDue` in the same instant, but without a second statement; like a claim,
- * it is stamped "updatedAt" on the database's clock.
+ * its "updatedAt" is the database's clock (see `claimDue`).
  */
 export async function insertRows(
   db: OutboxDb,
@@ -59,7 +59,7 @@ export async function insertRows(
       "createdAt", "updatedAt")
     SELECT k, kind, ch::"MessageChannel", st::"OutboxStatus", email, name, pid::uuid, subj, html, txt, ics, mid, err,
       (st = 'sending')::int, CASE WHEN st = 'failed' THEN ${at}::timestamptz ELSE ${until}::timestamptz END,
-      ${at}, now()
+      ${at}, CASE WHEN st = 'sending' THEN now() ELSE ${at}::timestamptz END
     FROM unnest(${column('idempotencyKey')}::text[], ${column('kind')}::text[], ${column('channel')}::text[],
       ${column('status')}::text[], ${column('recipientEmail')}::text[], ${column('recipientName')}::text[],
       ${column('personId')}::text[], ${column('subject')}::text[], ${column('htmlBody')}::text[],
