@@ -17,6 +17,8 @@ export interface ActivityDeps {
   publicBaseUrl: string;
   /** Secret the answer-link tokens are derived from (notifications/answers/tokens.ts). */
   answerLinkSecret: string;
+  /** The Temporal server skips time: `activityNow` is its virtual clock, not a late reading of the real one. */
+  timeSkipping?: boolean;
 }
 
 /**
@@ -34,5 +36,11 @@ export function activityNow(): Date {
 
 /** The outbox, dated with the activity's time. */
 export function outboxFor(deps: ActivityDeps): Outbox {
-  return createOutbox({ db: deps.prisma, mailer: deps.mailer, from: deps.mailFrom, now: activityNow });
+  return createOutbox({
+    db: deps.prisma,
+    mailer: deps.mailer,
+    from: deps.mailFrom,
+    now: activityNow,
+    virtualTime: deps.timeSkipping ?? false,
+  });
 }

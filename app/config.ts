@@ -61,6 +61,12 @@ export const ConfigSchema = z.object({
   TEMPORAL_NAMESPACE: text('il nome di un namespace Temporal').default('default'),
   TEMPORAL_TASK_QUEUE: text('il nome di una coda Temporal').default('governance'),
   /**
+   * The Temporal server skips time (the offline test server): activities then run on its virtual clock,
+   * which the outbox must not compare with the real one (notifications/outbox/outbox.ts, `leaseClock`).
+   * Tests and simulations only; a real server never does.
+   */
+  TEMPORAL_TIME_SKIPPING: booleanFlag.default(false),
+  /**
    * When the reconciler runs again after its pass at start (cron, optional seconds field). Every worker runs
    * it; passes that coincide are harmless, since workflow ids are deterministic.
    */

@@ -34,6 +34,7 @@ export function workerSettings(config: Config, prisma: PrismaClient, mailer: Mai
     mailFrom: config.MAIL_FROM,
     publicBaseUrl: config.PUBLIC_BASE_URL,
     answerLinkSecret: loadAnswerLinkSecret(process.env, config.DATA_DIR),
+    timeSkipping: config.TEMPORAL_TIME_SKIPPING,
   };
 }
 

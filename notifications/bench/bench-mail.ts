@@ -58,20 +58,38 @@ const catcher = await startMailCatcher();
 const mailer = createMailer({ smtpUrl: catcher.url, maxConnections: CONCURRENCY });
 const outbox = createOutbox({ db: prisma, mailer, from: FROM, concurrency: CONCURRENCY });
 
-async function viaOutbox(tag: string, count: number): Promise<number> {
-  const requests = fanOutRequests(tag, count);
-  const keys = requests.map((r) => r.key);
-  const started = performance.now();
-  let { sent } = (await outbox.send(requests)).delivery;
-  for (let round = 0; sent < count && round < 10; round++) sent += (await outbox.deliver({ keys })).sent;
-  const seconds = (performance.now() - started) / 1000;
-  if (sent !== count) throw new Error(`outbox sent ${sent} of ${count}`);
-  return count / seconds;
+/** A path's rate, and the CPU this process spent per message (SMTP server included, alike for both). */
+interface Run {
+  rate: number;
+  cpuMs: number;
 }
 
-async function bare(tag: string, count: number): Promise<number> {
-  const requests = fanOutRequests(tag, count);
+/** Times `body` sending `count` messages, in wall-clock and in this process's CPU time. */
+async function measured(count: number, body: () => Promise<void>): Promise<Run> {
+  const cpu = process.cpuUsage();
   const started = performance.now();
+  await body();
+  const seconds = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
+  return { rate: count / seconds, cpuMs: (used.user + used.system) / 1000 / count };
+}
+
+async function viaOutbox(tag: string, count: number): Promise<Run> {
+  const requests = fanOutRequests(tag, count);
+  const keys = requests.map((r) => r.key);
+  return measured(count, async () => {
+    let { sent } = (await outbox.send(requests)).delivery;
+    for (let round = 0; sent < count && round < 10; round++) sent += (await outbox.deliver({ keys })).sent;
+    if (sent !== count) throw new Error(`outbox sent ${sent} of ${count}`);
+  });
+}
+
+async function bare(tag: string, count: number): Promise<Run> {
+  const requests = fanOutRequests(tag, count);
+  return measured(count, () => bareLoop(tag, requests));
+}
+
+async function bareLoop(tag: string, requests: ReturnType<typeof fanOutRequests>): Promise<void> {
   let next = 0;
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
@@ -105,7 +123,6 @@ async function bare(tag: string, count: number): Promise<number> {
       }
     }),
   );
-  return count / ((performance.now() - started) / 1000);
 }
 
 try {
@@ -117,30 +134,33 @@ try {
   // Paired rounds, the two paths back to back (alternating which goes first), and the median of the
   // per-pair ratios: the machine's load drifts between rounds (CI neighbours), and a pair sees the same
   // load far more than two distant runs.
-  const pairs: { bare: number; outbox: number }[] = [];
+  const pairs: { bare: Run; outbox: Run }[] = [];
   for (let round = 1; round <= ROUNDS; round++) {
     if (round % 2 === 1) {
-      const bareRate = await bare(`bare-${round}`, RECIPIENTS);
-      pairs.push({ bare: bareRate, outbox: await viaOutbox(`outbox-${round}`, RECIPIENTS) });
+      const bareRun = await bare(`bare-${round}`, RECIPIENTS);
+      pairs.push({ bare: bareRun, outbox: await viaOutbox(`outbox-${round}`, RECIPIENTS) });
     } else {
-      const outboxRate = await viaOutbox(`outbox-${round}`, RECIPIENTS);
-      pairs.push({ outbox: outboxRate, bare: await bare(`bare-${round}`, RECIPIENTS) });
+      const outboxRun = await viaOutbox(`outbox-${round}`, RECIPIENTS);
+      pairs.push({ outbox: outboxRun, bare: await bare(`bare-${round}`, RECIPIENTS) });
     }
   }
   const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-  const ratio = median(pairs.map((p) => p.outbox / p.bare));
+  const ratio = median(pairs.map((p) => p.outbox.rate / p.bare.rate));
+  const cpu = (path: 'bare' | 'outbox') => median(pairs.map((p) => p[path].cpuMs)).toFixed(2);
   console.log(
     `bench:mail — ${RECIPIENTS} destinatari, convocazione con invito, pool SMTP di ${CONCURRENCY} connessioni, mediana di ${ROUNDS} coppie`,
   );
-  console.log(`  nodemailer diretto / bare loop : ${median(pairs.map((p) => p.bare)).toFixed(0)} messaggi/s`);
   console.log(
-    `  tramite outbox / via outbox    : ${median(pairs.map((p) => p.outbox)).toFixed(0)} messaggi/s`,
+    `  nodemailer diretto / bare loop : ${median(pairs.map((p) => p.bare.rate)).toFixed(0)} messaggi/s, CPU ${cpu('bare')} ms/messaggio`,
+  );
+  console.log(
+    `  tramite outbox / via outbox    : ${median(pairs.map((p) => p.outbox.rate)).toFixed(0)} messaggi/s, CPU ${cpu('outbox')} ms/messaggio`,
   );
   console.log(
     `  rapporto / ratio               : ${(ratio * 100).toFixed(0)}% (obiettivo / target >= ${TARGET_RATIO * 100}%) ${ratio >= TARGET_RATIO ? 'PASS' : 'MISS'}`,
   );
   console.log(
-    `  coppie / pairs (bare, outbox)  : ${pairs.map((p) => `${p.bare.toFixed(0)}/${p.outbox.toFixed(0)}`).join('  ')}`,
+    `  coppie / pairs (bare, outbox)  : ${pairs.map((p) => `${p.bare.rate.toFixed(0)}/${p.outbox.rate.toFixed(0)}`).join('  ')}`,
   );
   console.log(`  messaggi ricevuti dal server SMTP locale: ${catcher.mailbox.list().length}`);
 } finally {

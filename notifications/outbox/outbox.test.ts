@@ -8,7 +8,7 @@ import { icsLines } from '../calendar';
 import { startMailCatcher, type MailCatcher } from '../catcher/server';
 import { SAMPLES } from '../testing/samples';
 import { createMailer, type Mailer } from '../transport';
-import { createOutbox } from './outbox';
+import { createOutbox, type Outbox } from './outbox';
 import type { NotificationRequest } from './request';
 
 const FROM = 'Ufficio di Piano <udp@crema.example.org>';
@@ -48,6 +48,43 @@ async function outboxWithServerDown() {
     concurrency: 2,
   });
   return { port, time, localMailer, outbox };
+}
+
+/** An SMTP server that keeps every message waiting for its reply to DATA until `release` is called. */
+async function heldRelay() {
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onData(stream, _session, callback) {
+      stream.resume();
+      stream.on('end', () => void held.then(() => callback(null, 'Ok')));
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const heldMailer = createMailer({
+    smtpUrl: `smtp://127.0.0.1:${(server.server.address() as { port: number }).port}`,
+  });
+  return {
+    mailer: heldMailer,
+    release: () => release(),
+    async close() {
+      release();
+      heldMailer.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** Enqueues `request` and starts delivering it through `outbox`, until its row is claimed (`sending`). */
+async function claimedBy(outbox: Outbox, request: NotificationRequest) {
+  await outbox.enqueue([request]);
+  const delivering = outbox.deliver({ keys: [request.key] });
+  const stored = () => db.prisma.outboxMessage.findUniqueOrThrow({ where: { idempotencyKey: request.key } });
+  await expect.poll(async () => (await stored()).status).toBe('sending');
+  return { delivering, stored };
 }
 
 function received(to: string) {
@@ -317,24 +354,10 @@ describe('outbox', () => {
   it('a sender whose clock lags (an activity attempt that waited in the queue) holds its rows for a full lease', async () => {
     // The SMTP server keeps the first message waiting, so the late sender is mid-send when a second drainer
     // on the real clock comes by: that drainer must find nothing to take.
-    let release: () => void = () => undefined;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    const slow = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      logger: false,
-      onData(stream, _session, callback) {
-        stream.resume();
-        stream.on('end', () => void held.then(() => callback(null, 'Ok')));
-      },
-    });
-    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
-    const slowMailer = createMailer({
-      smtpUrl: `smtp://127.0.0.1:${(slow.server.address() as { port: number }).port}`,
-    });
+    const relay = await heldRelay();
     try {
       const hourAgo = clock(Date.now() - 3_600_000);
-      const late = createOutbox({ db: db.prisma, mailer: slowMailer, from: FROM, now: hourAgo.now });
+      const late = createOutbox({ db: db.prisma, mailer: relay.mailer, from: FROM, now: hourAgo.now });
       const other = createOutbox({ db: db.prisma, mailer, from: FROM });
       const request = convocation('convocation:m-lag:p:0', 'lag@lag.example.org');
       await late.enqueue([request]);
@@ -352,13 +375,79 @@ describe('outbox', () => {
       const row = await db.prisma.outboxMessage.findUniqueOrThrow({ where: { idempotencyKey: request.key } });
       expect(row.nextAttemptAt.getTime()).toBeGreaterThanOrEqual(Date.now() + 4 * 60_000);
       expect(await other.deliver({ keys: [request.key] })).toMatchObject({ sent: 0, pending: 1 });
-      release();
+      relay.release();
       expect(await sending).toMatchObject({ sent: 1, pending: 0 });
       expect(received('lag@lag.example.org')).toHaveLength(0); // only the slow server got it, once
     } finally {
-      release();
-      slowMailer.close();
-      await new Promise<void>((resolve) => slow.close(() => resolve()));
+      await relay.close();
+    }
+  });
+
+  it('a sender whose clock lies far in the past (virtual time behind the real date) takes over a row whose lease has really expired', async () => {
+    // The first sender is stuck inside its SMTP transaction (the server never answers DATA), as a process
+    // that died there would be. Its lease was taken on the real clock, the later of the two: once real time
+    // has passed it, a drainer on the same lagging clock must take the row over.
+    const relay = await heldRelay();
+    try {
+      const longAgo = clock(Date.parse('2020-01-01T00:00:00Z'));
+      const leaseMs = 300;
+      const first = createOutbox({
+        db: db.prisma,
+        mailer: relay.mailer,
+        from: FROM,
+        now: longAgo.now,
+        leaseMs,
+      });
+      const request = convocation('convocation:m-past:p:0', 'past@past.example.org');
+      const { delivering: interrupted, stored } = await claimedBy(first, request);
+      const lease = (await stored()).nextAttemptAt.getTime();
+      while (Date.now() <= lease) await new Promise((r) => setTimeout(r, lease - Date.now() + 10));
+
+      const restarted = createOutbox({ db: db.prisma, mailer, from: FROM, now: longAgo.now, leaseMs });
+      expect(await restarted.deliver({ keys: [request.key] })).toMatchObject({
+        sent: 1,
+        resumed: 1,
+        pending: 0,
+      });
+      expect(received('past@past.example.org')).toHaveLength(1);
+      expect(await stored()).toMatchObject({ status: 'sent', attempts: 2 });
+      relay.release();
+      await interrupted;
+      expect(received('past@past.example.org')).toHaveLength(1);
+    } finally {
+      await relay.close();
+    }
+  });
+
+  it('on a virtual clock (time skipping) a lease lasts five virtual minutes, and a drainer on the real clock still leaves the row alone', async () => {
+    // Virtual time months behind the real date, as in the workflow tests once the real date has passed
+    // their story: the first sender is stuck in its SMTP transaction (a worker killed there).
+    const relay = await heldRelay();
+    try {
+      const virtual = clock(Date.parse('2020-01-01T00:00:00Z'));
+      const on = (mailerOf: Mailer) =>
+        createOutbox({ db: db.prisma, mailer: mailerOf, from: FROM, now: virtual.now, virtualTime: true });
+      const request = convocation('convocation:m-virtual:p:0', 'virtual@virtual.example.org');
+      const { delivering: interrupted } = await claimedBy(on(relay.mailer), request);
+
+      // The outbox pump, on the real clock: the row was claimed a moment ago.
+      const pump = createOutbox({ db: db.prisma, mailer, from: FROM });
+      expect(await pump.deliver({ keys: [request.key] })).toMatchObject({ sent: 0, pending: 1 });
+      // Within the lease on the virtual clock, nothing; past it, the row is taken over at once.
+      virtual.advance(4 * 60_000);
+      expect(await on(mailer).deliver({ keys: [request.key] })).toMatchObject({ sent: 0, pending: 1 });
+      virtual.advance(60_000 + 1);
+      expect(await on(mailer).deliver({ keys: [request.key] })).toMatchObject({
+        sent: 1,
+        resumed: 1,
+        pending: 0,
+      });
+      expect(received('virtual@virtual.example.org')).toHaveLength(1);
+      relay.release();
+      await interrupted;
+      expect(received('virtual@virtual.example.org')).toHaveLength(1);
+    } finally {
+      await relay.close();
     }
   });
 

@@ -61,6 +61,11 @@ export interface OutboxOptions {
   /** Domain of Message-IDs and invite UIDs; defaults to the sender's domain. */
   domain?: string;
   now?: () => Date;
+  /**
+   * `now` is a virtual clock (a time-skipping Temporal server's, in tests and the year preview), unrelated
+   * to the real one: leases are taken and judged on it alone (see `leaseClock`).
+   */
+  virtualTime?: boolean;
   /** How long a claimed row is left alone before it is considered interrupted. */
   leaseMs?: number;
   /** Messages sent in parallel: the transport's pool size. */
@@ -155,10 +160,13 @@ function claimedFromMemory(id: string, row: NewRow, at: Date): ClaimedRow {
   };
 }
 
-/** Items passed from a producer to consumers as they come: `take` waits for the next, null once closed. */
+/**
+ * Items passed from a producer to consumers as they come: `take` waits for the next, null once closed. A
+ * taken item leaves the queue, so a message's strings can be collected once it is sent, not at the end of
+ * the fan-out (kept to the end, they outlive young-generation collections and cost the collector more).
+ */
 function createHandover<T>() {
   const items: T[] = [];
-  let taken = 0;
   let closed = false;
   let wake = () => {};
   let arrived = new Promise<void>((resolve) => (wake = resolve));
@@ -177,8 +185,8 @@ function createHandover<T>() {
       notify();
     },
     async take(): Promise<T | null> {
-      while (taken === items.length && !closed) await arrived;
-      return taken < items.length ? items[taken++]! : null;
+      while (items.length === 0 && !closed) await arrived;
+      return items.shift() ?? null;
     },
   };
 }
@@ -382,12 +390,25 @@ export function createOutbox(options: OutboxOptions) {
     return Math.min(retry.maxMs, retry.baseMs * 2 ** Math.max(0, attempts - 1));
   }
 
+  /**
+   * The clock leases are taken and judged on, read at `at`. `now` may lie in the past (an activity's clock
+   * is the moment its attempt was scheduled, which can be long before a worker picked it up): a lease
+   * counted from there could already be over, and another drainer would take the rows while this one sends
+   * them. A lease runs from the later of the two clocks, and is over once the later of the two has passed
+   * its end: judged on the caller's clock alone, a lease taken on the real clock by a caller whose clock
+   * runs behind it would hold its rows for as long as that gap.
+   * A virtual clock is not a late reading of the real one: under time skipping the real clock says nothing
+   * about how long a lease has lasted (virtual time may lie months behind the real date, or ahead of it,
+   * and jumps once nothing runs), so its leases are taken and judged on it alone. Drainers on the real
+   * clock (the outbox pump) still leave such a row alone for a real lease after its claim (`claimDue`).
+   */
+  function leaseClock(at: Date): Date {
+    return options.virtualTime ? at : new Date(Math.max(at.getTime(), Date.now()));
+  }
+
   /** The end of a lease taken at `at`. */
   function leaseUntil(at: Date): Date {
-    // `now` may lie in the past (an activity's clock is the moment its attempt was scheduled, which can be
-    // long before a worker picked it up): a lease counted from there could already be over, and another
-    // drainer would take the rows while this one sends them. A lease runs from the later of the two clocks.
-    return new Date(Math.max(at.getTime(), Date.now()) + leaseMs);
+    return new Date(leaseClock(at).getTime() + leaseMs);
   }
 
   /** Sends one claimed row; on success returns the pending write of its "sent" mark (wrapped: not awaited here). */
@@ -469,7 +490,15 @@ export function createOutbox(options: OutboxOptions) {
       const at = now();
       return {
         size,
-        rows: claimDue(db, { keys, at, leaseUntil: leaseUntil(at), limit: size, resumedNote: RESUMED }),
+        rows: claimDue(db, {
+          keys,
+          at,
+          leaseClock: leaseClock(at),
+          claimedBefore: options.virtualTime ? null : new Date(leaseClock(at).getTime() - leaseMs),
+          leaseUntil: leaseUntil(at),
+          limit: size,
+          resumedNote: RESUMED,
+        }),
       };
     };
     let total = 0;

@@ -65,6 +65,7 @@ export async function startStack(taskQueue: string): Promise<Stack> {
     mailFrom: MAIL_FROM,
     publicBaseUrl: PUBLIC_BASE_URL,
     answerLinkSecret: ANSWER_LINK_SECRET,
+    timeSkipping: true,
   });
   const gc: GovernanceClient = { client: env.client, taskQueue };
   // Answers as the service records them (Le mie riunioni, the answer page), through the stack's mail, and

@@ -106,6 +106,7 @@ export function storyEnv(options: {
     PUBLIC_BASE_URL: 'http://localhost:3000',
     ANSWER_LINK_SECRET: 'story-test-secret-story-test-secret-0123',
     LOG_LEVEL: 'silent',
+    TEMPORAL_TIME_SKIPPING: 'true',
   };
 }
 

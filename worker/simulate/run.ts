@@ -157,6 +157,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
       mailFrom: 'Ufficio di Piano <ufficio.piano@example.org>',
       publicBaseUrl: 'http://localhost:3000',
       answerLinkSecret: 'simulation-only-secret-simulation-only-secret',
+      timeSkipping: true,
     });
     let temporal = await startTemporal(activities, await firstServer);
     stopTemporal = () => temporal.stop();
