@@ -107,6 +107,8 @@ async function bareLoop(tag: string, requests: ReturnType<typeof fanOutRequests>
           startsAt: SAMPLES.convocation.meeting.startsAt,
           endsAt: SAMPLES.convocation.meeting.endsAt,
           location: SAMPLES.convocation.meeting.place,
+          // As the outbox writes it: the sample meeting has an online link too.
+          url: SAMPLES.convocation.meeting.onlineUrl,
           organizer: { name: 'Ufficio di Piano', email: 'udp@crema.example.org' },
           attendee: { name: request.to.name!, email: request.to.email },
           stampedAt: new Date().toISOString(),
