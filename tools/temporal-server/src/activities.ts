@@ -16,7 +16,7 @@ import { decodeToken, encodeToken } from './tokens.js';
 type Failure = temporal.api.failure.v1.IFailure;
 type Payloads = temporal.api.common.v1.IPayloads | null | undefined;
 type TimeoutTypeValue = temporal.api.enums.v1.TimeoutType;
-type PollActivityResponse = Record<string, unknown>;
+export type PollActivityResponse = Record<string, unknown>;
 
 interface ActivityItem {
   run: Run;
@@ -39,7 +39,17 @@ export class Activities {
     return `a:${run.runId}:${act.scheduledEventId}`;
   }
 
-  schedule(run: Run, a: temporal.api.command.v1.IScheduleActivityTaskCommandAttributes, wtc: number): void {
+  /**
+   * @param eager the activity is to be handed to the worker completing the workflow task (eager
+   * dispatch): it is left out of the task queue and returned, for `startEager` once every command of
+   * that task is applied. Otherwise it is queued for a poller and nothing is returned.
+   */
+  schedule(
+    run: Run,
+    a: temporal.api.command.v1.IScheduleActivityTaskCommandAttributes,
+    wtc: number,
+    eager = false,
+  ): ActivityState | undefined {
     // Temporal's defaulting: start-to-close and schedule-to-start fall back to schedule-to-close.
     const scheduleToCloseMs = toMs(a.scheduleToCloseTimeout);
     const startToCloseMs = toMs(a.startToCloseTimeout) || scheduleToCloseMs;
@@ -94,7 +104,37 @@ export class Activities {
         this.timeOut(run, act, TT.TIMEOUT_TYPE_SCHEDULE_TO_CLOSE),
       );
     }
+    if (eager) {
+      act.state = 'scheduled';
+      this.engine.markBusy(this.busyKey(run, act));
+      return act;
+    }
     this.enqueue(run, act);
+    return undefined;
+  }
+
+  /**
+   * Eager dispatch: starts activities kept out of the queue by `schedule(..., eager)` for the worker
+   * that completed the workflow task, as Temporal does for a ScheduleActivityTask command with
+   * `requestEagerExecution` on the workflow's own task queue. Skips any that a later command of the
+   * same task cancelled, or whose run it closed.
+   */
+  startEager(
+    run: Run,
+    acts: ActivityState[],
+    identity: string,
+    connection: ClientConnection | undefined,
+  ): PollActivityResponse[] {
+    const tasks: PollActivityResponse[] = [];
+    for (const act of acts) {
+      const task = this.start(
+        { run, scheduledEventId: act.scheduledEventId, attempt: act.attempt },
+        identity,
+        connection,
+      );
+      if (task) tasks.push(task);
+    }
+    return tasks;
   }
 
   private enqueue(run: Run, act: ActivityState): void {

@@ -20,6 +20,7 @@ import {
 import {
   DEFAULT_TASK_TIMEOUT_MS,
   Run,
+  type ActivityState,
   type ParentRef,
   type PendingQuery,
   type WorkflowTaskState,
@@ -27,7 +28,7 @@ import {
 import { queueKey, TaskQueues } from './task-queues.js';
 import type { ClientConnection } from './connections.js';
 import { decodeToken, encodeToken } from './tokens.js';
-import { Activities } from './activities.js';
+import { Activities, type PollActivityResponse } from './activities.js';
 import { Queries } from './queries.js';
 import { Relations } from './relations.js';
 import { decideRetry, normalizeRetryPolicy } from './retry.js';
@@ -459,7 +460,11 @@ export class Engine {
     return { run };
   }
 
-  completeWorkflowTask(req: temporal.api.workflowservice.v1.IRespondWorkflowTaskCompletedRequest): void {
+  /** Returns the activity tasks dispatched eagerly to the completing worker (see Activities.startEager). */
+  completeWorkflowTask(
+    req: temporal.api.workflowservice.v1.IRespondWorkflowTaskCompletedRequest,
+    connection?: ClientConnection,
+  ): PollActivityResponse[] {
     const { run } = this.runningWft(req.taskToken);
     const commands = req.commands ?? [];
     // Reject unsupported commands before touching any state; the task then times out and retries.
@@ -495,7 +500,7 @@ export class Engine {
       run.sticky = null;
       run.flushBuffered();
       this.scheduleWft(run);
-      return;
+      return [];
     }
     const completedId = run.write(T.EVENT_TYPE_WORKFLOW_TASK_COMPLETED, {
       scheduledEventId: wft.scheduledEventId,
@@ -512,16 +517,17 @@ export class Engine {
     run.sticky = stickyQueue
       ? { queue: stickyQueue, scheduleToStartMs: toMs(req.stickyAttributes?.scheduleToStartTimeout) }
       : null;
-    const ctx: CommandContext = { completedId, identity, needWft: false, after: [] };
+    const ctx: CommandContext = { completedId, identity, needWft: false, after: [], eager: [] };
     for (const cmd of commands) {
       if (!run.isOpen) break;
       this.applyCommand(run, cmd, ctx);
     }
-    if (!run.isOpen) return;
+    if (!run.isOpen) return [];
     run.flushBuffered();
     if (hadBuffered || ctx.needWft || req.forceCreateNewWorkflowTask) this.scheduleWft(run);
     for (const f of ctx.after) f();
     this.queries.routeQueued(run);
+    return this.activities.startEager(run, ctx.eager, identity, connection);
   }
 
   failWorkflowTask(req: temporal.api.workflowservice.v1.IRespondWorkflowTaskFailedRequest): void {
@@ -585,9 +591,15 @@ export class Engine {
     const C = enums.CommandType;
     const wtc = ctx.completedId;
     switch (cmd.commandType) {
-      case C.COMMAND_TYPE_SCHEDULE_ACTIVITY_TASK:
-        this.activities.schedule(run, cmd.scheduleActivityTaskCommandAttributes!, wtc);
+      case C.COMMAND_TYPE_SCHEDULE_ACTIVITY_TASK: {
+        const attrs = cmd.scheduleActivityTaskCommandAttributes!;
+        // Temporal dispatches eagerly only on the workflow's own task queue: the completing worker polls it.
+        const eager =
+          attrs.requestEagerExecution === true && (attrs.taskQueue?.name || run.taskQueue) === run.taskQueue;
+        const act = this.activities.schedule(run, attrs, wtc, eager);
+        if (act) ctx.eager.push(act);
         return;
+      }
       case C.COMMAND_TYPE_REQUEST_CANCEL_ACTIVITY_TASK:
         if (
           this.activities.requestCancel(
@@ -1048,6 +1060,8 @@ export interface CommandContext {
   needWft: boolean;
   /** Effects on other executions, run once the task's own events are written. */
   after: Array<() => void>;
+  /** Activities scheduled with eager dispatch, started once every command is applied. */
+  eager: ActivityState[];
 }
 
 const supportedCommands = new Set<number>([

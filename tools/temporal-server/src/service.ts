@@ -177,10 +177,9 @@ export function workflowServiceHandlers(engine: Engine): Record<string, Handler>
         ctx.poll,
         req.taskQueue?.kind === enums.TaskQueueKind.TASK_QUEUE_KIND_STICKY,
       ),
-    RespondWorkflowTaskCompleted: (req: I<'RespondWorkflowTaskCompletedRequest'>) => {
-      engine.completeWorkflowTask(req);
-      return {};
-    },
+    RespondWorkflowTaskCompleted: (req: I<'RespondWorkflowTaskCompletedRequest'>, ctx: CallContext) => ({
+      activityTasks: engine.completeWorkflowTask(req, ctx.poll.connection),
+    }),
     RespondWorkflowTaskFailed: (req: I<'RespondWorkflowTaskFailedRequest'>) => {
       engine.failWorkflowTask(req);
       return {};
