@@ -5,6 +5,7 @@
  */
 import { rollCall } from '../../activities/roll-call';
 import { formatTime } from '../../notifications/format';
+import { kindLabel } from '../../notifications/templates/labels';
 import type { AttendanceStatus, Database, OutboxStatus } from '../../prisma/client';
 import { meetingView } from './view';
 
@@ -195,7 +196,7 @@ export async function sedutaData(
     })),
     ...messages.map((m) => ({
       at: m.sentAt ?? m.createdAt,
-      what: `E-mail «${m.kind}» a ${m.recipientName ?? m.recipientEmail}`,
+      what: `${kindLabel(m.kind)} a ${m.recipientName ?? m.recipientEmail}`,
       detail: `${DELIVERY[m.status]}${m.lastError ? `: ${m.lastError}` : ''}`,
       who: m.recipientEmail,
       failed: m.status === 'failed',

@@ -282,7 +282,7 @@ it('creates, convenes, answers, records and closes an extra Comitato Ristretto s
   await page.goto(`${url}/dev/mailbox`);
   expect(await page.locator('body').innerText()).toMatch(/Verbale – Comitato Ristretto/);
   await page.goto(`${url}/sedute/${meetingId}`);
-  expect(await page.locator('#storia').innerText()).toMatch(/minutesCirculation.*\n?.*inviato/);
+  expect(await page.locator('#storia').innerText()).toMatch(/Trasmissione del verbale.*\n?.*inviato/);
   // The history names who acted, not their identifier.
   expect(await page.locator('#storia').innerText()).toContain('Coordinatore UdP');
   expect(await page.locator('#storia').innerText()).not.toContain('person:');
