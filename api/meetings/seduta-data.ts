@@ -4,7 +4,7 @@
  * its delivery state). The view only lays it out.
  */
 import { rollCall } from '../../activities/roll-call';
-import { formatTime } from '../../notifications/format';
+import { formatDate, formatDateTime, formatTime } from '../../notifications/format';
 import { kindLabel } from '../../notifications/templates/labels';
 import type { AttendanceStatus, Database, OutboxStatus } from '../../prisma/client';
 import { meetingView } from './view';
@@ -282,8 +282,11 @@ async function actorNames(db: Database, actors: string[]) {
 function detailOf(data: unknown): string {
   if (!data || typeof data !== 'object') return '';
   const d = data as Record<string, unknown>;
-  for (const key of ['reason', 'title', 'name', 'dueDate', 'startsAt']) {
+  for (const key of ['reason', 'title', 'name']) {
     if (typeof d[key] === 'string') return d[key];
   }
+  // Dates as the rest of the page writes them, not as stored.
+  if (typeof d.dueDate === 'string') return `scadenza ${formatDate(d.dueDate, 'it')}`;
+  if (typeof d.startsAt === 'string') return formatDateTime(d.startsAt, 'it');
   return '';
 }

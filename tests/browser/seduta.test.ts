@@ -283,6 +283,10 @@ it('creates, convenes, answers, records and closes an extra Comitato Ristretto s
   expect(await page.locator('body').innerText()).toMatch(/Verbale – Comitato Ristretto/);
   await page.goto(`${url}/sedute/${meetingId}`);
   expect(await page.locator('#storia').innerText()).toMatch(/Trasmissione del verbale.*\n?.*inviato/);
+  // Dates in the details read as on the rest of the page, not as stored.
+  expect(await page.locator('#storia').innerText()).toMatch(
+    /Seduta creata\s+martedì 12 gennaio 2027, ore 18:00/,
+  );
   // The history names who acted, not their identifier.
   expect(await page.locator('#storia').innerText()).toContain('Coordinatore UdP');
   expect(await page.locator('#storia').innerText()).not.toContain('person:');
