@@ -186,6 +186,20 @@ describe('POST /api/v1/my-meetings/:id/answer', () => {
     const ugo = await db.prisma.person.findUniqueOrThrow({ where: { email: 'ugo@example.org' } });
     expect(await db.prisma.invitation.count({ where: { meetingId, personId: ugo.id } })).toBe(0);
     expect(mailTo('ugo@example.org')).toHaveLength(2);
+    // Named again, Ugo gets a convocation again: the first one was withdrawn.
+    const again = await answer('sindaco1', {
+      scelta: 'delegato',
+      nome_delegato: 'Ugo Bassi',
+      email_delegato: 'ugo@example.org',
+    });
+    expect(again.status).toBe(200);
+    expect(mailTo('ugo@example.org').map((m) => m.subject.split(' ')[0])).toEqual([
+      'Convocazione',
+      'Delega',
+      'Convocazione',
+    ]);
+    expect((await answer('sindaco1', { scelta: 'presente' })).status).toBe(200);
+    expect(mailTo('ugo@example.org')).toHaveLength(4);
     const member = await db.prisma.person.findUniqueOrThrow({ where: { email: 'coordcr@example.org' } });
     const before = mailTo('coordcr@example.org').length;
     await answer('sindaco1', {

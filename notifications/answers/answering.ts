@@ -66,6 +66,9 @@ export async function seatHeld(
   return membership?.seat ?? null;
 }
 
+const withdrawalKeyPrefix = (meetingId: string, personId: string) =>
+  `delegation-withdrawn:${meetingId}:${personId}:`;
+
 export function createAnswering(deps: AnsweringDeps) {
   const { db, outbox, secret, baseUrl } = deps;
 
@@ -165,8 +168,14 @@ export function createAnswering(deps: AnsweringDeps) {
       links,
       loaded.m.revision,
     );
-    await outbox.enqueue([request], tx);
-    return request.key;
+    // A delegate named again after being told their delegation was withdrawn: the convocation they had is
+    // void, so this one is a new message, under its own key.
+    const withdrawals = await tx.outboxMessage.count({
+      where: { idempotencyKey: { startsWith: withdrawalKeyPrefix(meetingId, person.id) } },
+    });
+    const convocation = withdrawals > 0 ? { ...request, key: `${request.key}:${withdrawals}` } : request;
+    await outbox.enqueue([convocation], tx);
+    return convocation.key;
   }
 
   /**
@@ -209,7 +218,7 @@ export function createAnswering(deps: AnsweringDeps) {
     ]);
     const { m, common } = await meetingForMessages(tx, baseUrl, meeting.id);
     const request = {
-      key: `delegation-withdrawn:${m.id}:${delegateId}:${now.getTime()}`,
+      key: `${withdrawalKeyPrefix(m.id, delegateId)}${now.getTime()}`,
       kind: 'delegationWithdrawn',
       to: { name: delegate.fullName, email: delegate.email },
       data: { ...common, recipient: { name: delegate.fullName }, delegator: { name: named.fullName } },
