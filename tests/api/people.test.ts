@@ -223,7 +223,7 @@ describe('import from a spreadsheet', () => {
 
   it('refuses an XLSX that would inflate past 20 MB (a zip bomb) before opening it, changing nothing', async () => {
     const before = await snapshot();
-    // 64 MB of one repeated row: about 60 KB once deflated, well under the 2 MB upload limit.
+    // 64 MB of one repeated row: about 190 KB once deflated, well under the 2 MB upload limit.
     const row = Buffer.from('<row><c t="inlineStr"><is><t>Mario Rossi</t></is></c></row>');
     const bomb = zipOf([
       { name: '[Content_Types].xml', data: Buffer.from('<Types/>') },
