@@ -66,6 +66,7 @@ const ACTION_LABEL: Record<string, string> = {
   'meeting.minutes_extension_requested': 'Chiesta la proroga del verbale',
   'meeting.minutes_deadline_extended': 'Scadenza del verbale prorogata',
   'meeting.change_rejected': 'Modifica rifiutata dal processo',
+  'meeting.delegate_withdrawn': 'Delega ritirata',
 };
 
 const hhmm = (d: Date | null) => (d ? formatTime(d.toISOString()) : '');

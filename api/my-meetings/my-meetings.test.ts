@@ -177,7 +177,7 @@ describe('POST /api/v1/my-meetings/:id/answer', () => {
     ]);
     // Lia's answer link and the meeting's reminders no longer reach her; the audit says who withdrew whom.
     const audit = await db.prisma.auditEvent.findFirstOrThrow({
-      where: { action: 'invitation.delegate_withdrawn', entityId: meetingId },
+      where: { entity: 'meeting', action: 'meeting.delegate_withdrawn', entityId: meetingId },
     });
     expect(audit.data).toEqual({ personId: lia.id, told: true });
 

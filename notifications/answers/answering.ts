@@ -204,8 +204,8 @@ export function createAnswering(deps: AnsweringDeps) {
     await tx.auditEvent.create({
       data: {
         actor: delegator.actor,
-        action: 'invitation.delegate_withdrawn',
-        entity: 'Meeting',
+        action: 'meeting.delegate_withdrawn',
+        entity: 'meeting',
         entityId: meeting.id,
         data: { personId: delegateId, told },
         at: now,
