@@ -401,8 +401,8 @@ function createPeople(
       const nextDay = now.getTime() + 86_400_000;
       const wake: number[] = [Date.UTC(now.getUTCFullYear() + 1, 0, 1)];
 
-      // Invitees answer the day after the convocation (the workflow only counts answers,
-      // so they may arrive together: the server hands them to the workflow in as few tasks as it can).
+      // Invitees answer the day after the convocation. The workflow only counts answers, so they may arrive
+      // together: the server hands them to the workflow in as few tasks as it can.
       // People act at 07:00 and convocations leave at 09:00, so every invitation here is from an earlier day.
       // (Its createdAt is the database's real time, not the simulated one: it says nothing about that.)
       const open = await prisma.invitation.findMany({

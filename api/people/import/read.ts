@@ -16,8 +16,11 @@ const ZIP = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
 
 const NOT_XLSX = 'Il file non è un foglio XLSX leggibile: salvarlo di nuovo come .xlsx o .csv.';
 
-const unreadable = (message: string) =>
-  new RequestRejected(400, 'file_non_leggibile', message, [{ field: 'file', message }]);
+/** A refusal of the uploaded file, its message shown next to the file field. */
+export const refusedFile = (status: number, code: string, message: string) =>
+  new RequestRejected(status, code, message, [{ field: 'file', message }]);
+
+const unreadable = (message: string) => refusedFile(400, 'file_non_leggibile', message);
 
 export async function readSpreadsheet(content: Buffer): Promise<ImportRow[]> {
   const table = content.subarray(0, 4).equals(ZIP) ? await xlsxTable(content) : csvTable(content);
@@ -38,8 +41,11 @@ function cellText(value: ExcelJS.CellValue): string {
 async function xlsxTable(content: Buffer): Promise<string[][]> {
   const size = unzippedSize(content);
   if (size === 'too_large') {
-    const message = `Il file XLSX decompresso supera i ${MAX_UNZIPPED_BYTES / 1024 / 1024} MB: non sembra un elenco di persone.`;
-    throw new RequestRejected(413, 'file_troppo_grande', message, [{ field: 'file', message }]);
+    throw refusedFile(
+      413,
+      'file_troppo_grande',
+      `Il file XLSX decompresso supera i ${MAX_UNZIPPED_BYTES / 1024 / 1024} MB: non sembra un elenco di persone.`,
+    );
   }
   if (size === 'malformed') throw unreadable(NOT_XLSX);
   const workbook = new ExcelJS.Workbook();
