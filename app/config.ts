@@ -62,8 +62,9 @@ export const ConfigSchema = z.object({
   TEMPORAL_TASK_QUEUE: text('il nome di una coda Temporal').default('governance'),
   /**
    * The Temporal server skips time (the offline test server): activities then run on its virtual clock,
-   * which the outbox must not compare with the real one (notifications/outbox/outbox.ts, `leaseClock`).
-   * Tests and simulations only; a real server never does.
+   * which the outbox must not compare with the real one (notifications/outbox/outbox.ts, `leaseClock`),
+   * and the API reads that clock too (answer links, meeting starts). Tests and simulations only; a real
+   * server never does.
    */
   TEMPORAL_TIME_SKIPPING: booleanFlag.default(false),
   /**

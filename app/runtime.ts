@@ -50,8 +50,11 @@ export async function startRuntime({
       address: temporal.address,
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
+      virtualTime: config.TEMPORAL_TIME_SKIPPING,
     });
     stops.push(() => governance.close());
+    // Beside a time-skipping server (tests, simulations) the API lives on its clock, as the worker does.
+    const now = config.TEMPORAL_TIME_SKIPPING ? () => governance.now() : undefined;
 
     const notifications = await startNotifications({
       config,
@@ -60,6 +63,7 @@ export async function startRuntime({
       // The answer is already stored; the meeting workflow is told so its state and quorum follow.
       onAnswer: ({ meetingId, personId, answer }) =>
         signalMeeting(governance, meetingId, 'answer', { personId, answer }),
+      now: now && (async () => new Date(await now())),
     });
     stops.push(() => notifications.close());
 
@@ -77,6 +81,7 @@ export async function startRuntime({
       db: database.db,
       config,
       governance,
+      now,
       plugins: [async (scope) => notifications.registerRoutes(scope)],
       outbox: notifications.outbox,
       answering: notifications.answering,

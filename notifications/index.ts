@@ -36,6 +36,8 @@ export interface StartOptions {
   /** Retry pump period; 0 disables it (tests, or when only workflows drive delivery). */
   pumpIntervalMs?: number;
   onAnswer?: AnsweringDeps['onAnswer'];
+  /** The clock of the answer page (answerPagesPlugin's `now`); the real one by default. */
+  now?: () => Date | Promise<Date>;
 }
 
 export async function startNotifications(options: StartOptions) {
@@ -89,7 +91,7 @@ export async function startNotifications(options: StartOptions) {
     /** For the API's signed cookies: derived from the same secret, so one variable serves every process. */
     cookieSecret: createHmac('sha256', answerLinkSecret).update('cookie-signing').digest('base64url'),
     async registerRoutes(app: FastifyInstance) {
-      await app.register(answerPagesPlugin, { db, answering });
+      await app.register(answerPagesPlugin, { db, answering, now: options.now });
       if (catcher) await app.register(devMailboxPlugin, { mailbox: catcher.mailbox });
     },
     async close() {

@@ -13,6 +13,12 @@ import {
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
 } from '@temporalio/client';
+// SDK-internal (not in the package's index): how @temporalio/testing reaches a server's test service. A
+// release that drops it fails the typecheck, not production: only time-skipping servers need it.
+import {
+  InternalConnectionOptionsSymbol,
+  type InternalConnectionOptions,
+} from '@temporalio/client/lib/connection';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import { annualCycleWorkflow } from './annual';
 import { complianceMonitorWorkflow } from './compliance';
@@ -40,12 +46,29 @@ export async function connectGovernanceClient(options: {
   address: string;
   namespace?: string;
   taskQueue?: string;
-}): Promise<GovernanceClient & { close(): Promise<void> }> {
-  const connection = await Connection.connect({ address: options.address });
+  /** The server skips time (TEMPORAL_TIME_SKIPPING): `now` reads its virtual clock. */
+  virtualTime?: boolean;
+}): Promise<GovernanceClient & { now(): Promise<number>; close(): Promise<void> }> {
+  const connectionOptions: InternalConnectionOptions = {
+    address: options.address,
+    // The test service is where a time-skipping server tells its clock.
+    [InternalConnectionOptionsSymbol]: { supportsTestService: options.virtualTime ?? false },
+  };
+  const connection = await Connection.connect(connectionOptions);
   const client = new Client({ connection, namespace: options.namespace ?? 'default' });
+  const testService = connection.testService;
   return {
     client,
     taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
+    /**
+     * The process's current instant in ms. On a time-skipping server that is the server's virtual time, so
+     * an API process beside a simulated worker judges answer links and meeting starts as the workflows do.
+     */
+    now: async () => {
+      if (!testService) return Date.now();
+      const { time } = await testService.getCurrentTime({});
+      return Number(time?.seconds ?? 0) * 1000 + Math.floor((time?.nanos ?? 0) / 1e6);
+    },
     close: () => connection.close(),
   };
 }

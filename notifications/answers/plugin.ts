@@ -19,7 +19,8 @@ export interface AnswerPagesOptions {
   db: AnswersDb;
   /** Records the answer: the same operation Le mie riunioni uses (answering.ts). */
   answering: Answering;
-  now?: () => Date;
+  /** The current instant; tests, and an API beside a time-skipping server, pass that server's clock. */
+  now?: () => Date | Promise<Date>;
 }
 
 type Open = Extract<Lookup, { state: 'open' }>['invitation'];
@@ -71,7 +72,7 @@ export const answerPagesPlugin: FastifyPluginAsync<AnswerPagesOptions> = async (
   if (!app.hasContentTypeParser('application/x-www-form-urlencoded')) await app.register(formbody);
 
   async function open(token: string, reply: import('fastify').FastifyReply): Promise<Open | null> {
-    const found = await lookupToken(options.db, token, now());
+    const found = await lookupToken(options.db, token, await now());
     reply
       .type('text/html; charset=utf-8')
       .header('cache-control', 'no-store')
@@ -146,7 +147,7 @@ export const answerPagesPlugin: FastifyPluginAsync<AnswerPagesOptions> = async (
             actor: `answer-link:${invitation.id}`,
           },
           parsed.data,
-          now(),
+          await now(),
         );
       } catch (error) {
         if (!(error instanceof RequestRejected) || error.statusCode >= 500) throw error;
