@@ -146,7 +146,7 @@ export async function buildServer({
   await app.register(homeRoutes);
   await app.register(calendarPages);
   await app.register(reportsRoutes, { prefix: '/api/v1' });
-  await app.register(feedsRoutes);
+  await app.register(feedsRoutes, { now });
   await app.register(reportPages);
   await app.register(profileRoutes);
   await app.register(myMeetingsRoutes, { answering });

@@ -155,6 +155,6 @@ export function signalDeliverableWithStart<K extends keyof DeliverableSignals>(
 }
 
 /** The clock of the plugin: the real one unless a test passes the time-skipping server's. */
-export async function nowOf(options: GovernanceOptions): Promise<number> {
+export async function nowOf(options: Pick<GovernanceOptions, 'now'>): Promise<number> {
   return options.now ? await options.now() : Date.now();
 }

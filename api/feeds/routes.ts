@@ -15,7 +15,7 @@ import { can } from '../../domain/policy';
 import { domainOf } from '../../notifications/outbox/message-id';
 import { RequestRejected } from '../errors';
 import { signedInViewer } from '../../reports/access';
-import { actorOf } from '../temporal';
+import { actorOf, nowOf, type GovernanceOptions } from '../temporal';
 import { feedIcs, feedMeetings } from './feed';
 import { feedOwner, issueFeedToken } from './tokens';
 
@@ -24,7 +24,8 @@ const BodyParams = z.object({ id: z.uuid({ message: "atteso l'identificativo (UU
 
 const NOT_FOUND = 'Calendario non trovato: il collegamento è sbagliato o è stato sostituito da uno nuovo.';
 
-export const feedsRoutes: FastifyPluginAsync = async (app) => {
+/** `now`: the API's clock (buildServer's), which the feed's year back runs from. */
+export const feedsRoutes: FastifyPluginAsync<Pick<GovernanceOptions, 'now'>> = async (app, options) => {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const base = app.config.PUBLIC_BASE_URL.replace(/\/$/, '');
   const addresses = (token: string) => {
@@ -39,7 +40,7 @@ export const feedsRoutes: FastifyPluginAsync = async (app) => {
       const token = /^([A-Za-z0-9_-]{43})\.ics$/.exec(request.params.file)?.[1];
       const owner = token ? await feedOwner(app.db, token) : null;
       if (!owner) throw new RequestRejected(404, 'calendario_non_trovato', NOT_FOUND);
-      const { name, meetings } = await feedMeetings(app.db, owner, new Date());
+      const { name, meetings } = await feedMeetings(app.db, owner, new Date(await nowOf(options)));
       const ics = feedIcs(name, meetings, { uidDomain: domainOf(app.config.MAIL_FROM), baseUrl: base });
       const etag = `"${createHash('sha256').update(ics).digest('base64url').slice(0, 27)}"`;
       reply
