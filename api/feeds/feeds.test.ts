@@ -3,6 +3,7 @@
  * outbox to a loopback SMTP catcher, the feeds are read over HTTP and parsed with node-ical (an independent
  * parser), and their events must carry the invites' UIDs, follow a reschedule and show a cancellation.
  */
+import { MockActivityEnvironment } from '@temporalio/testing';
 import type { FastifyInstance } from 'fastify';
 import ical, { type VEvent } from 'node-ical';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,8 +12,14 @@ import { icsLines } from '../../notifications/calendar';
 import { actAs } from '../../tests/support/auth';
 import { createTestDatabase, type TestDatabase } from '../../tests/support/database';
 import { startMailActivities, type MailActivities } from '../../tests/support/mail-activities';
-import { createDistrict, createMeeting, type District } from '../../tests/workflows/fixture';
+import { createDistrict, createMeeting, VIRTUAL_START, type District } from '../../tests/workflows/fixture';
 import { buildServer } from '../server';
+
+// The test's today, before its 2027 meetings whatever the real date: the feed's year back runs from it, and
+// the changes are made as a meeting workflow would schedule them that day (activityNow reads the activity's
+// scheduled time; called bare, it would judge the reschedule on the real clock).
+const TODAY = Date.parse(VIRTUAL_START);
+const onTheDay = new MockActivityEnvironment({ currentAttemptScheduledTimestampMs: TODAY });
 
 describe('calendar feeds (GET /calendario/<token>.ics)', () => {
   let db: TestDatabase;
@@ -50,7 +57,7 @@ describe('calendar feeds (GET /calendario/<token>.ics)', () => {
     meetings.april = (await createMeeting(db.prisma, district.bodies.cr, '2027-04-13')).id;
     meetings.assembly = (await createMeeting(db.prisma, district.bodies.ads, '2027-04-20')).id;
     for (const id of Object.values(meetings)) await activities.sendConvocations(id, 0);
-    app = await buildServer({ db: db.prisma, config: mail.config });
+    app = await buildServer({ db: db.prisma, config: mail.config, now: () => TODAY });
     // The Comitato's coordinator is named its segreteria; the members' roles follow from their seats.
     await db.prisma.segreteria.create({
       data: { bodyId: district.bodies.cr, personId: district.people.coordcr! },
@@ -89,11 +96,11 @@ describe('calendar feeds (GET /calendario/<token>.ics)', () => {
   it('follows a reschedule (new time, higher SEQUENCE, new ETag) and keeps a cancelled meeting as CANCELLED', async () => {
     const { body } = await issue('sindaco2');
     const before = await fetchFeed(body.token);
-    await activities.rescheduleMeeting(meetings.march, 1, {
+    await onTheDay.run(activities.rescheduleMeeting, meetings.march, 1, {
       startsAt: atRome('2027-03-16', '17:30').toISO()!,
       endsAt: atRome('2027-03-16', '19:30').toISO()!,
     });
-    await activities.cancelMeeting(meetings.april, 0, { reason: 'Sala non disponibile' }, true);
+    await onTheDay.run(activities.cancelMeeting, meetings.april, 0, { reason: 'Sala non disponibile' }, true);
 
     const after = await fetchFeed(body.token, { 'if-none-match': String(before.headers.etag) });
     expect(after.statusCode).toBe(200);

@@ -11,7 +11,7 @@ import type { PrismaClient } from '../../prisma/client';
 /**
  * Where the tests' virtual time begins (the offline server's --start-at): before every date the fixtures and
  * stories plan for (2027), whatever the real date. Begun at the real now, they would fail once the real date
- * passed their meetings.
+ * passed their meetings. Tests without Temporal that judge those dates take it as their today.
  */
 export const VIRTUAL_START = '2026-12-01T00:00:00Z';
 
