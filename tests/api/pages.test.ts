@@ -9,6 +9,7 @@ import { loadConfig } from '../../app/config';
 import { seedCremasco } from '../../prisma/seed';
 import { actAs, COORDINATORE } from '../support/auth';
 import { createTestDatabase, type TestDatabase } from '../support/database';
+import { VIRTUAL_START } from '../workflows/fixture';
 
 let database: TestDatabase;
 let app: FastifyInstance;
@@ -20,7 +21,13 @@ let coordinator: Record<string, string>;
 beforeAll(async () => {
   database = await createTestDatabase();
   await seedCremasco(database.prisma);
-  app = await buildServer({ db: database.prisma, config: loadConfig({ LOG_LEVEL: 'silent' }) });
+  // The pages judge on the test's today, before its 2027 session whatever the real date: the body's page lists
+  // the sessions of a year either side of it.
+  app = await buildServer({
+    db: database.prisma,
+    config: loadConfig({ LOG_LEVEL: 'silent' }),
+    now: () => Date.parse(VIRTUAL_START),
+  });
   coordinator = await actAs(database.prisma, COORDINATORE);
   const db = database.prisma;
   const cr = await db.body.findFirstOrThrow({ where: { kind: 'comitato_ristretto' } });
