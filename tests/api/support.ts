@@ -1,7 +1,7 @@
 /**
  * What every API test starts from: the real stack with a running worker (tests/workflows/harness.ts), the
- * fixture district, the server with Temporal on the time-skipping clock, and the same server without
- * Temporal, as when the API runs alone.
+ * fixture district, the server with Temporal on the time-skipping clock, and the same server on the same
+ * clock without Temporal, as when the API runs alone.
  */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll } from 'vitest';
@@ -38,9 +38,11 @@ export function useApiWorld(taskQueue: string): ApiWorld {
         answering: base.stack.answering,
         ...options,
       });
+    // Both judge dates on the time-skipping clock: on the real one, the stories' 2027 dates would pass.
+    const now = () => base.stack.env.currentTimeMs();
     Object.assign(world, base, {
-      app: await serve({ governance: base.stack.gc, now: () => base.stack.env.currentTimeMs() }),
-      alone: await serve({ governance: null }),
+      app: await serve({ governance: base.stack.gc, now }),
+      alone: await serve({ governance: null, now }),
       coordinator: await actAs(base.stack.db.prisma, COORDINATORE_FIXTURE),
       coordinatorActor: `person:${base.district.people.coordudp}/token:test`,
     });
