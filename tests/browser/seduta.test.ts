@@ -63,7 +63,13 @@ beforeAll(async () => {
     answering: stack.answering,
     plugins: [
       async (scope) => {
-        await scope.register(answerPagesPlugin, { db: stack.db.prisma, answering: stack.answering });
+        // The answer page judges the link and the meeting's start in the story's time, as the server above
+        // does: on the real clock the link expires with the 2027 session.
+        await scope.register(answerPagesPlugin, {
+          db: stack.db.prisma,
+          answering: stack.answering,
+          now: async () => new Date(await stack.env.currentTimeMs()),
+        });
         await scope.register(devMailboxPlugin, { mailbox: stack.catcher.mailbox });
       },
     ],
