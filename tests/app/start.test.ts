@@ -12,7 +12,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import { DateTime } from 'luxon';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { atRome, ROME } from '../../domain/index';
 import { Mailbox } from '../../notifications/catcher/mailbox';
 import { freePort } from '../../prisma/free-port';
 import { isolatedEnv, startService, type Service } from '../support/service';
@@ -115,11 +117,15 @@ it('starts everything from nothing, keeps what was added across a restart, and s
   });
   expect(changed.status).toBeLessThan(300);
 
+  // The service runs on the real clock, so the session is dated from it: a fixed date would one day be past,
+  // and refused. A Wednesday half a year out: never a day of the Comitato's own series (first Tuesdays), and
+  // past the one session that series has planned.
+  const day = DateTime.now().setZone(ROME).plus({ months: 6 }).set({ weekday: 3 }).toISODate()!;
   const created = await coordinator.request('/api/v1/meetings', {
     json: {
       bodyId: cr.id,
-      startsAt: '2027-06-23T17:00:00+02:00',
-      endsAt: '2027-06-23T19:00:00+02:00',
+      startsAt: atRome(day, '17:00').toISO(),
+      endsAt: atRome(day, '19:00').toISO(),
       place: 'Sala Giunta, Crema',
       agenda: [{ title: 'Seduta straordinaria: servizi estivi' }],
     },
