@@ -63,8 +63,8 @@ export const ConfigSchema = z.object({
   /**
    * The Temporal server skips time (the offline test server): activities then run on its virtual clock,
    * which the outbox must not compare with the real one (notifications/outbox/outbox.ts, `leaseClock`),
-   * and the API reads that clock too (answer links, meeting starts). Tests and simulations only; a real
-   * server never does.
+   * and the API and the reconciler read that clock too (answer links, meeting starts; series and the annual
+   * cycle). Tests and simulations only; a real server never does.
    */
   TEMPORAL_TIME_SKIPPING: booleanFlag.default(false),
   /**

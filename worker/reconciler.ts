@@ -64,6 +64,8 @@ export interface ReconcilerOptions {
   listLive: () => Promise<LiveObjects>;
   /** node-cron expression; every five minutes by default. */
   schedule?: string;
+  /** The current instant in ms, which series plan after and whose year the annual cycle is; real by default. */
+  now?: () => number | Promise<number>;
   onReport?: (report: ReconcileReport) => void;
   onError?: (error: unknown) => void;
 }
@@ -74,7 +76,8 @@ export function startReconciler(options: ReconcilerOptions): { stop(): Promise<v
   const run = () => {
     running = running.then(async () => {
       try {
-        const report = await reconcileOnce(options.gc, await options.listLive());
+        const now = options.now ? new Date(await options.now()) : new Date();
+        const report = await reconcileOnce(options.gc, await options.listLive(), now);
         options.onReport?.(report);
       } catch (error) {
         options.onError?.(error);

@@ -75,10 +75,14 @@ export async function startGovernanceWorker(options: StartWorkerOptions): Promis
       address: options.address,
       namespace: options.namespace,
       taskQueue,
+      virtualTime: options.timeSkipping,
     });
     let firstPass = true;
     const reconciler = startReconciler({
       gc,
+      // Beside a time-skipping server, its clock, as the activities': series are planned, and the annual
+      // cycle chosen, in the virtual time the workflows run in, not from the real date.
+      now: () => gc.now(),
       listLive: () => listLiveObjects(options.prisma),
       schedule: typeof options.reconcile === 'string' ? options.reconcile : undefined,
       onReport: (r) => {

@@ -152,6 +152,10 @@ it('runs a month on two workers and two API processes: every message once, sessi
     const keys = rows.map((r) => r.idempotencyKey);
     for (const kind of month.STORY_KINDS)
       expect(keys.some((k) => k.startsWith(`${kind}:${story.meetings.cr}`))).toBe(true);
+    // The series' own sessions were planned in the story's time (the reconcilers read the server's clock), so
+    // some were convened during it, whatever the real date.
+    const ofSeries = await prisma.meeting.findMany({ where: { seriesId: { not: null } } });
+    expect(ofSeries.some((m) => keys.some((k) => k.startsWith(`convocation:${m.id}:`)))).toBe(true);
     expect(rows.filter((r) => r.status !== 'sent').map((r) => r.idempotencyKey)).toEqual([]);
     const caught = catcher.mailbox.list();
     expect(caught.map((m) => m.messageId).sort()).toEqual(rows.map((r) => r.messageId).sort());
