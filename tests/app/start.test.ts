@@ -10,6 +10,7 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { DateTime } from 'luxon';
@@ -39,7 +40,11 @@ beforeAll(async () => {
   });
 });
 
-afterAll(() => {
+afterAll(async () => {
+  // SIGTERM first, which npm forwards to the service; a SIGKILL would end npm alone and leave the service
+  // (and its Postgres) running after a failed test. SIGKILL only if it has not stopped in time.
+  if (running && running.child.exitCode === null && running.child.signalCode === null)
+    await Promise.race([running.stop(), sleep(30_000)]);
   running?.child.kill('SIGKILL');
   rmSync(dataDir, { recursive: true, force: true });
 });
