@@ -53,8 +53,9 @@ export async function startRuntime({
       virtualTime: config.TEMPORAL_TIME_SKIPPING,
     });
     stops.push(() => governance.close());
-    // Beside a time-skipping server (tests, simulations) the API lives on its clock, as the worker does.
-    const now = config.TEMPORAL_TIME_SKIPPING ? () => governance.now() : undefined;
+    // The client's clock: the real one, or beside a time-skipping server (tests, simulations) that server's,
+    // which the worker lives on too.
+    const now = () => governance.now();
 
     const notifications = await startNotifications({
       config,
@@ -63,7 +64,7 @@ export async function startRuntime({
       // The answer is already stored; the meeting workflow is told so its state and quorum follow.
       onAnswer: ({ meetingId, personId, answer }) =>
         signalMeeting(governance, meetingId, 'answer', { personId, answer }),
-      now: now && (async () => new Date(await now())),
+      now: async () => new Date(await now()),
     });
     stops.push(() => notifications.close());
 
