@@ -1,9 +1,14 @@
 // Shared command-line startup for dev.ts and the time-skipping test-server entry point.
 import { startTemporalServer, type ServerOptions } from './server.js';
 
-export async function runFromCli(opts: ServerOptions, banner: string): Promise<void> {
+/**
+ * @param banner what the server says once it listens (dev.ts: a person started it). The test server says
+ * nothing: the SDK that spawns it shares its output, so every test and year preview would print the line,
+ * and the SDK learns the server is up by connecting.
+ */
+export async function runFromCli(opts: ServerOptions, banner?: string): Promise<void> {
   const server = await startTemporalServer(opts);
-  console.log(`${banner} listening on ${server.address}`);
+  if (banner) console.log(`${banner} listening on ${server.address}`);
   const shutdown = () => {
     void server.stop().then(() => process.exit(0));
   };

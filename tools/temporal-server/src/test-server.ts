@@ -21,7 +21,4 @@ if (Number.isNaN(startAt)) {
   console.error(`--start-at: atteso un istante ISO (es. 2027-01-01T00:00:00Z). ${usage}`);
   process.exit(2);
 }
-await runFromCli(
-  { port, timeSkipping: true, startLocked: true, startAt },
-  'In-memory Temporal time-skipping test server',
-);
+await runFromCli({ port, timeSkipping: true, startLocked: true, startAt });
