@@ -10,7 +10,6 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { DateTime } from 'luxon';
@@ -18,7 +17,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { atRome, ROME } from '../../domain/index';
 import { Mailbox } from '../../notifications/catcher/mailbox';
 import { freePort } from '../../prisma/free-port';
-import { isolatedEnv, startService, type Service } from '../support/service';
+import { halt, isolatedEnv, startService, type Service } from '../support/service';
 import { signInByEmail, visitor } from '../support/sign-in';
 
 let dataDir: string;
@@ -41,11 +40,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  // SIGTERM first, which npm forwards to the service; a SIGKILL would end npm alone and leave the service
-  // (and its Postgres) running after a failed test. SIGKILL only if it has not stopped in time.
-  if (running && running.child.exitCode === null && running.child.signalCode === null)
-    await Promise.race([running.stop(), sleep(30_000)]);
-  running?.child.kill('SIGKILL');
+  if (running) await halt(running.child);
   rmSync(dataDir, { recursive: true, force: true });
 });
 

@@ -23,14 +23,29 @@ export function isolatedEnv(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return { ...inherited, ...extra };
 }
 
+/**
+ * Stops an npm process that runs a service: SIGTERM, which npm forwards to the service, and SIGKILL only if it
+ * is still running after `graceMs`. A SIGKILL alone would end npm and leave the service, and its Postgres,
+ * running after a failed test.
+ */
+export async function halt(child: ChildProcess, graceMs = 30_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([exited, new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
+  clearTimeout(timer);
+  child.kill('SIGKILL');
+}
+
 export function startService(env: NodeJS.ProcessEnv, args: string[] = ['start']): Promise<Service> {
   const child = spawn('npm', args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
-      child.kill('SIGKILL');
       reject(new Error(`not ready after 90 s:\n${output}`));
+      void halt(child);
     }, 90_000);
     child.stdout!.on('data', (chunk: Buffer) => {
       output += chunk.toString();
