@@ -50,6 +50,7 @@ import type { Scenario, ScenarioEvent } from './scenario';
 import { romeDayRange } from '../../reports/period';
 import { writeYearReports } from '../../reports/write-files';
 import { quietTemporalLogs } from '../quiet-logs';
+import { timeActivities, type ActivityTime } from './timing';
 
 const absence = (justified: boolean) => (justified ? ('absent_justified' as const) : ('absent' as const));
 
@@ -78,6 +79,8 @@ export interface SimulationOptions {
   reportsDir?: string;
   /** Looks at the database before it is thrown away (tests). */
   inspect?: (prisma: PrismaClient) => Promise<void>;
+  /** Times every activity (bench:year): the summary's `activityTimes`. */
+  timeActivities?: boolean;
 }
 
 export interface SimulationSummary {
@@ -98,6 +101,10 @@ export interface SimulationSummary {
   /** Workflow executions the Temporal server ran (each continue-as-new run counts), across wipes. */
   workflows: number;
   wallSeconds: number;
+  /** Of `wallSeconds`, the start: Postgres, migrations, the seeded districts, the Temporal server and worker. */
+  setupSeconds: number;
+  /** Present when asked for (`timeActivities`). */
+  activityTimes?: ActivityTime[];
 }
 
 export async function runSimulation(options: SimulationOptions): Promise<SimulationSummary> {
@@ -150,7 +157,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     cleanups.push(async () => mailer.close());
 
     const holidays = await loadHolidayCalendar(prisma);
-    const activities = createActivities({
+    const untimed = createActivities({
       prisma,
       mailer,
       holidays,
@@ -159,6 +166,8 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
       answerLinkSecret: 'simulation-only-secret-simulation-only-secret',
       timeSkipping: true,
     });
+    const timing = options.timeActivities ? timeActivities(untimed) : null;
+    const activities = timing?.activities ?? untimed;
     let temporal = await startTemporal(activities, await firstServer);
     stopTemporal = () => temporal.stop();
     const sleepUntil = (ms: number) => sleepTo(temporal.env, ms);
@@ -173,6 +182,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
         lastYear: Number(options.to.slice(0, 4)),
       });
     }
+    const setupSeconds = secondsSince(started);
     await sleepUntil(Date.parse(fromInstant));
     // Monitoring begins with the simulated period: the weeks of lead are not judged.
     for (const ambito of ambiti) await startComplianceMonitor(gc(), ambito.id, toInstant);
@@ -222,12 +232,17 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
       temporalWipes: wipes,
       districts,
       workflows,
-      wallSeconds: Math.round((Date.now() - started) / 100) / 10,
+      wallSeconds: secondsSince(started),
+      setupSeconds,
+      ...(timing ? { activityTimes: timing.times() } : {}),
     };
   } finally {
     await cleanup();
   }
 }
+
+/** Seconds since `started` (epoch ms), to a tenth. */
+const secondsSince = (started: number) => Math.round((Date.now() - started) / 100) / 10;
 
 /** Days the simulated clock runs before the period: enough for January's agenda e-mails and convocations. */
 const LEAD_DAYS = 21;
@@ -546,7 +561,12 @@ async function summarise(
   holidays: HolidayCalendar,
   from: CivilDate,
   to: CivilDate,
-): Promise<Omit<SimulationSummary, 'wallSeconds' | 'temporalWipes' | 'districts' | 'workflows'>> {
+): Promise<
+  Omit<
+    SimulationSummary,
+    'wallSeconds' | 'setupSeconds' | 'activityTimes' | 'temporalWipes' | 'districts' | 'workflows'
+  >
+> {
   const range = { gte: atRome(from, '00:00').toJSDate(), lte: atRome(to, '23:59').toJSDate() };
   const meetings = await prisma.meeting.findMany({ where: { startsAt: range }, include: { body: true } });
   const held = meetings.filter((m) => m.status === 'held' || m.status === 'closed');
