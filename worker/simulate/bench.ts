@@ -2,8 +2,9 @@
  * `npm run bench:year [-- [year] [--districts N]]`: simulates one year on the real stack for 1 district and
  * for N (default 20: the Cremasco and copies of it), and prints for each the wall time (setup included),
  * the CPU time of this process and its children (Postgres, Temporal server), workflow executions, messages
- * and messages per second, how long the start took, and the activities the year waited on longest. Targets (issue 12, 2 cores): one district-year under 5 s, 20 district-years
- * under 60 s; other counts are held to 3 s per district-year.
+ * and messages per second, how long the start took, and the activities the year waited on longest.
+ * Targets (issue 12, 2 cores): one district-year under 5 s, 20 district-years under 60 s; other counts are
+ * held to 3 s per district-year.
  */
 import { parseArgs } from 'node:util';
 import { cpuSecondsOfTree } from '../../tools/cpu-time';
