@@ -5,7 +5,9 @@ import type { PrismaClient } from '../prisma/client';
 import { bodiesWithCadence } from './series-rules';
 import type { LiveObjects } from '../worker/reconciler';
 
-export async function listLiveObjects(db: PrismaClient): Promise<LiveObjects> {
+export async function listLiveObjects(
+  db: Pick<PrismaClient, 'meeting' | 'deliverable' | 'body' | 'ambito'>,
+): Promise<LiveObjects> {
   const [meetings, deliverables, seriesBodies, ambiti] = await Promise.all([
     // "closed" and "cancelled" meetings have nothing left to do; "held" ones may still await minutes.
     db.meeting.findMany({

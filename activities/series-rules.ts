@@ -19,7 +19,10 @@ export async function seriesRules(db: PrismaClient, bodyId: string) {
 }
 
 /** Active bodies (of one ambito, or all) whose series has a cadence to follow, ordered by code. */
-export async function bodiesWithCadence(db: PrismaClient, ambitoId?: string): Promise<string[]> {
+export async function bodiesWithCadence(
+  db: Pick<PrismaClient, 'body'>,
+  ambitoId?: string,
+): Promise<string[]> {
   const bodies = await db.body.findMany({
     where: { active: true, ...(ambitoId ? { ambitoId } : {}) },
     select: { id: true, rules: true, series: { ...ACTIVE_SERIES, select: { rulesOverride: true } } },

@@ -62,22 +62,30 @@ it('runs a month on two workers and two API processes: every message once, sessi
     workers.push(workerA, workerB);
     apis.push(apiA, apiB);
 
-    // The district appears in the database with nothing running for it: the next passes of both
-    // reconcilers, at the same moment, start what it needs.
-    const story = await month.prepareStory(prisma);
-    // And next year's Ufficio di Piano sessions, which only wait for their time: they lengthen each pass,
-    // so the two reconcilers' passes overlap.
-    for (let n = 0; n < 24; n++) {
-      const day = `2028-${String(1 + (n % 12)).padStart(2, '0')}-${n < 12 ? '10' : '24'}`;
-      await createMeeting(prisma, story.district.bodies.udp, day);
-    }
-    const live = await listLiveObjects(prisma);
-    const expected = [
-      ...live.meetings.map((id) => `meeting/${id}`),
-      ...live.deliverables.map((id) => `deliverable/${id}`),
-      ...live.seriesBodies.map((id) => `series/${id}`),
-      ...live.ambiti.flatMap((id) => [`annual/${id}/`, `compliance/${id}`]),
-    ];
+    // The district appears in the database with nothing running for it, all at once (one transaction: a
+    // pass never sees it half written), and the next passes of both reconcilers, at the same moment, start
+    // what it needs. `expected` is read in the same transaction, so it holds none of what the workflows
+    // create themselves afterwards (a series' own sessions, started by the series).
+    const { story, expected } = await prisma.$transaction(
+      async (tx) => {
+        const story = await month.prepareStory(tx);
+        // And next year's Ufficio di Piano sessions, which only wait for their time: they lengthen each
+        // pass, so the two reconcilers' passes overlap.
+        for (let n = 0; n < 24; n++) {
+          const day = `2028-${String(1 + (n % 12)).padStart(2, '0')}-${n < 12 ? '10' : '24'}`;
+          await createMeeting(tx, story.district.bodies.udp, day);
+        }
+        const live = await listLiveObjects(tx);
+        const expected = [
+          ...live.meetings.map((id) => `meeting/${id}`),
+          ...live.deliverables.map((id) => `deliverable/${id}`),
+          ...live.seriesBodies.map((id) => `series/${id}`),
+          ...live.ambiti.flatMap((id) => [`annual/${id}/`, `compliance/${id}`]),
+        ];
+        return { story, expected };
+      },
+      { timeout: 30_000 },
+    );
     // The annual cycle's id ends with the year the reconciler reads from the clock.
     const starts = () =>
       [...startedBy(workerA), ...startedBy(workerB)].map((id) =>

@@ -6,7 +6,10 @@
  * a mayor. Small on purpose: every expected message can be listed by hand.
  */
 import { atRome, DEFAULT_RULES, type BodyKind, type DeliverableKind } from '../../domain/index';
-import type { PrismaClient } from '../../prisma/client';
+import type { Prisma } from '../../prisma/client';
+
+/** The client or a transaction's (tests/hardening/scale-out.test.ts writes a district in one). */
+type Db = Prisma.TransactionClient;
 
 /**
  * Where the tests' virtual time begins (the offline server's --start-at): before every date the fixtures and
@@ -23,7 +26,7 @@ export interface District {
 
 const SINCE = new Date('2020-01-01T00:00:00Z');
 
-export async function createDistrict(db: PrismaClient): Promise<District> {
+export async function createDistrict(db: Db): Promise<District> {
   const ambito = await db.ambito.create({ data: { code: 'test', name: 'Ambito Distrettuale di Prova' } });
   const people: Record<string, string> = {};
   const person = async (key: string, fullName: string, organisationId?: string) => {
@@ -84,7 +87,7 @@ export async function createDistrict(db: PrismaClient): Promise<District> {
 }
 
 /** A meeting of `bodyId` on `day`, 18:00-20:00 in Crema, with the agenda items given (titles, in order). */
-export function createMeeting(db: PrismaClient, bodyId: string, day: string, agenda: string[] = []) {
+export function createMeeting(db: Db, bodyId: string, day: string, agenda: string[] = []) {
   return db.meeting.create({
     data: {
       bodyId,
@@ -99,7 +102,7 @@ export function createMeeting(db: PrismaClient, bodyId: string, day: string, age
 
 /** A deliverable of the ambito for `period` ("2026", "2027-S1"), owned by the Responsabile UdP, due on `due`. */
 export function createDeliverable(
-  db: PrismaClient,
+  db: Db,
   ambitoId: string,
   kind: DeliverableKind,
   period: string,

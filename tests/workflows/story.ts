@@ -14,7 +14,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { simpleParser } from 'mailparser';
 import type { Mailbox } from '../../notifications/catcher/mailbox';
 import { DEFAULT_RULES } from '../../domain/index';
-import type { PrismaClient } from '../../prisma/client';
+import type { Prisma, PrismaClient } from '../../prisma/client';
 import { signalMeeting, type GovernanceClient } from '../../workflows/client';
 import { freePort } from '../../prisma/free-port';
 import { ROOT, isolatedEnv, startService, type Service } from '../support/service';
@@ -117,7 +117,7 @@ export interface Story {
 }
 
 /** The district and the story's three meetings, in the database (no workflow started). */
-export async function prepareStory(prisma: PrismaClient): Promise<Story> {
+export async function prepareStory(prisma: Prisma.TransactionClient): Promise<Story> {
   const district = await createDistrict(prisma);
   const sub = await prisma.subAmbito.findFirstOrThrow({ where: { number: 1 } });
   const sindaco3 = await prisma.person.create({
