@@ -20,6 +20,7 @@ import {
   type InternalConnectionOptions,
 } from '@temporalio/client/lib/connection';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
+import { requiredTsToMs } from '@temporalio/common/lib/time';
 import { annualCycleWorkflow } from './annual';
 import { complianceMonitorWorkflow } from './compliance';
 import {
@@ -67,7 +68,7 @@ export async function connectGovernanceClient(options: {
     now: async () => {
       if (!testService) return Date.now();
       const { time } = await testService.getCurrentTime({});
-      return Number(time?.seconds ?? 0) * 1000 + Math.floor((time?.nanos ?? 0) / 1e6);
+      return requiredTsToMs(time, 'time');
     },
     close: () => connection.close(),
   };
