@@ -22,6 +22,7 @@
  */
 import { WorkflowExecutionAlreadyStartedError, type WorkflowHandle } from '@temporalio/client';
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
+import type { Clock } from '../domain/index';
 import type { Database, Prisma } from '../prisma/client';
 import type { DeliverableSignals, GovernanceClient, MeetingSignals } from '../workflows/client';
 import { workflowId } from '../workflows/contracts';
@@ -33,8 +34,8 @@ import { RequestRejected } from './errors';
 export interface GovernanceOptions {
   /** Null when the API runs without Temporal (then workflow-owned changes answer 503). */
   governance: GovernanceClient | null;
-  /** The current instant in ms; tests pass the time-skipping server's clock. */
-  now?: () => number | Promise<number>;
+  /** The current instant; tests pass the time-skipping server's clock. */
+  now?: Clock;
 }
 
 /**
@@ -152,9 +153,4 @@ export function signalDeliverableWithStart<K extends keyof DeliverableSignals>(
     signal: name,
     signalArgs: args,
   });
-}
-
-/** The clock of the plugin: the real one unless a test passes the time-skipping server's. */
-export async function nowOf(options: Pick<GovernanceOptions, 'now'>): Promise<number> {
-  return options.now ? await options.now() : Date.now();
 }

@@ -64,7 +64,7 @@ export async function startRuntime({
       // The answer is already stored; the meeting workflow is told so its state and quorum follow.
       onAnswer: ({ meetingId, personId, answer }) =>
         signalMeeting(governance, meetingId, 'answer', { personId, answer }),
-      now: async () => new Date(await now()),
+      now,
     });
     stops.push(() => notifications.close());
 

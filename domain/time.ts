@@ -225,3 +225,14 @@ export function daysBetween(a: CivilDate, b: CivilDate): number {
   if (first !== undefined && second !== undefined) return second - first;
   return Math.round(civil(b).diff(civil(a), 'days').days);
 }
+
+/**
+ * The current instant in ms. Processes beside a time-skipping Temporal server (tests, the year preview) pass
+ * that server's virtual clock, so every layer judges dates as the workflows do; otherwise it is the real one.
+ */
+export type Clock = () => number | Promise<number>;
+
+/** What `clock` says, or the real clock when there is none. */
+export async function readClock(clock?: Clock): Promise<number> {
+  return clock ? await clock() : Date.now();
+}

@@ -10,6 +10,7 @@
 import type { FastifyInstance } from 'fastify';
 import { createHmac } from 'node:crypto';
 import { join } from 'node:path';
+import type { Clock } from '../domain/index';
 import { createNotificationActivities } from './activities';
 import { createAnswering, type AnsweringDeps } from './answers/answering';
 import { answerPagesPlugin } from './answers/plugin';
@@ -37,7 +38,7 @@ export interface StartOptions {
   pumpIntervalMs?: number;
   onAnswer?: AnsweringDeps['onAnswer'];
   /** The clock of the answer page (answerPagesPlugin's `now`); the real one by default. */
-  now?: () => Date | Promise<Date>;
+  now?: Clock;
 }
 
 export async function startNotifications(options: StartOptions) {

@@ -15,6 +15,7 @@
  * races two worker processes' reconcilers on the same second.
  */
 import cron from 'node-cron';
+import { readClock, type Clock } from '../domain/index';
 import {
   startAnnualCycle,
   startComplianceMonitor,
@@ -64,8 +65,8 @@ export interface ReconcilerOptions {
   listLive: () => Promise<LiveObjects>;
   /** node-cron expression; every five minutes by default. */
   schedule?: string;
-  /** The current instant in ms, which series plan after and whose year the annual cycle is; real by default. */
-  now?: () => number | Promise<number>;
+  /** The instant series plan after and whose year the annual cycle is; the real one by default. */
+  now?: Clock;
   onReport?: (report: ReconcileReport) => void;
   onError?: (error: unknown) => void;
 }
@@ -76,7 +77,7 @@ export function startReconciler(options: ReconcilerOptions): { stop(): Promise<v
   const run = () => {
     running = running.then(async () => {
       try {
-        const now = options.now ? new Date(await options.now()) : new Date();
+        const now = new Date(await readClock(options.now));
         const report = await reconcileOnce(options.gc, await options.listLive(), now);
         options.onReport?.(report);
       } catch (error) {

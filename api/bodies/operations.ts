@@ -6,12 +6,12 @@
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { applyRulesChange, BodyRulesChange } from '../../domain/index';
+import { applyRulesChange, BodyRulesChange, readClock } from '../../domain/index';
 import type { Database } from '../../prisma/client';
 import { signalRulesChanged, type GovernanceClient } from '../../workflows/client';
 import { RequestRejected } from '../errors';
 import { ZONE } from '../../notifications/format';
-import { actorOf, afterCommit, nowOf, type GovernanceOptions } from '../temporal';
+import { actorOf, afterCommit, type GovernanceOptions } from '../temporal';
 import { ambitoHolidays, loadBodies } from './load';
 import { orderWarnings } from './rules-form';
 
@@ -41,7 +41,7 @@ export async function rulesContext(
     log: request.log,
     governance: options.governance,
     actor: actorOf(request),
-    now: new Date(await nowOf(options)),
+    now: new Date(await readClock(options.now)),
   };
 }
 

@@ -8,14 +8,14 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { can } from '../../domain/policy';
-import { applyRulesChange, type BodyRules } from '../../domain/index';
+import { applyRulesChange, readClock, type BodyRules } from '../../domain/index';
 import { ZONE } from '../../notifications/format';
 import { pageAmbito } from '../layout/ambito';
 import { formValues, submitForm, type FormOutcome } from '../layout/forms';
 import { MEETING_STATUS } from '../layout/labels';
 import { notFound } from '../pages/routes';
 import type { GovernanceOptions } from '../temporal';
-import { actorOf, nowOf } from '../temporal';
+import { actorOf } from '../temporal';
 import { ambitoHolidays, loadBodies } from './load';
 import { changeBodyRules, RulesChange, rulesContext } from './operations';
 import {
@@ -108,7 +108,7 @@ export const bodyPages: FastifyPluginAsync<GovernanceOptions> = async (app, opti
       ? can(request.viewer.principal, 'body.rules.change', target)
       : false;
     const mayManage = request.viewer ? can(request.viewer.principal, 'body.manage', target) : false;
-    const now = await nowOf(options);
+    const now = await readClock(options.now);
     const [meetings, seats, holidays, segreteria, people] = await Promise.all([
       db.meeting.findMany({
         where: { bodyId: body.id, startsAt: { gte: new Date(now - YEAR_MS), lte: new Date(now + YEAR_MS) } },

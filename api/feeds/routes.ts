@@ -15,7 +15,8 @@ import { can } from '../../domain/policy';
 import { domainOf } from '../../notifications/outbox/message-id';
 import { RequestRejected } from '../errors';
 import { signedInViewer } from '../../reports/access';
-import { actorOf, nowOf, type GovernanceOptions } from '../temporal';
+import { actorOf, type GovernanceOptions } from '../temporal';
+import { readClock } from '../../domain/index';
 import { feedIcs, feedMeetings } from './feed';
 import { feedOwner, issueFeedToken } from './tokens';
 
@@ -40,7 +41,7 @@ export const feedsRoutes: FastifyPluginAsync<Pick<GovernanceOptions, 'now'>> = a
       const token = /^([A-Za-z0-9_-]{43})\.ics$/.exec(request.params.file)?.[1];
       const owner = token ? await feedOwner(app.db, token) : null;
       if (!owner) throw new RequestRejected(404, 'calendario_non_trovato', NOT_FOUND);
-      const { name, meetings } = await feedMeetings(app.db, owner, new Date(await nowOf(options)));
+      const { name, meetings } = await feedMeetings(app.db, owner, new Date(await readClock(options.now)));
       const ics = feedIcs(name, meetings, { uidDomain: domainOf(app.config.MAIL_FROM), baseUrl: base });
       const etag = `"${createHash('sha256').update(ics).digest('base64url').slice(0, 27)}"`;
       reply

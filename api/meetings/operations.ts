@@ -10,13 +10,12 @@ import type { z } from 'zod';
 import type { Database } from '../../prisma/client';
 import type { GovernanceClient } from '../../workflows/client';
 import { RequestRejected } from '../errors';
-import { dateOf } from '../../domain/index';
+import { dateOf, readClock } from '../../domain/index';
 import { startMeetingWorkflow, type MeetingSignals } from '../../workflows/client';
 import {
   actorOf,
   afterCommit,
   auditedSignal,
-  nowOf,
   signalMeetingWithStart,
   type GovernanceOptions,
 } from '../temporal';
@@ -55,7 +54,7 @@ export async function operationContext(
     governance: options.governance,
     log: request.log,
     actor: actorOf(request),
-    now: await nowOf(options),
+    now: await readClock(options.now),
   };
 }
 

@@ -11,11 +11,10 @@ import multipart from '@fastify/multipart';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z, ZodError } from 'zod';
 import { iso } from '../../activities/meetings';
-import { atRome, dateOf, formatInstant } from '../../domain/index';
+import { atRome, dateOf, formatInstant, readClock } from '../../domain/index';
 import type { Database } from '../../prisma/client';
 import { RequestRejected } from '../errors';
 import type { GovernanceOptions } from '../temporal';
-import { nowOf } from '../temporal';
 import { may } from './access';
 import { previewConvocation } from './convocation';
 import * as op from './operations';
@@ -63,7 +62,8 @@ export const meetingPages: FastifyPluginAsync<GovernanceOptions> = async (app, o
 
   async function render(reply: FastifyReply, id: string, form?: FormState) {
     const done = (reply.request.query as { fatto?: string } | undefined)?.fatto;
-    const data = await sedutaData(db, id, await nowOf(options), app.config.PUBLIC_BASE_URL, form, done);
+    const now = await readClock(options.now);
+    const data = await sedutaData(db, id, now, app.config.PUBLIC_BASE_URL, form, done);
     return reply.page(`${VIEWS}/seduta.hbs`, data);
   }
 

@@ -67,7 +67,7 @@ beforeAll(async () => {
     baseUrl: BASE,
     onAnswer: async (notice) => void signals.push(notice),
   });
-  await app.register(answerPagesPlugin, { db: db.prisma, answering, now: () => now });
+  await app.register(answerPagesPlugin, { db: db.prisma, answering, now: () => now.getTime() });
 });
 afterAll(async () => {
   await app?.close();

@@ -9,6 +9,7 @@
 import formbody from '@fastify/formbody';
 import type { FastifyPluginAsync } from 'fastify';
 import { RequestRejected } from '../../api/errors';
+import { readClock, type Clock } from '../../domain/index';
 import { fieldErrors, formValues } from '../../api/layout/forms';
 import { AnswerForm, WORD_TO_CHOICE, lookupToken, type Lookup } from './answers';
 import type { Answering } from './answering';
@@ -20,7 +21,7 @@ export interface AnswerPagesOptions {
   /** Records the answer: the same operation Le mie riunioni uses (answering.ts). */
   answering: Answering;
   /** The current instant; tests, and an API beside a time-skipping server, pass that server's clock. */
-  now?: () => Date | Promise<Date>;
+  now?: Clock;
 }
 
 type Open = Extract<Lookup, { state: 'open' }>['invitation'];
@@ -67,7 +68,7 @@ function formData(
 }
 
 export const answerPagesPlugin: FastifyPluginAsync<AnswerPagesOptions> = async (app, options) => {
-  const now = options.now ?? (() => new Date());
+  const now = async () => new Date(await readClock(options.now));
   // Encapsulated: registers the form parser only if the application has not already done it.
   if (!app.hasContentTypeParser('application/x-www-form-urlencoded')) await app.register(formbody);
 

@@ -68,7 +68,7 @@ beforeAll(async () => {
         await scope.register(answerPagesPlugin, {
           db: stack.db.prisma,
           answering: stack.answering,
-          now: async () => new Date(await stack.env.currentTimeMs()),
+          now: () => stack.env.currentTimeMs(),
         });
         await scope.register(devMailboxPlugin, { mailbox: stack.catcher.mailbox });
       },
