@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
 import type { FastifyRequest } from 'fastify';
 import { RequestRejected } from '../errors';
+import { readUploadedFile } from '../upload';
 import { detectMinutesFormat, MIME_TYPE, type MinutesFormat } from './filetype';
 
 export const MAX_DOCUMENT_BYTES = 10 * 1024 * 1024;
@@ -27,9 +28,6 @@ function cleanName(raw: string | undefined, fallback: string): string {
   return printable.slice(0, 200) || fallback;
 }
 
-const missing = (message: string) =>
-  new RequestRejected(400, 'richiesta_non_valida', message, [{ field: 'file', message: 'file mancante' }]);
-
 /**
  * The file of a multipart request, checked. `what` names it in messages ("il file del verbale"),
  * `fallbackName` is used without an extension when the client sent no name.
@@ -39,28 +37,12 @@ export async function readUploadedDocument(
   what: string,
   fallbackName: string,
 ): Promise<UploadedDocument> {
-  if (!request.isMultipart()) throw missing('Inviare il file come multipart/form-data.');
-  const part = await request.file();
-  if (!part) throw missing('Nessun file allegato.');
-  let content: Buffer;
-  try {
-    content = await part.toBuffer();
-  } catch (err) {
-    if ((err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
-      throw new RequestRejected(
-        413,
-        'file_troppo_grande',
-        `${capitalised(what)} supera il limite di 10 MB: ridurlo (ad esempio esportando il PDF con compressione) e riprovare.`,
-        [{ field: 'file', message: 'al massimo 10 MB' }],
-      );
-    }
-    throw err;
-  }
-  if (content.length === 0) {
-    throw new RequestRejected(400, 'richiesta_non_valida', `${capitalised(what)} è vuoto.`, [
-      { field: 'file', message: 'file vuoto' },
-    ]);
-  }
+  const { filename, content } = await readUploadedFile(request, {
+    notMultipart: 'Inviare il file come multipart/form-data.',
+    noFile: 'Nessun file allegato.',
+    tooLarge: `${capitalised(what)} supera il limite di 10 MB: ridurlo (ad esempio esportando il PDF con compressione) e riprovare.`,
+    empty: `${capitalised(what)} è vuoto.`,
+  });
   const format = detectMinutesFormat(content);
   if (!format) {
     throw new RequestRejected(
@@ -71,7 +53,7 @@ export async function readUploadedDocument(
     );
   }
   return {
-    name: cleanName(part.filename, `${fallbackName}.${format}`),
+    name: cleanName(filename, `${fallbackName}.${format}`),
     format,
     mimeType: MIME_TYPE[format],
     content,

@@ -46,7 +46,8 @@ const BAD = [
 ];
 const csv = (lines: string[]) => Buffer.from('\uFEFF' + [HEADER, ...lines].join('\r\n') + '\r\n', 'utf8');
 
-function upload(url: string, content: Buffer, filename: string, accept = 'application/json') {
+/** `cutAt` sends only the first bytes, as a client that stopped sending would. */
+function upload(url: string, content: Buffer, filename: string, accept = 'application/json', cutAt?: number) {
   const boundary = 'confine-persone';
   const payload = Buffer.concat([
     Buffer.from(
@@ -55,7 +56,7 @@ function upload(url: string, content: Buffer, filename: string, accept = 'applic
     ),
     content,
     Buffer.from(`\r\n--${boundary}--\r\n`),
-  ]);
+  ]).subarray(0, cutAt);
   return app.inject({
     method: 'POST',
     url,
@@ -219,6 +220,19 @@ describe('import from a spreadsheet', () => {
     );
     expect(noEmail.statusCode).toBe(400);
     expect(noEmail.json<{ message: string }>().message).toContain('«E-mail»');
+  });
+
+  it('refuses an upload cut short, as a page and as JSON, naming the file field and changing nothing', async () => {
+    const before = await snapshot();
+    for (const route of ['/api/v1/people/import/preview', '/api/v1/people/import']) {
+      const cut = await upload(route, csv(GOOD), 'persone.csv', 'application/json', 150);
+      expect(cut.statusCode).toBe(400);
+      expect(cut.json()).toMatchObject({ fields: [{ field: 'file', message: 'invio incompleto' }] });
+    }
+    const page = await upload('/persone/importa', csv(GOOD), 'persone.csv', 'text/html', 150);
+    expect(page.statusCode).toBe(400);
+    expect(page.body).toContain('Il file non è arrivato per intero');
+    expect(await snapshot()).toEqual(before);
   });
 
   it('refuses an XLSX that would inflate past 20 MB (a zip bomb) before opening it, changing nothing', async () => {

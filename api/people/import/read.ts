@@ -17,7 +17,7 @@ const ZIP = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
 const NOT_XLSX = 'Il file non è un foglio XLSX leggibile: salvarlo di nuovo come .xlsx o .csv.';
 
 /** A refusal of the uploaded file, its message shown next to the file field. */
-export const refusedFile = (status: number, code: string, message: string) =>
+const refusedFile = (status: number, code: string, message: string) =>
   new RequestRejected(status, code, message, [{ field: 'file', message }]);
 
 const unreadable = (message: string) => refusedFile(400, 'file_non_leggibile', message);
