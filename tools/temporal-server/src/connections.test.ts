@@ -2,12 +2,14 @@ import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { quietSdkLogs } from '../test/env.js';
 import { startTemporalServer, type RunningServer } from './index.js';
 import * as activities from './smoke/activities.js';
 import { greetOn } from './smoke/workflows.js';
 
 let server: RunningServer;
 beforeAll(async () => {
+  quietSdkLogs();
   server = await startTemporalServer({ timeSkipping: true });
 });
 afterAll(async () => {

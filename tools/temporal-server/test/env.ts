@@ -26,12 +26,22 @@ export function serverUnderTest(): 'offline' | 'official' {
 
 let runtimeInstalled = false;
 
+/**
+ * The SDK logs worker lifecycle, its workflow bundle and every expected activity or workflow task failure;
+ * keep test output readable. Call before the first Worker or connection of the test file.
+ */
+export function quietSdkLogs(): void {
+  if (runtimeInstalled) return;
+  Runtime.install({
+    logger: new DefaultLogger('ERROR'),
+    // Core's own warnings (a workflow task failed on purpose) go straight to stderr unless filtered here.
+    telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' } } },
+  });
+  runtimeInstalled = true;
+}
+
 export async function createTestEnv(): Promise<TestWorkflowEnvironment> {
-  if (!runtimeInstalled) {
-    // The SDK logs worker lifecycle and every expected activity failure; keep test output readable.
-    Runtime.install({ logger: new DefaultLogger('ERROR') });
-    runtimeInstalled = true;
-  }
+  quietSdkLogs();
   if (serverUnderTest() === 'official') return TestWorkflowEnvironment.createTimeSkipping();
   return TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: offlineServerPath } },
