@@ -2,12 +2,14 @@ import { fileURLToPath } from 'node:url';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { quietSdkLogs } from '../test/env.js';
 import * as activities from './smoke/activities.js';
 import { approve, monthLong, stateQuery } from './smoke/workflows.js';
 
 const testServer = fileURLToPath(new URL('../bin/test-server', import.meta.url));
 let env: TestWorkflowEnvironment;
 beforeAll(async () => {
+  quietSdkLogs();
   env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: testServer } },
   });
