@@ -82,25 +82,36 @@ function unreadableRequest(error: FastifyError) {
   };
 }
 
-/**
- * For Fastify's `frameworkErrors` option: a URL the router cannot decode or a path parameter over the
- * length limit never reaches the error handler, and would otherwise be answered in English.
- */
-export function answerUnroutable(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
-  const answer = unreadableRequest(error) ?? {
-    status: 400,
-    body: { error: 'richiesta_non_valida', message: "L'indirizzo della richiesta non è valido." },
-  };
-  void reply.status(answer.status).send(answer.body);
+/** A browser asking for a page, not the JSON API: it gets the layout's error page instead of JSON. */
+const wantsPage = (request: FastifyRequest) =>
+  !request.url.startsWith('/api/') && (request.headers.accept ?? '').includes('text/html');
+
+function pageRequest(request: FastifyRequest, reply: FastifyReply): boolean {
+  return wantsPage(request) && typeof reply.errorPage === 'function';
 }
 
-/** A browser asking for a page gets the layout's error page (api/layout) instead of JSON. */
-function pageRequest(request: FastifyRequest, reply: FastifyReply): boolean {
-  return (
-    !request.url.startsWith('/api/') &&
-    (request.headers.accept ?? '').includes('text/html') &&
-    typeof reply.errorPage === 'function'
-  );
+/**
+ * For Fastify's `frameworkErrors` option: a URL the router cannot decode or a path parameter over the
+ * length limit never reaches the error handler, and would otherwise be answered in English. A browser gets
+ * the error page; its reply has no decorators yet, so the page comes from the instance (`pages`).
+ */
+export function answerUnroutable(
+  pages: Pick<FastifyInstance, 'errorPageHtml'>,
+): (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => Promise<void> {
+  return async (error, request, reply) => {
+    const answer = unreadableRequest(error) ?? {
+      status: 400,
+      body: { error: 'richiesta_non_valida', message: "L'indirizzo della richiesta non è valido." },
+    };
+    reply.status(answer.status);
+    const wantsPage =
+      !request.url.startsWith('/api/') && (request.headers.accept ?? '').includes('text/html');
+    if (wantsPage)
+      await reply
+        .type('text/html; charset=utf-8')
+        .send(await pages.errorPageHtml(request, 'Indirizzo non valido', answer.body.message));
+    else await reply.send(answer.body);
+  };
 }
 
 const CSRF_REFUSED =

@@ -93,10 +93,11 @@ export async function buildServer({
   answering,
   cookieSecret = randomBytes(32).toString('base64url'),
 }: ServerOptions): Promise<FastifyInstance> {
-  const app = Fastify({
+  const app: FastifyInstance = Fastify({
     // Behind a proxy, request.ip is the client's (the sign-in limits count per client); see TRUST_PROXY.
     trustProxy: trustedProxies(config.TRUST_PROXY),
-    frameworkErrors: answerUnroutable,
+    // Called only once requests arrive, when `app` is built.
+    frameworkErrors: (error, request, reply) => answerUnroutable(app)(error, request, reply),
     logger:
       config.LOG_LEVEL === 'silent'
         ? false

@@ -10,7 +10,7 @@
 import formbody from '@fastify/formbody';
 import fastifyStatic from '@fastify/static';
 import fastifyView from '@fastify/view';
-import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +21,7 @@ import { districtName } from './ambito';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const LAYOUT = 'api/layout/views/layout.hbs';
+const ERROR_VIEW = 'api/layout/views/errore.hbs';
 
 export interface LayoutOptions {
   /** Where the district's name comes from; without it (the mail catcher's own tests) the header names none. */
@@ -43,6 +44,13 @@ declare module 'fastify' {
     page(view: string, data: PageData): Promise<FastifyReply>;
     /** The layout's error page: `status`, a heading and a sentence saying what to do. */
     errorPage(status: number, heading: string, message: string): Promise<FastifyReply>;
+  }
+  interface FastifyInstance {
+    /**
+     * The error page's HTML, for an answer given before any route is reached (Fastify's frameworkErrors),
+     * whose reply has none of the decorators above.
+     */
+    errorPageHtml(request: FastifyRequest, heading: string, message: string): Promise<string>;
   }
 }
 
@@ -84,19 +92,23 @@ const layoutPlugin: FastifyPluginAsync<LayoutOptions> = async (app, { db, feedba
     },
   });
 
-  async function render(reply: FastifyReply, view: string, data: PageData) {
-    const request = reply.request;
+  /** What the layout shows around every page: who is signed in, their navigation, the district. */
+  async function layoutContext(request: FastifyRequest, csrfToken: string, data: PageData) {
     const viewer = request.viewer ?? null;
-    // The lead's CSRF plugin decorates reply.generateCsrf; until it is registered, forms carry an empty token.
-    const generate = (reply as { generateCsrf?: () => string }).generateCsrf;
     const path = request.url.split('?')[0]!;
-    const context = {
+    return {
       ...data,
       viewer,
-      csrfToken: generate ? generate.call(reply) : '',
+      csrfToken,
       navigation: navigationFor(viewer, path),
       district: db ? await districtName(db, viewer) : null,
     };
+  }
+
+  async function render(reply: FastifyReply, view: string, data: PageData) {
+    // The lead's CSRF plugin decorates reply.generateCsrf; until it is registered, forms carry an empty token.
+    const generate = (reply as { generateCsrf?: () => string }).generateCsrf;
+    const context = await layoutContext(reply.request, generate ? generate.call(reply) : '', data);
     const html = await reply.viewAsync(view, context);
     // The security headers (api/auth) allow no inline script or style; a page showing an e-mail's HTML in a
     // sandboxed frame lets that HTML keep its inline styles, and nothing else.
@@ -114,8 +126,11 @@ const layoutPlugin: FastifyPluginAsync<LayoutOptions> = async (app, { db, feedba
   app.decorateReply(
     'errorPage',
     function (this: FastifyReply, status: number, heading: string, message: string) {
-      return render(this.status(status), 'api/layout/views/errore.hbs', { title: heading, message });
+      return render(this.status(status), ERROR_VIEW, { title: heading, message });
     },
+  );
+  app.decorate('errorPageHtml', async (request: FastifyRequest, heading: string, message: string) =>
+    app.view(ERROR_VIEW, await layoutContext(request, '', { title: heading, message })),
   );
 
   app.get('/accessibilita', { config: { access: 'public' } }, (_request, reply) =>

@@ -60,7 +60,9 @@ export const meetingPages: FastifyPluginAsync<GovernanceOptions> = async (app, o
   await app.register(multipart, { limits: { fileSize: MAX_DOCUMENT_BYTES, files: 1, fields: 5, parts: 6 } });
   const ctxOf = (request: FastifyRequest) => op.operationContext(request, db, options);
 
+  /** The seduta's page; a meeting that does not exist (or no longer does) is the 404 page, form or not. */
   async function render(reply: FastifyReply, id: string, form?: FormState) {
+    await meetingOr404(db, id);
     const done = (reply.request.query as { fatto?: string } | undefined)?.fatto;
     const now = await readClock(options.now);
     const data = await sedutaData(db, id, now, app.config.PUBLIC_BASE_URL, form, done);
@@ -154,7 +156,6 @@ export const meetingPages: FastifyPluginAsync<GovernanceOptions> = async (app, o
   // ───── The page ─────
   app.get('/sedute/:id', { config: may('meeting.prepare') }, async (request, reply) => {
     const { id } = params(Id, request);
-    await meetingOr404(db, id);
     return render(reply, id);
   });
 

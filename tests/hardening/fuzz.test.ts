@@ -10,7 +10,8 @@
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
 import { useApiWorld } from '../api/support';
-import { operationsOf, requestsFor, type FuzzRequest } from './fuzz/requests';
+import { answerOrHang, databaseState, ENGLISH, HANG_MS, interleave } from './fuzz/harness';
+import { operationsOf, requestsFor } from './fuzz/requests';
 
 const world = useApiWorld('fuzz');
 
@@ -18,33 +19,8 @@ const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
 const MAX_REQUESTS = Number(process.env.FUZZ_REQUESTS ?? 900);
 /** Wall-clock budget for the requests: the run stops early rather than slow the suite down. */
 const BUDGET_MS = 35_000;
-/** A request still unanswered after this is a hang. */
-const HANG_MS = 15_000;
-/** English words that would mean a message escaped untranslated. */
-const ENGLISH = /\b(the|is|must be|expected|invalid|required|not found|unsupported|unexpected|cannot)\b/i;
 /** Statuses about the request's own content: the body must say which field. */
 const FIELD_STATUSES = new Set([400, 413, 415]);
-/**
- * What authenticating writes, whatever the request then does: the last use of a token or session, and the
- * audit of a token's use (throttled, api/auth). Not a change made by the request.
- */
-const TOUCHED_COLUMNS = ['lastUsedAt', 'lastSeenAt'];
-const TOUCHED_ROWS: Record<string, string> = { AuditEvent: `WHERE action <> 'auth.token_used'` };
-/** The cache stamps (api/stamps.ts) follow those writes too; any other change shows in the tables they cover. */
-const NOT_CHECKED = 'Stamp';
-
-async function checksumQuery(): Promise<string> {
-  const tables = await world.stack.db.prisma.$queryRaw<{ name: string }[]>`
-    SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' AND tablename <> ${NOT_CHECKED}
-    ORDER BY 1`;
-  const strip = TOUCHED_COLUMNS.map((c) => ` - '${c}'`).join('');
-  const parts = tables.map(
-    ({ name }) =>
-      `SELECT '${name}:' || md5(coalesce(string_agg(r, ',' ORDER BY r), '')) AS x
-         FROM (SELECT (to_jsonb(t)${strip})::text AS r FROM "${name}" t ${TOUCHED_ROWS[name] ?? ''}) s`,
-  );
-  return `SELECT md5(string_agg(x, '|' ORDER BY x)) AS sum FROM (${parts.join(' UNION ALL ')}) u`;
-}
 
 async function knownIds(): Promise<string[]> {
   const db = world.stack.db.prisma;
@@ -56,14 +32,6 @@ async function knownIds(): Promise<string[]> {
     db.person.findMany({ select: { id: true }, take: 3 }),
   ]);
   return [...bodies, ...meetings, ...deliverables, ...messages, ...people].map((row) => row.id);
-}
-
-/** Round-robin over the routes, so a run cut short by its budget still reached every one. */
-function interleave<T>(lists: T[][]): T[] {
-  const out: T[] = [];
-  for (let i = 0; lists.some((list) => i < list.length); i++)
-    for (const list of lists) if (i < list.length) out.push(list[i]!);
-  return out;
 }
 
 /** The message without the names of the fields it cites (a field may be called `required`). */
@@ -106,19 +74,7 @@ it('never answers 5xx or hangs; every refusal is the Italian error body and chan
       fc.sample(requestsFor(operation, ids), { seed: SEED + i, numRuns: perOperation }),
     ),
   );
-  const checksum = await checksumQuery();
-  const sum = async () => (await world.stack.db.prisma.$queryRawUnsafe<{ sum: string }[]>(checksum))[0]!.sum;
-  /** After an accepted change the worker may still be writing (a convocation going out): wait for quiet. */
-  const settled = async () => {
-    let last = await sum();
-    for (let i = 0; i < 40; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 150));
-      const now = await sum();
-      if (now === last) return now;
-      last = now;
-    }
-    return last;
-  };
+  const { sum, settled } = await databaseState(world.stack.db.prisma);
 
   const serverErrors: string[] = [];
   const violations: string[] = [];
@@ -131,7 +87,7 @@ it('never answers 5xx or hangs; every refusal is the Italian error body and chan
     tried++;
     const headers =
       request.actor === 'coordinator' ? { ...request.headers, ...coordinator } : request.headers;
-    const response = await answer(app, request, headers);
+    const response = await answerOrHang(app, { ...request, headers });
     if (response === 'hang') {
       violations.push(`nessuna risposta in ${HANG_MS / 1000} s: ${request.description}`);
       continue;
@@ -168,25 +124,3 @@ it('never answers 5xx or hangs; every refusal is the Italian error body and chan
   expect(serverErrors).toEqual([]);
   expect(violations).toEqual([]);
 }, 120_000);
-
-async function answer(
-  app: (typeof world)['app'],
-  request: FuzzRequest,
-  headers: Record<string, string>,
-): Promise<{ statusCode: number; body: string } | 'hang'> {
-  let timer: NodeJS.Timeout | undefined;
-  const hang = new Promise<'hang'>((resolve) => (timer = setTimeout(() => resolve('hang'), HANG_MS)));
-  try {
-    return await Promise.race([
-      app.inject({
-        method: request.method as 'GET',
-        url: request.url,
-        headers,
-        ...(request.payload !== undefined ? { payload: request.payload } : {}),
-      }),
-      hang,
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}

@@ -51,7 +51,7 @@ export interface FuzzRequest {
   description: string;
 }
 
-const HOSTILE_STRINGS = [
+export const HOSTILE_STRINGS = [
   '',
   ' ',
   '\u0000',
@@ -194,45 +194,48 @@ function json(body: unknown): string {
 const BOUNDARY = 'fuzzconfine';
 
 /** Bodies that are not what the route reads: wrong types, broken JSON, truncated multipart. */
-const brokenBody: fc.Arbitrary<{ contentType: string | null; payload: string | Buffer; what: string }> =
-  fc.oneof(
-    fc.constantFrom(
-      { contentType: 'application/json', payload: '{"a":', what: 'JSON troncato' },
-      { contentType: 'application/json', payload: '', what: 'JSON vuoto' },
-      {
-        contentType: 'application/json',
-        payload: '[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[',
-        what: 'JSON annidato',
-      },
-      { contentType: 'application/json', payload: '{"__proto__":{"admin":true}}', what: '__proto__' },
-      {
-        contentType: 'application/json',
-        payload: '{"constructor":{"prototype":{"a":1}}}',
-        what: 'constructor',
-      },
-      { contentType: 'application/json; charset=utf-16', payload: '{}', what: 'charset strano' },
-      { contentType: 'text/plain', payload: 'ciao', what: 'testo' },
-      { contentType: 'application/xml', payload: '<a/>', what: 'xml' },
-      { contentType: 'application/x-www-form-urlencoded', payload: 'a=1&__proto__[x]=1', what: 'form' },
-      { contentType: null, payload: '{}', what: 'senza content-type' },
-      {
-        contentType: `multipart/form-data; boundary=${BOUNDARY}`,
-        payload: `--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="v.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.7\n`,
-        what: 'multipart troncato',
-      },
-      {
-        contentType: 'multipart/form-data',
-        payload: `--${BOUNDARY}\r\n\r\n`,
-        what: 'multipart senza boundary',
-      },
-      {
-        contentType: `multipart/form-data; boundary=${BOUNDARY}`,
-        payload: `--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="../../x.pdf"\r\n\r\nnon un pdf\r\n--${BOUNDARY}--\r\n`,
-        what: 'multipart con file falso',
-      },
-    ),
-    hostile.map((v) => ({ contentType: 'application/json', payload: json(v), what: 'JSON ostile' })),
-  );
+export const brokenBody: fc.Arbitrary<{
+  contentType: string | null;
+  payload: string | Buffer;
+  what: string;
+}> = fc.oneof(
+  fc.constantFrom(
+    { contentType: 'application/json', payload: '{"a":', what: 'JSON troncato' },
+    { contentType: 'application/json', payload: '', what: 'JSON vuoto' },
+    {
+      contentType: 'application/json',
+      payload: '[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[',
+      what: 'JSON annidato',
+    },
+    { contentType: 'application/json', payload: '{"__proto__":{"admin":true}}', what: '__proto__' },
+    {
+      contentType: 'application/json',
+      payload: '{"constructor":{"prototype":{"a":1}}}',
+      what: 'constructor',
+    },
+    { contentType: 'application/json; charset=utf-16', payload: '{}', what: 'charset strano' },
+    { contentType: 'text/plain', payload: 'ciao', what: 'testo' },
+    { contentType: 'application/xml', payload: '<a/>', what: 'xml' },
+    { contentType: 'application/x-www-form-urlencoded', payload: 'a=1&__proto__[x]=1', what: 'form' },
+    { contentType: null, payload: '{}', what: 'senza content-type' },
+    {
+      contentType: `multipart/form-data; boundary=${BOUNDARY}`,
+      payload: `--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="v.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.7\n`,
+      what: 'multipart troncato',
+    },
+    {
+      contentType: 'multipart/form-data',
+      payload: `--${BOUNDARY}\r\n\r\n`,
+      what: 'multipart senza boundary',
+    },
+    {
+      contentType: `multipart/form-data; boundary=${BOUNDARY}`,
+      payload: `--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="../../x.pdf"\r\n\r\nnon un pdf\r\n--${BOUNDARY}--\r\n`,
+      what: 'multipart con file falso',
+    },
+  ),
+  hostile.map((v) => ({ contentType: 'application/json', payload: json(v), what: 'JSON ostile' })),
+);
 
 /** Headers a client may send wrong; they come on top of the actor's own. */
 const oddHeaders: fc.Arbitrary<Record<string, string>> = fc.record(
@@ -256,7 +259,7 @@ const oddHeaders: fc.Arbitrary<Record<string, string>> = fc.record(
 const wellFormed = (text: string) => Buffer.from(text, 'utf8').toString('utf8');
 
 /** Path segments sent as they are: broken percent-encoding reaches the router, not our encoder. */
-const RAW_SEGMENTS = ['%', '%E0%A4%A', '%zz', '..%2f..%2f', '%C0%AE'];
+export const RAW_SEGMENTS = ['%', '%E0%A4%A', '%zz', '..%2f..%2f', '%C0%AE'];
 
 function pathWith(operation: Operation, values: Record<string, string>): string {
   return operation.path.replace(/\{(\w+)\}/g, (_, name: string) => {

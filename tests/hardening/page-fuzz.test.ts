@@ -1,0 +1,146 @@
+/**
+ * Fuzzing the pages people use, as the district's coordinator with JavaScript off, against the real stack
+ * (Postgres, Temporal worker). The test follows the links from the home page and every page without
+ * parameters, reads each form it finds (tests/hardening/fuzz/forms.ts) and sends it back changed: hostile
+ * values, a field missing, keys nobody expects, another record, a body the route cannot read.
+ *
+ * Properties, for every request: never a 5xx, never a hang; no markup it was sent comes back unescaped; a
+ * refusal (4xx) is an Italian page, not JSON, and changes nothing (a checksum of every table before and
+ * after). Forms about the coordinator themselves are left out, so the run keeps its access to the end.
+ * Seeded and bounded like the API's fuzzer: `FUZZ_SEED=<n>` replays a run, FUZZ_REQUESTS raises the count.
+ */
+import fc from 'fast-check';
+import { expect, it } from 'vitest';
+import { useApiWorld } from '../api/support';
+import { crawl, formRequests } from './fuzz/forms';
+import { answerOrHang, databaseState, HANG_MS, interleave } from './fuzz/harness';
+
+const world = useApiWorld('page-fuzz');
+
+const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
+const MAX_REQUESTS = Number(process.env.FUZZ_REQUESTS ?? 600);
+/** Wall-clock budget for the requests: the run stops early rather than slow the suite down. */
+const BUDGET_MS = 30_000;
+const MAX_PAGES = 80;
+
+it('never answers 5xx or hangs; every refusal is an Italian page, echoes no markup and changes nothing', async () => {
+  console.log(`fuzz pagine: FUZZ_SEED=${SEED}`);
+  const { app, coordinator } = world;
+  await app.ready();
+  const start = app.routeTable
+    .filter((r) => [r.method].flat().includes('GET') && !/[:*]/.test(r.url) && !r.url.startsWith('/api/'))
+    .map((r) => r.url);
+  // A meeting with its agenda, so the seduta's page and its forms (agenda, documents, convocation,
+  // attendance, verbale) are among those reached.
+  const created = await app.inject({
+    method: 'POST',
+    url: '/api/v1/meetings',
+    headers: coordinator,
+    payload: {
+      bodyId: world.district.bodies.cr,
+      startsAt: '2027-03-09T18:00:00+01:00',
+      endsAt: '2027-03-09T20:00:00+01:00',
+      place: 'Sala Giunta, Comune di Crema',
+      agenda: [{ title: 'Piano Operativo: linee di indirizzo' }, { title: 'Varie ed eventuali' }],
+    },
+  });
+  expect(created.statusCode).toBe(201);
+  const seduta = `/sedute/${created.json<{ meeting: { id: string } }>().meeting.id}`;
+  const { pages, forms } = await crawl(app, coordinator, ['/', seduta, ...start], MAX_PAGES);
+  const own = world.district.people.coordudp!;
+  const fuzzed = forms.filter((form) => !form.action.includes(own));
+  const perForm = Math.max(3, Math.floor(MAX_REQUESTS / Math.max(1, fuzzed.length)));
+  const requests = interleave(
+    fuzzed.map((form, i) => fc.sample(formRequests(form), { seed: SEED + i, numRuns: perForm })),
+  );
+  const { sum, settled } = await databaseState(world.stack.db.prisma);
+
+  const serverErrors: string[] = [];
+  const violations: string[] = [];
+  const statuses = new Map<number, number>();
+  let state = await sum();
+  let tried = 0;
+  const started = Date.now();
+  for (const request of requests) {
+    if (Date.now() - started > BUDGET_MS) break;
+    tried++;
+    const response = await answerOrHang(app, {
+      method: request.method,
+      url: request.url,
+      headers: {
+        ...coordinator,
+        accept: 'text/html',
+        ...(request.contentType ? { 'content-type': request.contentType } : {}),
+      },
+      ...(request.payload !== undefined ? { payload: request.payload } : {}),
+    });
+    if (response === 'hang') {
+      violations.push(`nessuna risposta in ${HANG_MS / 1000} s: ${request.description}`);
+      continue;
+    }
+    statuses.set(response.statusCode, (statuses.get(response.statusCode) ?? 0) + 1);
+    for (const markup of request.markup)
+      if (response.body.includes(markup))
+        violations.push(`${response.statusCode} mostra ${markup} senza escape ← ${request.description}`);
+    if (response.statusCode >= 500) {
+      serverErrors.push(`${response.statusCode} ← ${request.description}`);
+      state = await settled();
+    } else if (response.statusCode >= 400) {
+      const html = String(response.headers['content-type']).startsWith('text/html');
+      if (!html || !/<html lang="it"/.test(response.body))
+        violations.push(`${response.statusCode} non è una pagina in italiano ← ${request.description}`);
+      const after = await sum();
+      if (after !== state)
+        violations.push(`${response.statusCode} ma il database è cambiato ← ${request.description}`);
+      state = after;
+    } else {
+      state = request.method === 'GET' ? await sum() : await settled();
+    }
+  }
+  console.log(
+    `fuzz pagine: ${pages.length} pagine, ${fuzzed.length} moduli, ${tried} richieste in ` +
+      `${Math.round((Date.now() - started) / 1000)} s, 5xx: ${serverErrors.length}, ` +
+      `stati: ${JSON.stringify(Object.fromEntries([...statuses].sort()))}`,
+  );
+  expect(pages).toContain(seduta);
+  expect(pages.length).toBeGreaterThan(8);
+  expect(fuzzed.length).toBeGreaterThan(8);
+  expect(tried).toBeGreaterThanOrEqual(Math.min(requests.length, fuzzed.length * 3));
+  expect(serverErrors).toEqual([]);
+  expect(violations).toEqual([]);
+}, 150_000);
+
+it('answers the refusals it once found as 500s with the Italian 404 or 414 page, changing nothing', async () => {
+  const { app, coordinator } = world;
+  const { sum } = await databaseState(world.stack.db.prisma);
+  const before = await sum();
+  const rules =
+    'cadence.nth=1&cadence.weekday=4&cadence.onHoliday=next-working-day&cadence.time=18%3A00&' +
+    'cadence.durationMinutes=120&notice.ordinaryFreeDays=5&notice.urgentHours=24&minutes.deadlineDays=30&' +
+    'quorum.numerator=1&quorum.denominator=2&azione=salva';
+  const unknown = (digit: string) =>
+    `${digit.repeat(8)}-${digit.repeat(4)}-4${digit.repeat(3)}-8${digit.repeat(3)}-${digit.repeat(12)}`;
+  const cases: [url: string, form: string, status: number][] = [
+    [`/organi/${encodeURIComponent('%zz')}/regole`, rules, 404],
+    [
+      `/organi/${encodeURIComponent('..%2f')}/incarichi/${encodeURIComponent('..%2f')}/fine`,
+      'validTo=2026-12-01',
+      404,
+    ],
+    [`/sedute/${unknown('1')}/punti`, 'title=Punto&description=', 404],
+    [`/sedute/${unknown('2')}/annulla`, 'reason=', 404],
+    [`/persone/${'x'.repeat(300)}`, 'fullName=Mario+Rossi', 414],
+  ];
+  for (const [url, form, status] of cases) {
+    const answer = await app.inject({
+      method: 'POST',
+      url,
+      headers: { ...coordinator, accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded' },
+      payload: form,
+    });
+    expect(answer.statusCode, url).toBe(status);
+    expect(answer.headers['content-type'], url).toMatch(/^text\/html/);
+    expect(answer.body, url).toMatch(/<html lang="it"/);
+  }
+  expect(await sum()).toBe(before);
+});
