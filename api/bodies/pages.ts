@@ -14,6 +14,7 @@ import { pageAmbito } from '../layout/ambito';
 import { formValues, submitForm, type FormOutcome } from '../layout/forms';
 import { MEETING_STATUS } from '../layout/labels';
 import { notFound } from '../pages/routes';
+import { RequestRejected } from '../errors';
 import type { GovernanceOptions } from '../temporal';
 import { actorOf } from '../temporal';
 import { ambitoHolidays, loadBodies } from './load';
@@ -64,6 +65,13 @@ const SEAT_DONE: Record<string, string> = {
 
 export const bodyPages: FastifyPluginAsync<GovernanceOptions> = async (app, options) => {
   const db = app.db;
+  // Every path here names its body, seat, membership or person by a UUID; anything else names nothing, and
+  // would reach Postgres as a uuid it cannot read (a 500, found by the pages' fuzzer).
+  app.addHook('preHandler', async (request) => {
+    const params = Object.values((request.params ?? {}) as Record<string, string>);
+    if (params.some((value) => !z.uuid().safeParse(value).success))
+      throw new RequestRejected(404, 'non_trovato', 'L’indirizzo non corrisponde a nessun organo.');
+  });
 
   app.get(
     '/organi',

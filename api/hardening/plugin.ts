@@ -9,18 +9,13 @@
  *   (10 MB, one file) are set by the meeting routes;
  * - a NUL character anywhere in the path, query or body is refused with 400 before any route sees it:
  *   Postgres cannot store it in text, so it would otherwise surface as a 500 from whichever query met it
- *   first (the fuzzer found two such routes), and no legitimate input contains one;
- * - a page whose path names a record (`:id`, `:itemId`, ...) by anything but a UUID answers 404: every
- *   record's id is one (prisma/schema.prisma), and Postgres refuses to compare a uuid column with anything
- *   else, so it would otherwise surface as a 500 (the pages' fuzzer found five). The JSON API's routes
- *   declare their parameters' schemas, which refuse such a path with 400 naming the parameter.
+ *   first (the fuzzer found two such routes), and no legitimate input contains one.
  *
  * Registered first in api/server.ts, unencapsulated, so its hooks see every route registered after it.
  */
 import type { FastifyPluginAsync } from 'fastify';
 import fastifyPlugin from 'fastify-plugin';
 import underPressure from '@fastify/under-pressure';
-import { z } from 'zod';
 import { RequestRejected } from '../errors';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -41,26 +36,9 @@ function fieldWithNul(value: unknown, name: string): string | null {
   return null;
 }
 
-/** Path parameters that name a record: `:id`, `:meetingId`, `:itemId`... */
-const recordParams = (url: string) =>
-  [...url.matchAll(/:(\w+)/g)].map((m) => m[1]!).filter((name) => name === 'id' || name.endsWith('Id'));
-
-const RECORD_ID = z.uuid();
-
 const hardening: FastifyPluginAsync = async (app) => {
   app.addHook('onRoute', (route) => {
     route.bodyLimit ??= MAX_BODY_BYTES;
-    const names = route.url.startsWith('/api/') ? [] : recordParams(route.url);
-    if (names.length === 0) return;
-    const ownHooks = [route.preValidation ?? []].flat();
-    route.preValidation = [
-      async (request) => {
-        const params = request.params as Record<string, string>;
-        if (names.some((name) => !RECORD_ID.safeParse(params[name]).success))
-          throw new RequestRejected(404, 'non_trovato', 'L’indirizzo non corrisponde a nessun elemento.');
-      },
-      ...ownHooks,
-    ];
   });
   app.addHook('preValidation', async (request) => {
     const field =

@@ -13,7 +13,7 @@ import fc from 'fast-check';
 import { expect, it } from 'vitest';
 import { useApiWorld } from '../api/support';
 import { crawl, formRequests } from './fuzz/forms';
-import { answerOrHang, databaseState, HANG_MS, interleave } from './fuzz/harness';
+import { databaseSum, fuzz, interleave, summary } from './fuzz/harness';
 
 const world = useApiWorld('page-fuzz');
 
@@ -53,18 +53,12 @@ it('never answers 5xx or hangs; every refusal is an Italian page, echoes no mark
   const requests = interleave(
     fuzzed.map((form, i) => fc.sample(formRequests(form), { seed: SEED + i, numRuns: perForm })),
   );
-  const { sum, settled } = await databaseState(world.stack.db.prisma);
-
-  const serverErrors: string[] = [];
-  const violations: string[] = [];
-  const statuses = new Map<number, number>();
-  let state = await sum();
-  let tried = 0;
-  const started = Date.now();
-  for (const request of requests) {
-    if (Date.now() - started > BUDGET_MS) break;
-    tried++;
-    const response = await answerOrHang(app, {
+  const run = await fuzz({
+    app,
+    db: world.stack.db.prisma,
+    requests,
+    budgetMs: BUDGET_MS,
+    send: (request) => ({
       method: request.method,
       url: request.url,
       headers: {
@@ -73,46 +67,28 @@ it('never answers 5xx or hangs; every refusal is an Italian page, echoes no mark
         ...(request.contentType ? { 'content-type': request.contentType } : {}),
       },
       ...(request.payload !== undefined ? { payload: request.payload } : {}),
-    });
-    if (response === 'hang') {
-      violations.push(`nessuna risposta in ${HANG_MS / 1000} s: ${request.description}`);
-      continue;
-    }
-    statuses.set(response.statusCode, (statuses.get(response.statusCode) ?? 0) + 1);
-    for (const markup of request.markup)
-      if (response.body.includes(markup))
-        violations.push(`${response.statusCode} mostra ${markup} senza escape ← ${request.description}`);
-    if (response.statusCode >= 500) {
-      serverErrors.push(`${response.statusCode} ← ${request.description}`);
-      state = await settled();
-    } else if (response.statusCode >= 400) {
-      const html = String(response.headers['content-type']).startsWith('text/html');
-      if (!html || !/<html lang="it"/.test(response.body))
-        violations.push(`${response.statusCode} non è una pagina in italiano ← ${request.description}`);
-      const after = await sum();
-      if (after !== state)
-        violations.push(`${response.statusCode} ma il database è cambiato ← ${request.description}`);
-      state = after;
-    } else {
-      state = request.method === 'GET' ? await sum() : await settled();
-    }
-  }
-  console.log(
-    `fuzz pagine: ${pages.length} pagine, ${fuzzed.length} moduli, ${tried} richieste in ` +
-      `${Math.round((Date.now() - started) / 1000)} s, 5xx: ${serverErrors.length}, ` +
-      `stati: ${JSON.stringify(Object.fromEntries([...statuses].sort()))}`,
-  );
+    }),
+    problems: (request, { body }) =>
+      request.markup
+        .filter((markup) => body.includes(markup))
+        .map((markup) => `mostra ${markup} senza escape`),
+    refusalProblems: ({ headers, body }) =>
+      String(headers['content-type']).startsWith('text/html') && /<html lang="it"/.test(body)
+        ? []
+        : ['non è una pagina in italiano'],
+  });
+  console.log(`fuzz pagine: ${pages.length} pagine, ${fuzzed.length} moduli, ${summary(run)}`);
   expect(pages).toContain(seduta);
   expect(pages.length).toBeGreaterThan(8);
   expect(fuzzed.length).toBeGreaterThan(8);
-  expect(tried).toBeGreaterThanOrEqual(Math.min(requests.length, fuzzed.length * 3));
-  expect(serverErrors).toEqual([]);
-  expect(violations).toEqual([]);
+  expect(run.tried).toBeGreaterThanOrEqual(Math.min(requests.length, fuzzed.length * 3));
+  expect(run.serverErrors).toEqual([]);
+  expect(run.violations).toEqual([]);
 }, 150_000);
 
 it('answers the refusals it once found as 500s with the Italian 404 or 414 page, changing nothing', async () => {
   const { app, coordinator } = world;
-  const { sum } = await databaseState(world.stack.db.prisma);
+  const sum = await databaseSum(world.stack.db.prisma);
   const before = await sum();
   const rules =
     'cadence.nth=1&cadence.weekday=4&cadence.onHoliday=next-working-day&cadence.time=18%3A00&' +
