@@ -104,9 +104,7 @@ export function answerUnroutable(
       body: { error: 'richiesta_non_valida', message: "L'indirizzo della richiesta non è valido." },
     };
     reply.status(answer.status);
-    const wantsPage =
-      !request.url.startsWith('/api/') && (request.headers.accept ?? '').includes('text/html');
-    if (wantsPage)
+    if (wantsPage(request) && typeof pages.errorPageHtml === 'function')
       await reply
         .type('text/html; charset=utf-8')
         .send(await pages.errorPageHtml(request, 'Indirizzo non valido', answer.body.message));

@@ -14,7 +14,6 @@ import { pageAmbito } from '../layout/ambito';
 import { formValues, submitForm, type FormOutcome } from '../layout/forms';
 import { MEETING_STATUS } from '../layout/labels';
 import { notFound } from '../pages/routes';
-import { RequestRejected } from '../errors';
 import type { GovernanceOptions } from '../temporal';
 import { actorOf } from '../temporal';
 import { ambitoHolidays, loadBodies } from './load';
@@ -67,10 +66,10 @@ export const bodyPages: FastifyPluginAsync<GovernanceOptions> = async (app, opti
   const db = app.db;
   // Every path here names its body, seat, membership or person by a UUID; anything else names nothing, and
   // would reach Postgres as a uuid it cannot read (a 500, found by the pages' fuzzer).
-  app.addHook('preHandler', async (request) => {
+  app.addHook('preHandler', async (request, reply) => {
     const params = Object.values((request.params ?? {}) as Record<string, string>);
     if (params.some((value) => !z.uuid().safeParse(value).success))
-      throw new RequestRejected(404, 'non_trovato', 'L’indirizzo non corrisponde a nessun organo.');
+      return notFound(reply, 'Organo non trovato');
   });
 
   app.get(
@@ -98,12 +97,10 @@ export const bodyPages: FastifyPluginAsync<GovernanceOptions> = async (app, opti
     seatForm?: SeatFormState,
   ) {
     // Members and segreterie read their body too (body.read): the body's own ambito, not the reader's.
-    const row = z.uuid().safeParse(request.params.id).success
-      ? await db.body.findUnique({
-          where: { id: request.params.id },
-          select: { ambitoId: true, spansAmbiti: { select: { ambitoId: true } } },
-        })
-      : null;
+    const row = await db.body.findUnique({
+      where: { id: request.params.id },
+      select: { ambitoId: true, spansAmbiti: { select: { ambitoId: true } } },
+    });
     const bodies = row ? await loadBodies(db, row.ambitoId) : [];
     const body = bodies.find((b) => b.id === request.params.id);
     if (!row || !body) return notFound(reply, 'Organo non trovato');
@@ -352,7 +349,6 @@ export const bodyPages: FastifyPluginAsync<GovernanceOptions> = async (app, opti
     '/organi/:id/segreteria/:personId/togli',
     manage,
     async (request, reply) => {
-      if (!z.uuid().safeParse(request.params.personId).success) return notFound(reply, 'Persona non trovata');
       await removeFromSegreteria(ctxOf(request), request.params.id, request.params.personId);
       return reply.redirect(`/organi/${request.params.id}?esito=segreteria#seggi`, 303);
     },
