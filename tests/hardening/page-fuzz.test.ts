@@ -12,6 +12,7 @@
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
 import { useApiWorld } from '../api/support';
+import { createDeliverable } from '../workflows/fixture';
 import { crawl, formRequests } from './fuzz/forms';
 import { databaseSum, fuzz, interleave, summary } from './fuzz/harness';
 
@@ -31,7 +32,7 @@ it('never answers 5xx or hangs; every refusal is an Italian page, echoes no mark
     .filter((r) => [r.method].flat().includes('GET') && !/[:*]/.test(r.url) && !r.url.startsWith('/api/'))
     .map((r) => r.url);
   // A meeting with its agenda, so the seduta's page and its forms (agenda, documents, convocation,
-  // attendance, verbale) are among those reached.
+  // attendance, verbale) are among those reached, whether or not a page links to it.
   const created = await app.inject({
     method: 'POST',
     url: '/api/v1/meetings',
@@ -46,7 +47,16 @@ it('never answers 5xx or hangs; every refusal is an Italian page, echoes no mark
   });
   expect(created.statusCode).toBe(201);
   const seduta = `/sedute/${created.json<{ meeting: { id: string } }>().meeting.id}`;
-  const { pages, forms } = await crawl(app, coordinator, ['/', seduta, ...start], MAX_PAGES);
+  // And a deliverable, for the forms of its page (submit, approve, extend, waive).
+  const deliverable = await createDeliverable(
+    world.stack.db.prisma,
+    world.district.ambitoId,
+    'report_annuale',
+    '2026',
+    '2027-04-30',
+  );
+  const scadenza = `/scadenze/${deliverable.id}`;
+  const { pages, forms } = await crawl(app, coordinator, ['/', seduta, scadenza, ...start], MAX_PAGES);
   const own = world.district.people.coordudp!;
   const fuzzed = forms.filter((form) => !form.action.includes(own));
   const perForm = Math.max(3, Math.floor(MAX_REQUESTS / Math.max(1, fuzzed.length)));
@@ -78,7 +88,7 @@ it('never answers 5xx or hangs; every refusal is an Italian page, echoes no mark
         : ['non è una pagina in italiano'],
   });
   console.log(`fuzz pagine: ${pages.length} pagine, ${fuzzed.length} moduli, ${summary(run)}`);
-  expect(pages).toContain(seduta);
+  expect(pages).toEqual(expect.arrayContaining([seduta, scadenza]));
   expect(pages.length).toBeGreaterThan(8);
   expect(fuzzed.length).toBeGreaterThan(8);
   expect(run.tried).toBeGreaterThanOrEqual(Math.min(requests.length, fuzzed.length * 3));
