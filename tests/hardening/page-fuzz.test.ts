@@ -1,7 +1,7 @@
 /**
- * Fuzzing the pages people use, as the district's coordinator with JavaScript off, against the real stack
- * (Postgres, Temporal worker). The test follows the links from the home page and every page without
- * parameters, reads each form it finds (tests/hardening/fuzz/forms.ts) and sends it back changed: hostile
+ * Fuzzing the pages people use with JavaScript off, against the real stack (Postgres, Temporal worker): the
+ * district's coordinator, and a mayor who opens an answer link without signing in. The test follows the links from the home page and every page without
+ * parameters (and from the answer link), reads each form it finds (tests/hardening/fuzz/forms.ts) and sends it back changed: hostile
  * values, a field missing, keys nobody expects, another record, a body the route cannot read.
  *
  * Properties, for every request: never a 5xx, never a hang; no markup it was sent comes back unescaped; a
@@ -10,9 +10,15 @@
  * Seeded and bounded like the API's fuzzer: `FUZZ_SEED=<n>` replays a run, FUZZ_REQUESTS raises the count.
  */
 import fc from 'fast-check';
-import { expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { buildServer } from '../../api/server';
+import { loadConfig } from '../../app/config';
+import { issueAnswerLinks } from '../../notifications/answers/answers';
+import { answerPagesPlugin } from '../../notifications/answers/plugin';
 import { useApiWorld } from '../api/support';
 import { createDeliverable } from '../workflows/fixture';
+import { ANSWER_LINK_SECRET } from '../workflows/harness';
 import { crawl, formRequests } from './fuzz/forms';
 import { databaseSum, fuzz, interleave, summary } from './fuzz/harness';
 
@@ -24,10 +30,29 @@ const MAX_REQUESTS = Number(process.env.FUZZ_REQUESTS ?? 600);
 const BUDGET_MS = 30_000;
 const MAX_PAGES = 80;
 
+/** The service's pages with the mayors' answer page, which the service registers beside the API. */
+let app: FastifyInstance;
+beforeAll(async () => {
+  const { stack } = world;
+  const now = () => stack.env.currentTimeMs();
+  app = await buildServer({
+    db: stack.db.prisma,
+    config: loadConfig({ LOG_LEVEL: 'silent' }),
+    governance: stack.gc,
+    now,
+    answering: stack.answering,
+    plugins: [
+      async (scope) => {
+        await scope.register(answerPagesPlugin, { db: stack.db.prisma, answering: stack.answering, now });
+      },
+    ],
+  });
+});
+afterAll(() => app?.close());
+
 it('never answers 5xx or hangs; every refusal is an Italian page, echoes no markup and changes nothing', async () => {
   console.log(`fuzz pagine: FUZZ_SEED=${SEED}`);
-  const { app, coordinator } = world;
-  await app.ready();
+  const { coordinator } = world;
   const start = app.routeTable
     .filter((r) => [r.method].flat().includes('GET') && !/[:*]/.test(r.url) && !r.url.startsWith('/api/'))
     .map((r) => r.url);
@@ -46,7 +71,8 @@ it('never answers 5xx or hangs; every refusal is an Italian page, echoes no mark
     },
   });
   expect(created.statusCode).toBe(201);
-  const seduta = `/sedute/${created.json<{ meeting: { id: string } }>().meeting.id}`;
+  const meetingId = created.json<{ meeting: { id: string } }>().meeting.id;
+  const seduta = `/sedute/${meetingId}`;
   // And a deliverable, for the forms of its page (submit, approve, extend, waive).
   const deliverable = await createDeliverable(
     world.stack.db.prisma,
@@ -56,12 +82,31 @@ it('never answers 5xx or hangs; every refusal is an Italian page, echoes no mark
     '2027-04-30',
   );
   const scadenza = `/scadenze/${deliverable.id}`;
-  const { pages, forms } = await crawl(app, coordinator, ['/', seduta, scadenza, ...start], MAX_PAGES);
+  // A mayor's answer link, opened without signing in, as from the convocation.
+  const links = await issueAnswerLinks(world.stack.db.prisma, ANSWER_LINK_SECRET, {
+    meetingId,
+    personId: world.district.people.sindaco1!,
+    expiresAt: '2027-03-09T19:00:00Z',
+    baseUrl: 'http://localhost',
+  });
+  const risposta = new URL(links.present).pathname;
+  const asCoordinator = await crawl(app, coordinator, ['/', seduta, scadenza, ...start], MAX_PAGES);
+  const asMayor = await crawl(app, {}, [risposta], MAX_PAGES);
+  const pages = [...asCoordinator.pages, ...asMayor.pages];
   const own = world.district.people.coordudp!;
-  const fuzzed = forms.filter((form) => !form.action.includes(own));
+  const fuzzed = [
+    ...asCoordinator.forms
+      .filter((form) => !form.action.includes(own))
+      .map((form) => ({ form, headers: coordinator })),
+    ...asMayor.forms.map((form) => ({ form, headers: {} })),
+  ];
   const perForm = Math.max(3, Math.floor(MAX_REQUESTS / Math.max(1, fuzzed.length)));
   const requests = interleave(
-    fuzzed.map((form, i) => fc.sample(formRequests(form), { seed: SEED + i, numRuns: perForm })),
+    fuzzed.map(({ form, headers }, i) =>
+      fc
+        .sample(formRequests(form), { seed: SEED + i, numRuns: perForm })
+        .map((request) => ({ ...request, headers })),
+    ),
   );
   const run = await fuzz({
     app,
@@ -72,7 +117,7 @@ it('never answers 5xx or hangs; every refusal is an Italian page, echoes no mark
       method: request.method,
       url: request.url,
       headers: {
-        ...coordinator,
+        ...request.headers,
         accept: 'text/html',
         ...(request.contentType ? { 'content-type': request.contentType } : {}),
       },
@@ -88,7 +133,8 @@ it('never answers 5xx or hangs; every refusal is an Italian page, echoes no mark
         : ['non è una pagina in italiano'],
   });
   console.log(`fuzz pagine: ${pages.length} pagine, ${fuzzed.length} moduli, ${summary(run)}`);
-  expect(pages).toEqual(expect.arrayContaining([seduta, scadenza]));
+  expect(pages).toEqual(expect.arrayContaining([seduta, scadenza, expect.stringContaining(risposta)]));
+  expect(asMayor.forms.map((form) => form.method)).toContain('POST');
   expect(pages.length).toBeGreaterThan(8);
   expect(fuzzed.length).toBeGreaterThan(8);
   expect(run.tried).toBeGreaterThanOrEqual(Math.min(requests.length, fuzzed.length * 3));
