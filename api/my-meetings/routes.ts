@@ -91,7 +91,9 @@ export const myMeetingsRoutes: FastifyPluginAsync<MyMeetingsOptions> = async (ap
   app.get('/mie-riunioni/:id', { config: meetingRead }, (request, reply) => meetingPage(request, reply));
 
   app.post('/mie-riunioni/:id/risposta', { config: meetingRead }, async (request, reply) => {
-    const { id } = Id.parse(request.params);
+    const parsed = Id.safeParse(request.params);
+    if (!parsed.success) return notFound(reply, 'Seduta non trovata');
+    const { id } = parsed.data;
     const outcome = await submitForm(request.body, AnswerForm, (form) => answer(request, id, form));
     if (outcome.ok) return reply.redirect(`/mie-riunioni/${id}?fatto=risposta#risposta`, 303);
     reply.status(outcome.status);

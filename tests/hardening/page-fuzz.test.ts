@@ -1,6 +1,6 @@
 /**
  * Fuzzing the pages people use with JavaScript off, against the real stack (Postgres, Temporal worker): the
- * district's coordinator, and a mayor who opens an answer link without signing in. The test follows the links from the home page and every page without
+ * district's coordinator, and a mayor, signed in or opening an answer link without signing in. The test follows the links from the home page and every page without
  * parameters (and from the answer link), reads each form it finds (tests/hardening/fuzz/forms.ts) and sends it back changed: hostile
  * values, a field missing, keys nobody expects, another record, a body the route cannot read.
  *
@@ -17,6 +17,7 @@ import { loadConfig } from '../../app/config';
 import { issueAnswerLinks } from '../../notifications/answers/answers';
 import { answerPagesPlugin } from '../../notifications/answers/plugin';
 import { useApiWorld } from '../api/support';
+import { actAs } from '../support/auth';
 import { createDeliverable } from '../workflows/fixture';
 import { ANSWER_LINK_SECRET } from '../workflows/harness';
 import { crawl, formRequests } from './fuzz/forms';
@@ -91,14 +92,23 @@ it('never answers 5xx or hangs; every refusal is an Italian page, echoes no mark
   });
   const risposta = new URL(links.present).pathname;
   const asCoordinator = await crawl(app, coordinator, ['/', seduta, scadenza, ...start], MAX_PAGES);
-  const asMayor = await crawl(app, {}, [risposta], MAX_PAGES);
-  const pages = [...asCoordinator.pages, ...asMayor.pages];
+  const byLink = await crawl(app, {}, [risposta], MAX_PAGES);
+  // The same mayor signed in: their own meetings, their answer there, their profile.
+  const mayor = await actAs(world.stack.db.prisma, 'sindaco1@example.org');
+  const asMayor = await crawl(
+    app,
+    mayor,
+    ['/mie-riunioni', `/mie-riunioni/${meetingId}`, '/profilo'],
+    MAX_PAGES,
+  );
+  const pages = [...asCoordinator.pages, ...byLink.pages, ...asMayor.pages];
   const own = world.district.people.coordudp!;
   const fuzzed = [
     ...asCoordinator.forms
       .filter((form) => !form.action.includes(own))
       .map((form) => ({ form, headers: coordinator })),
-    ...asMayor.forms.map((form) => ({ form, headers: {} })),
+    ...byLink.forms.map((form) => ({ form, headers: {} })),
+    ...asMayor.forms.map((form) => ({ form, headers: mayor })),
   ];
   const perForm = Math.max(3, Math.floor(MAX_REQUESTS / Math.max(1, fuzzed.length)));
   const requests = interleave(
@@ -134,7 +144,9 @@ it('never answers 5xx or hangs; every refusal is an Italian page, echoes no mark
   });
   console.log(`fuzz pagine: ${pages.length} pagine, ${fuzzed.length} moduli, ${summary(run)}`);
   expect(pages).toEqual(expect.arrayContaining([seduta, scadenza, expect.stringContaining(risposta)]));
-  expect(asMayor.forms.map((form) => form.method)).toContain('POST');
+  expect(pages).toContain(`/mie-riunioni/${meetingId}`);
+  expect(byLink.forms.map((form) => form.method)).toContain('POST');
+  expect(asMayor.forms.map((form) => form.action)).toContain(`/mie-riunioni/${meetingId}/risposta`);
   expect(pages.length).toBeGreaterThan(8);
   expect(fuzzed.length).toBeGreaterThan(8);
   expect(run.tried).toBeGreaterThanOrEqual(Math.min(requests.length, fuzzed.length * 3));
@@ -162,6 +174,7 @@ it('answers the refusals it once found as 500s with the Italian 404 or 414 page,
     [`/sedute/${unknown('1')}/punti`, 'title=Punto&description=', 404],
     [`/sedute/${unknown('2')}/annulla`, 'reason=', 404],
     [`/persone/${'x'.repeat(300)}`, 'fullName=Mario+Rossi', 414],
+    [`/mie-riunioni/${encodeURIComponent('%')}/risposta`, 'scelta=assente', 404],
   ];
   for (const [url, form, status] of cases) {
     const answer = await app.inject({
