@@ -92,7 +92,8 @@ it('never answers 5xx or hangs; every refusal is an Italian page, echoes no mark
   });
   const risposta = new URL(links.present).pathname;
   const asCoordinator = await crawl(app, coordinator, ['/', seduta, scadenza, ...start], MAX_PAGES);
-  const byLink = await crawl(app, {}, [risposta], MAX_PAGES);
+  // Without signing in: the answer link and the sign-in forms.
+  const byLink = await crawl(app, {}, [risposta, '/accesso'], MAX_PAGES);
   // The same mayor signed in: their own meetings, their answer there, their profile.
   const mayor = await actAs(world.stack.db.prisma, 'sindaco1@example.org');
   const asMayor = await crawl(
@@ -107,7 +108,7 @@ it('never answers 5xx or hangs; every refusal is an Italian page, echoes no mark
     ...asCoordinator.forms
       .filter((form) => !form.action.includes(own))
       .map((form) => ({ form, headers: coordinator })),
-    ...byLink.forms.map((form) => ({ form, headers: {} })),
+    ...byLink.forms.map((form) => ({ form, headers: { cookie: byLink.cookie } })),
     ...asMayor.forms.map((form) => ({ form, headers: mayor })),
   ];
   const perForm = Math.max(3, Math.floor(MAX_REQUESTS / Math.max(1, fuzzed.length)));

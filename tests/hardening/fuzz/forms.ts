@@ -119,14 +119,17 @@ export function readPage(html: string, page: string): { links: string[]; forms: 
 
 /**
  * The forms of every page reachable by links from `start` (at most `maxPages` pages, one per shape), as the
- * person whose `headers` are given sees them.
+ * person whose `headers` are given sees them. Cookies the pages set are kept, as a browser keeps them, and
+ * returned as the `cookie` header to send the forms with (the sign-in forms check a CSRF cookie).
  */
 export async function crawl(
   app: FastifyInstance,
   headers: Record<string, string>,
   start: string[],
   maxPages: number,
-): Promise<{ pages: string[]; forms: Form[] }> {
+): Promise<{ pages: string[]; forms: Form[]; cookie: string }> {
+  const jar = new Map<string, string>();
+  const cookie = () => [...jar].map(([name, value]) => `${name}=${value}`).join('; ');
   const queue = [...start];
   const seen = new Set<string>();
   const pages: string[] = [];
@@ -135,7 +138,12 @@ export async function crawl(
     const url = queue.shift()!;
     if (NOT_A_PAGE.test(url) || seen.has(shapeOf(url))) continue;
     seen.add(shapeOf(url));
-    const response = await app.inject({ method: 'GET', url, headers: { ...headers, accept: 'text/html' } });
+    const response = await app.inject({
+      method: 'GET',
+      url,
+      headers: { ...headers, accept: 'text/html', ...(jar.size ? { cookie: cookie() } : {}) },
+    });
+    for (const set of response.cookies) jar.set(set.name, set.value);
     if (response.statusCode !== 200 || !String(response.headers['content-type']).includes('text/html'))
       continue;
     pages.push(url);
@@ -150,7 +158,7 @@ export async function crawl(
     kinds.add(kind);
     return true;
   });
-  return { pages, forms: distinct };
+  return { pages, forms: distinct, cookie: cookie() };
 }
 
 const BOUNDARY = 'confine-fuzz-pagine';
