@@ -10,7 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import { Parser } from 'htmlparser2';
 import { brokenBody, HOSTILE_STRINGS, RAW_SEGMENTS } from './requests';
 
-export interface Field {
+interface Field {
   name: string;
   /** The values a person could send: the one the page put there, each option of a select or radio group. */
   values: string[];
@@ -42,9 +42,9 @@ export interface PageRequest {
 
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 const HAS_UUID = new RegExp(UUID.source, 'i');
-/** Links that are not pages: the JSON API, assets, downloads. */
+/** Links that are not pages: the JSON API, the static files (api/layout), downloads. */
 const NOT_A_PAGE =
-  /^\/(api|static|assets|bootstrap-italia)\/|\.(css|js|svg|png|ico|ics|pdf|csv|xlsx|woff2?)(\?|$)/;
+  /^\/(api|bootstrap-italia|risorse)\/|\.(css|js|svg|png|ico|ics|pdf|csv|xlsx|docx|woff2?)(\?|$)/;
 
 /** One URL per shape (ids and query values aside), so the crawl sees every kind of page without all of them. */
 const shapeOf = (url: string) => {
@@ -54,7 +54,7 @@ const shapeOf = (url: string) => {
 };
 
 /** The forms and links of one page. */
-export function readPage(html: string, page: string): { links: string[]; forms: Form[] } {
+function readPage(html: string, page: string): { links: string[]; forms: Form[] } {
   const links: string[] = [];
   const forms: Form[] = [];
   let form: Form | null = null;
