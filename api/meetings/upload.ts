@@ -40,7 +40,7 @@ export async function readUploadedDocument(
   const { filename, content } = await readUploadedFile(request, {
     notMultipart: 'Inviare il file come multipart/form-data.',
     noFile: 'Nessun file allegato.',
-    tooLarge: `${capitalised(what)} supera il limite di 10 MB: ridurlo (ad esempio esportando il PDF con compressione) e riprovare.`,
+    tooLarge: `${capitalised(what)} supera il limite di ${MAX_DOCUMENT_BYTES / 1024 / 1024} MB: ridurlo (ad esempio esportando il PDF con compressione) e riprovare.`,
     empty: `${capitalised(what)} è vuoto.`,
   });
   const format = detectMinutesFormat(content);
