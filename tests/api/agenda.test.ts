@@ -6,6 +6,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { actAs } from '../support/auth';
+import { multipartForm } from '../support/multipart';
 import { useApiWorld } from './support';
 
 const world = useApiWorld('api-agenda');
@@ -21,20 +22,12 @@ async function call(method: 'POST' | 'PUT' | 'DELETE' | 'GET', url: string, payl
 }
 
 async function attach(itemId: string, filename: string, bytes: Buffer) {
-  const boundary = '----documento';
-  const payload = Buffer.concat([
-    Buffer.from(
-      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\n` +
-        `Content-Type: application/octet-stream\r\n\r\n`,
-    ),
-    bytes,
-    Buffer.from(`\r\n--${boundary}--\r\n`),
-  ]);
+  const { payload, contentType } = multipartForm([], { filename, content: bytes });
   const response = await world.app.inject({
     method: 'POST',
     url: `/api/v1/meetings/${meetingId}/agenda/${itemId}/documents`,
     payload,
-    headers: { ...headers, 'content-type': `multipart/form-data; boundary=${boundary}` },
+    headers: { ...headers, 'content-type': contentType },
   });
   return { status: response.statusCode, body: response.json() };
 }

@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { detectMinutesFormat } from '../../api/meetings/filetype';
 import { queryMeeting } from '../../workflows/client';
 import type { MeetingState } from '../../workflows/meeting';
+import { multipartForm } from '../support/multipart';
 import { useApiWorld } from './support';
 
 const world = useApiWorld('api-meetings');
@@ -42,19 +43,8 @@ async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolea
 const stateOf = (id: string) => queryMeeting(world.stack.gc, id).catch(() => null as MeetingState | null);
 
 function multipart(filename: string, contentType: string, bytes: Buffer) {
-  const boundary = '----verbale-test-boundary';
-  const payload = Buffer.concat([
-    Buffer.from(
-      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\n` +
-        `Content-Type: ${contentType}\r\n\r\n`,
-    ),
-    bytes,
-    Buffer.from(`\r\n--${boundary}--\r\n`),
-  ]);
-  return {
-    payload,
-    headers: { ...world.coordinator, 'content-type': `multipart/form-data; boundary=${boundary}` },
-  };
+  const form = multipartForm([], { filename, contentType, content: bytes });
+  return { payload: form.payload, headers: { ...world.coordinator, 'content-type': form.contentType } };
 }
 
 async function upload(id: string, filename: string, contentType: string, bytes: Buffer) {

@@ -15,6 +15,7 @@ import { seedCremasco } from '../../prisma/seed';
 import { actAs, COORDINATORE } from '../support/auth';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { startMailActivities } from '../support/mail-activities';
+import { multipartForm } from '../support/multipart';
 import { zipOf } from '../support/zip';
 
 let database: TestDatabase;
@@ -48,20 +49,12 @@ const csv = (lines: string[]) => Buffer.from('\uFEFF' + [HEADER, ...lines].join(
 
 /** `cutAt` sends only the first bytes, as a client that stopped sending would. */
 function upload(url: string, content: Buffer, filename: string, accept = 'application/json', cutAt?: number) {
-  const boundary = 'confine-persone';
-  const payload = Buffer.concat([
-    Buffer.from(
-      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\n` +
-        'Content-Type: application/octet-stream\r\n\r\n',
-    ),
-    content,
-    Buffer.from(`\r\n--${boundary}--\r\n`),
-  ]).subarray(0, cutAt);
+  const form = multipartForm([], { filename, content });
   return app.inject({
     method: 'POST',
     url,
-    headers: { ...headers, accept, 'content-type': `multipart/form-data; boundary=${boundary}` },
-    payload,
+    headers: { ...headers, accept, 'content-type': form.contentType },
+    payload: form.payload.subarray(0, cutAt),
   });
 }
 

@@ -35,6 +35,7 @@ import { freePort } from '../../prisma/free-port';
 import { applyMigrations } from '../../prisma/migrate';
 import { startMeetingWorkflow, type GovernanceClient } from '../../workflows/client';
 import { actAs } from '../support/auth';
+import { multipartForm } from '../support/multipart';
 import type { Service } from '../support/service';
 import * as month from '../workflows/story';
 
@@ -257,15 +258,11 @@ async function streamUpload(url: string, headers: Record<string, string>, distur
     randomBytes(8 * 1024 * 1024),
     Buffer.from('\n%%EOF\n'),
   ]);
-  const boundary = `----verbale${randomBytes(8).toString('hex')}`;
-  const body = Buffer.concat([
-    Buffer.from(
-      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="verbale.pdf"\r\n` +
-        'Content-Type: application/pdf\r\n\r\n',
-    ),
-    file,
-    Buffer.from(`\r\n--${boundary}--\r\n`),
-  ]);
+  const { payload: body, contentType } = multipartForm([], {
+    filename: 'verbale.pdf',
+    contentType: 'application/pdf',
+    content: file,
+  });
   const target = new URL(url);
   const response = new Promise<{ status: number; body: string }>((resolve, reject) => {
     const request = httpRequest(
@@ -274,7 +271,7 @@ async function streamUpload(url: string, headers: Record<string, string>, distur
         method: 'POST',
         headers: {
           ...headers,
-          'content-type': `multipart/form-data; boundary=${boundary}`,
+          'content-type': contentType,
           'content-length': String(body.length),
         },
       },

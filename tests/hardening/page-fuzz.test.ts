@@ -21,7 +21,7 @@ import { actAs } from '../support/auth';
 import { createDeliverable } from '../workflows/fixture';
 import { ANSWER_LINK_SECRET } from '../workflows/harness';
 import { crawl, formRequests } from './fuzz/forms';
-import { databaseSum, fuzz, interleave, summary } from './fuzz/harness';
+import { databaseState, fuzz, interleave, summary } from './fuzz/harness';
 
 const world = useApiWorld('page-fuzz');
 
@@ -156,8 +156,8 @@ it('never answers 5xx or hangs; every refusal is an Italian page, echoes no mark
 }, 150_000);
 
 it('answers the refusals it once found as 500s with the Italian 404 or 414 page, changing nothing', async () => {
-  const { app, coordinator } = world;
-  const sum = await databaseSum(world.stack.db.prisma);
+  const { coordinator } = world;
+  const { sum } = await databaseState(world.stack.db.prisma);
   const before = await sum();
   const rules =
     'cadence.nth=1&cadence.weekday=4&cadence.onHoliday=next-working-day&cadence.time=18%3A00&' +

@@ -8,6 +8,7 @@
 import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
 import { Parser } from 'htmlparser2';
+import { multipartForm } from '../../support/multipart';
 import { brokenBody, HOSTILE_STRINGS, RAW_SEGMENTS } from './requests';
 
 interface Field {
@@ -161,8 +162,6 @@ export async function crawl(
   return { pages, forms: distinct, cookie: cookie() };
 }
 
-const BOUNDARY = 'confine-fuzz-pagine';
-
 /** Files a person might pick by mistake, or on purpose. */
 const FILES: { name: string; content: Buffer }[] = [
   { name: 'verbale.pdf', content: Buffer.from('%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n') },
@@ -173,29 +172,6 @@ const FILES: { name: string; content: Buffer }[] = [
   { name: 'vuoto.pdf', content: Buffer.alloc(0) },
   { name: '../../etc/passwd', content: Buffer.from([0x50, 0x4b, 0x03, 0x04, 0xff, 0x00, 0x13]) },
 ];
-
-function multipartBody(
-  entries: [string, string][],
-  file: { field: string; name: string; content: Buffer } | null,
-) {
-  const parts = entries.map(
-    ([name, value]) => `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`,
-  );
-  return Buffer.concat([
-    Buffer.from(parts.join('')),
-    ...(file
-      ? [
-          Buffer.from(
-            `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${file.field}"; filename="${file.name}"\r\n` +
-              'Content-Type: application/octet-stream\r\n\r\n',
-          ),
-          file.content,
-          Buffer.from('\r\n'),
-        ]
-      : []),
-    Buffer.from(`--${BOUNDARY}--\r\n`),
-  ]);
-}
 
 const hostileValue = fc.oneof(
   { arbitrary: fc.constantFrom(...HOSTILE_STRINGS), weight: 3 },
@@ -292,11 +268,15 @@ function request(form: Form, change: Change, pick: number, file: number): PageRe
   const fileField = form.fields.find((f) => f.file);
   if (form.multipart) {
     const chosen = FILES[file % FILES.length]!;
+    const body = multipartForm(
+      entries,
+      fileField ? { field: fileField.name, filename: chosen.name, content: chosen.content } : null,
+    );
     return {
       method: 'POST',
       url: action,
-      contentType: `multipart/form-data; boundary=${BOUNDARY}`,
-      payload: multipartBody(entries, fileField ? { field: fileField.name, ...chosen } : null),
+      contentType: body.contentType,
+      payload: body.payload,
       markup,
       description: `${what}: ${JSON.stringify(entries).slice(0, 300)}, file ${chosen.name}`,
     };

@@ -38,7 +38,7 @@ interface DatabaseState {
   settled(): Promise<string>;
 }
 
-async function databaseState(db: PrismaClient): Promise<DatabaseState> {
+export async function databaseState(db: PrismaClient): Promise<DatabaseState> {
   const query = await checksumQuery(db);
   const sum = async () => (await db.$queryRawUnsafe<{ sum: string }[]>(query))[0]!.sum;
   return {
@@ -151,8 +151,3 @@ export async function fuzz<R extends { method: string; description: string }>(op
 /** The summary line a fuzzer prints. */
 export const summary = (run: FuzzRun) =>
   `${run.tried} richieste in ${run.seconds} s, 5xx: ${run.serverErrors.length}, stati: ${JSON.stringify(run.statuses)}`;
-
-/** A sum of the whole database, for a test that checks one request of its own changed nothing. */
-export async function databaseSum(db: PrismaClient): Promise<() => Promise<string>> {
-  return (await databaseState(db)).sum;
-}
