@@ -81,6 +81,20 @@ describe('every page of the navigation', () => {
     },
   );
 
+  it.each([
+    ['organo-inesistente', '/organi/non-un-organo', 404],
+    ['indirizzo-troppo-lungo', `/persone/${'x'.repeat(300)}`, 414],
+  ] as const)(
+    'the error page of a wrong address (%s) passes axe-core too, on a desktop and on a phone',
+    async (name, path, status) => {
+      const page = await world.withScripts.newPage();
+      const found = await auditOnDesktopAndPhone(page, world.service.url + path, world.shots, name, status);
+      expect(await page.locator('h1').innerText()).toMatch(/^(Organo non trovato|Indirizzo non valido)$/);
+      await page.close();
+      expect(found).toEqual([]);
+    },
+  );
+
   it('reaches every screen from the navigation bar', async () => {
     const page = await world.noScripts.newPage();
     await page.goto(world.service.url + '/');

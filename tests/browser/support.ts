@@ -222,15 +222,17 @@ export const DESKTOP = { width: 1280, height: 900 };
 export const PHONE = { width: 390, height: 844 };
 
 /**
- * Opens `url` on a desktop and on a phone (it must answer 200), takes a screenshot of each (`name-desktop`,
- * `name-telefono`) and returns the serious and critical axe-core violations found, each prefixed with the
- * size: the check every page of the app passes. `page` must belong to a context with JavaScript on.
+ * Opens `url` on a desktop and on a phone (it must answer `status`, 200 unless an error page is meant),
+ * takes a screenshot of each (`name-desktop`, `name-telefono`) and returns the serious and critical axe-core
+ * violations found, each prefixed with the size: the check every page of the app passes. `page` must belong
+ * to a context with JavaScript on.
  */
 export async function auditOnDesktopAndPhone(
   page: Page,
   url: string,
   shots: ReturnType<typeof screenshots>,
   name: string,
+  status = 200,
 ): Promise<string[]> {
   const found: string[] = [];
   for (const [size, viewport] of [
@@ -239,7 +241,7 @@ export async function auditOnDesktopAndPhone(
   ] as const) {
     await page.setViewportSize(viewport);
     const response = await page.goto(url);
-    expect(response?.status(), url).toBe(200);
+    expect(response?.status(), url).toBe(status);
     found.push(...(await seriousViolations(page)).map((v) => `${size}: ${v}`));
     await expectScreenshot(shots, page, `${name}-${size}`);
   }
