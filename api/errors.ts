@@ -93,16 +93,18 @@ function pageRequest(request: FastifyRequest, reply: FastifyReply): boolean {
 /**
  * For Fastify's `frameworkErrors` option: a URL the router cannot decode or a path parameter over the
  * length limit never reaches the error handler, and would otherwise be answered in English. A browser gets
- * the error page; its reply has no decorators yet, so the page comes from the instance (`pages`).
+ * the error page; its reply has no decorators yet and no hook runs for it, so the page and the security
+ * headers come from the instance (`pages`).
  */
 export function answerUnroutable(
-  pages: Pick<FastifyInstance, 'errorPageHtml'>,
+  pages: Pick<FastifyInstance, 'errorPageHtml' | 'applySecurityHeaders'>,
 ): (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => Promise<void> {
   return async (error, request, reply) => {
     const answer = unreadableRequest(error) ?? {
       status: 400,
       body: { error: 'richiesta_non_valida', message: "L'indirizzo della richiesta non è valido." },
     };
+    if (typeof pages.applySecurityHeaders === 'function') await pages.applySecurityHeaders(request, reply);
     reply.status(answer.status);
     if (wantsPage(request) && typeof pages.errorPageHtml === 'function')
       await reply

@@ -10,8 +10,9 @@ import csrf from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
-import type { FastifyPluginAsync, FastifyRequest, RouteOptions } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import fp from 'fastify-plugin';
+import helmetMiddleware from 'helmet';
 import type { Outbox } from '../../notifications/outbox/outbox';
 import type { Database } from '../../prisma/client';
 import { RequestRejected } from '../errors';
@@ -39,19 +40,21 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** The routes as registered (method, url, config.access), in order. */
     routeTable: RouteOptions[];
+    /** Sets the security headers on an answer given before routing, which no hook sees (frameworkErrors). */
+    applySecurityHeaders(request: FastifyRequest, reply: FastifyReply): Promise<void>;
   }
 }
 
 /** The CSRF secret's cookie; cleared at every sign-in so forms of the previous visitor stop working. */
 export const CSRF_COOKIE = '_csrf';
 
-const authPlugin: FastifyPluginAsync<AuthOptions> = async (app, options) => {
-  const { db } = options;
-  const now = options.now ?? (() => new Date());
-  const secure = options.publicBaseUrl.startsWith('https:');
-
-  await app.register(cookie, { secret: options.cookieSecret });
-  await app.register(helmet, {
+/**
+ * The security headers of every answer: scripts, styles and fonts only from the service itself. Typed by
+ * inference: @fastify/helmet reads helmet's CommonJS declarations and this module its ESM ones, which
+ * TypeScript holds to be different types, while the plain object fits both.
+ */
+function securityHeaders(secure: boolean) {
+  return {
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
@@ -69,7 +72,26 @@ const authPlugin: FastifyPluginAsync<AuthOptions> = async (app, options) => {
     },
     // Secure cookies and HSTS only where the service is reached over https.
     strictTransportSecurity: secure ? undefined : false,
-  });
+  };
+}
+
+const authPlugin: FastifyPluginAsync<AuthOptions> = async (app, options) => {
+  const { db } = options;
+  const now = options.now ?? (() => new Date());
+  const secure = options.publicBaseUrl.startsWith('https:');
+
+  await app.register(cookie, { secret: options.cookieSecret });
+  const headers = securityHeaders(secure);
+  await app.register(helmet, headers);
+  // Fastify answers an address it cannot route (frameworkErrors) before any hook runs, helmet's included.
+  const applyHeaders = helmetMiddleware(headers);
+  app.decorate(
+    'applySecurityHeaders',
+    (request: FastifyRequest, reply: FastifyReply) =>
+      new Promise<void>((resolve, reject) =>
+        applyHeaders(request.raw, reply.raw, (error) => (error ? reject(error) : resolve())),
+      ),
+  );
   await app.register(csrf, {
     cookieKey: CSRF_COOKIE,
     cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', secure },

@@ -91,6 +91,30 @@ describe('layout', () => {
     expect(anonymous).not.toContain('>Calendario</a>');
   });
 
+  it('answers an address it cannot route with the Italian error page and the headers of every page', async () => {
+    const everyPage = await app.inject({ url: '/accessibilita', headers: HTML });
+    const headers = [
+      'content-security-policy',
+      'x-frame-options',
+      'x-content-type-options',
+      'referrer-policy',
+    ];
+    for (const url of [
+      `/persone/${'x'.repeat(300)}`,
+      '/organi/%E0%A4%A',
+      `/api/v1/bodies/${'x'.repeat(300)}`,
+    ]) {
+      const answer = await app.inject({ url, headers: HTML });
+      expect(answer.statusCode, url).toBeGreaterThanOrEqual(400);
+      expect(answer.statusCode, url).toBeLessThan(500);
+      for (const header of headers)
+        expect(answer.headers[header], `${url} ${header}`).toBe(everyPage.headers[header]);
+    }
+    const page = await app.inject({ url: `/persone/${'x'.repeat(300)}`, headers: HTML });
+    expect(page.statusCode).toBe(414);
+    expect(page.body).toContain('Indirizzo non valido');
+  });
+
   it('answers a browser with a 404 page in the layout, and an API client with JSON', async () => {
     const page = await app.inject({ url: '/non-esiste', headers: HTML });
     expect(page.statusCode).toBe(404);
