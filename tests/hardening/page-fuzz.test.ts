@@ -1,12 +1,14 @@
 /**
  * Fuzzing the pages people use with JavaScript off, against the real stack (Postgres, Temporal worker): the
- * district's coordinator, and a mayor, signed in or opening an answer link without signing in. The test follows the links from the home page and every page without
- * parameters (and from the answer link), reads each form it finds (tests/hardening/fuzz/forms.ts) and sends it back changed: hostile
- * values, a field missing, keys nobody expects, another record, a body the route cannot read.
+ * district's coordinator; a mayor, signed in or opening an answer link without signing in; and ATS, who
+ * convenes a Cabina di Regia and reads its attendance. The test follows the links from the home page and
+ * every page without parameters (and from the answer link), reads each form it finds
+ * (tests/hardening/fuzz/forms.ts) and sends it back changed: hostile values, a field missing, keys nobody
+ * expects, another record, a body the route cannot read.
  *
  * Properties, for every request: never a 5xx, never a hang; no markup it was sent comes back unescaped; a
  * refusal (4xx) is an Italian page, not JSON, and changes nothing (a checksum of every table before and
- * after). Forms about the coordinator themselves are left out, so the run keeps its access to the end.
+ * after). Forms about the coordinator or ATS themselves are left out, so the run keeps its access to the end.
  * Seeded and bounded like the API's fuzzer: `FUZZ_SEED=<n>` replays a run, FUZZ_REQUESTS raises the count.
  */
 import fc from 'fast-check';
@@ -16,6 +18,7 @@ import { buildServer } from '../../api/server';
 import { loadConfig } from '../../app/config';
 import { issueAnswerLinks } from '../../notifications/answers/answers';
 import { answerPagesPlugin } from '../../notifications/answers/plugin';
+import { createAttendanceFixture } from '../../reports/fixture';
 import { useApiWorld } from '../api/support';
 import { actAs } from '../support/auth';
 import { createDeliverable } from '../workflows/fixture';
@@ -102,7 +105,18 @@ it('never answers 5xx or hangs; every refusal is an Italian page, echoes no mark
     ['/mie-riunioni', `/mie-riunioni/${meetingId}`, '/profilo'],
     MAX_PAGES,
   );
-  const pages = [...asCoordinator.pages, ...byLink.pages, ...asMayor.pages];
+  // ATS, who convenes a Cabina di Regia with a year of roll calls: the attendance report and its sessions.
+  const cabina = await createAttendanceFixture(world.stack.db.prisma, 'fuzz');
+  const ats = cabina.people.elena;
+  const atsHeaders = await actAs(world.stack.db.prisma, ats.email);
+  const presenze = `/presenze?body=${cabina.bodyId}&from=2027-01-01&to=2027-12-31`;
+  const asAts = await crawl(
+    app,
+    atsHeaders,
+    ['/', presenze, `/sedute/${cabina.meetings.may}`, `/sedute/${cabina.meetings.dec}`],
+    MAX_PAGES,
+  );
+  const pages = [...asCoordinator.pages, ...byLink.pages, ...asMayor.pages, ...asAts.pages];
   const own = world.district.people.coordudp!;
   const fuzzed = [
     ...asCoordinator.forms
@@ -110,6 +124,9 @@ it('never answers 5xx or hangs; every refusal is an Italian page, echoes no mark
       .map((form) => ({ form, headers: coordinator })),
     ...byLink.forms.map((form) => ({ form, headers: { cookie: byLink.cookie } })),
     ...asMayor.forms.map((form) => ({ form, headers: mayor })),
+    ...asAts.forms
+      .filter((form) => !form.action.includes(ats.id))
+      .map((form) => ({ form, headers: atsHeaders })),
   ];
   const perForm = Math.max(3, Math.floor(MAX_REQUESTS / Math.max(1, fuzzed.length)));
   const requests = interleave(
@@ -148,6 +165,9 @@ it('never answers 5xx or hangs; every refusal is an Italian page, echoes no mark
   expect(pages).toContain(`/mie-riunioni/${meetingId}`);
   expect(byLink.forms.map((form) => form.method)).toContain('POST');
   expect(asMayor.forms.map((form) => form.action)).toContain(`/mie-riunioni/${meetingId}/risposta`);
+  expect(asAts.pages).toEqual(expect.arrayContaining([presenze, `/sedute/${cabina.meetings.may}`]));
+  expect(asAts.forms.map((form) => form.action)).toContain('/presenze');
+  expect([asCoordinator, byLink, asMayor, asAts].flatMap((crawled) => crawled.serverErrors)).toEqual([]);
   expect(pages.length).toBeGreaterThan(8);
   expect(fuzzed.length).toBeGreaterThan(8);
   expect(run.tried).toBeGreaterThanOrEqual(Math.min(requests.length, fuzzed.length * 3));

@@ -121,20 +121,22 @@ function readPage(html: string, page: string): { links: string[]; forms: Form[] 
 /**
  * The forms of every page reachable by links from `start` (at most `maxPages` pages, one per shape), as the
  * person whose `headers` are given sees them. Cookies the pages set are kept, as a browser keeps them, and
- * returned as the `cookie` header to send the forms with (the sign-in forms check a CSRF cookie).
+ * returned as the `cookie` header to send the forms with (the sign-in forms check a CSRF cookie). A link that
+ * answers 5xx is a finding like any other: it is returned in `serverErrors`, not skipped.
  */
 export async function crawl(
   app: FastifyInstance,
   headers: Record<string, string>,
   start: string[],
   maxPages: number,
-): Promise<{ pages: string[]; forms: Form[]; cookie: string }> {
+): Promise<{ pages: string[]; forms: Form[]; cookie: string; serverErrors: string[] }> {
   const jar = new Map<string, string>();
   const cookie = () => [...jar].map(([name, value]) => `${name}=${value}`).join('; ');
   const queue = [...start];
   const seen = new Set<string>();
   const pages: string[] = [];
   const forms: Form[] = [];
+  const serverErrors: string[] = [];
   while (queue.length > 0 && pages.length < maxPages) {
     const url = queue.shift()!;
     if (NOT_A_PAGE.test(url) || seen.has(shapeOf(url))) continue;
@@ -145,6 +147,7 @@ export async function crawl(
       headers: { ...headers, accept: 'text/html', ...(jar.size ? { cookie: cookie() } : {}) },
     });
     for (const set of response.cookies) jar.set(set.name, set.value);
+    if (response.statusCode >= 500) serverErrors.push(`GET ${url} -> ${response.statusCode}`);
     if (response.statusCode !== 200 || !String(response.headers['content-type']).includes('text/html'))
       continue;
     pages.push(url);
@@ -159,7 +162,7 @@ export async function crawl(
     kinds.add(kind);
     return true;
   });
-  return { pages, forms: distinct, cookie: cookie() };
+  return { pages, forms: distinct, cookie: cookie(), serverErrors };
 }
 
 /** Files a person might pick by mistake, or on purpose. */
