@@ -14,13 +14,16 @@
 import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { requestSignInLink } from '../../api/auth/email-link';
 import { buildServer } from '../../api/server';
 import { loadConfig } from '../../app/config';
 import { issueAnswerLinks } from '../../notifications/answers/answers';
 import { answerPagesPlugin } from '../../notifications/answers/plugin';
+import { createOutbox, type Outbox } from '../../notifications/outbox/outbox';
 import { createAttendanceFixture } from '../../reports/fixture';
 import { useApiWorld } from '../api/support';
 import { actAs } from '../support/auth';
+import { signInLinkFor } from '../support/sign-in';
 import { createDeliverable } from '../workflows/fixture';
 import { ANSWER_LINK_SECRET } from '../workflows/harness';
 import { crawl, formRequests } from './fuzz/forms';
@@ -36,15 +39,23 @@ const MAX_PAGES = 80;
 
 /** The service's pages with the mayors' answer page, which the service registers beside the API. */
 let app: FastifyInstance;
+/** Real mail for the sign-in links, through the stack's mail catcher. */
+let outbox: Outbox;
 beforeAll(async () => {
   const { stack } = world;
   const now = () => stack.env.currentTimeMs();
+  outbox = createOutbox({
+    db: stack.db.prisma,
+    mailer: stack.mailer,
+    from: 'Ufficio di Piano <udp@example.org>',
+  });
   app = await buildServer({
     db: stack.db.prisma,
     config: loadConfig({ LOG_LEVEL: 'silent' }),
     governance: stack.gc,
     now,
     answering: stack.answering,
+    outbox,
     plugins: [
       async (scope) => {
         await scope.register(answerPagesPlugin, { db: stack.db.prisma, answering: stack.answering, now });
@@ -94,9 +105,19 @@ it('never answers 5xx or hangs; every refusal is an Italian page, echoes no mark
     baseUrl: 'http://localhost',
   });
   const risposta = new URL(links.present).pathname;
+  // A sign-in link as the e-mail brings it: its page, and the button that uses it up. Dated by the real
+  // clock, as the sign-in routes judge it (they are not on the time-skipping clock).
+  const since = Date.now();
+  await requestSignInLink(
+    world.stack.db.prisma,
+    { outbox, baseUrl: 'http://localhost', district: 'Ambito di Prova' },
+    { email: 'sindaco2@example.org', returnTo: null, now: new Date() },
+  );
+  const accesso = new URL(await signInLinkFor(world.stack.catcher.mailbox, 'sindaco2@example.org', since))
+    .pathname;
   const asCoordinator = await crawl(app, coordinator, ['/', seduta, scadenza, ...start], MAX_PAGES);
   // Without signing in: the answer link and the sign-in forms.
-  const byLink = await crawl(app, {}, [risposta, '/accesso'], MAX_PAGES);
+  const byLink = await crawl(app, {}, [risposta, '/accesso', accesso], MAX_PAGES);
   // The same mayor signed in: their own meetings, their answer there, their profile.
   const mayor = await actAs(world.stack.db.prisma, 'sindaco1@example.org');
   const asMayor = await crawl(
@@ -164,6 +185,8 @@ it('never answers 5xx or hangs; every refusal is an Italian page, echoes no mark
   expect(pages).toEqual(expect.arrayContaining([seduta, scadenza, expect.stringContaining(risposta)]));
   expect(pages).toContain(`/mie-riunioni/${meetingId}`);
   expect(byLink.forms.map((form) => form.method)).toContain('POST');
+  expect(byLink.pages).toContain(accesso);
+  expect(byLink.forms.map((form) => form.action)).toContain('/accesso/link');
   expect(asMayor.forms.map((form) => form.action)).toContain(`/mie-riunioni/${meetingId}/risposta`);
   expect(asAts.pages).toEqual(expect.arrayContaining([presenze, `/sedute/${cabina.meetings.may}`]));
   expect(asAts.forms.map((form) => form.action)).toContain('/presenze');

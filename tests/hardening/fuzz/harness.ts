@@ -11,10 +11,13 @@ const HANG_MS = 15_000;
 
 /**
  * What authenticating writes, whatever the request then does: the last use of a token or session, and the
- * audit of a token's use (throttled, api/auth). Not a change made by the request.
+ * audit of a token's use (throttled, api/auth). Not a change made by the request. Nor is the audit of a
+ * refused sign-in link: who tried a link that does not sign in, and why, is what that refusal must leave.
  */
 const TOUCHED_COLUMNS = ['lastUsedAt', 'lastSeenAt'];
-const TOUCHED_ROWS: Record<string, string> = { AuditEvent: `WHERE action <> 'auth.token_used'` };
+const TOUCHED_ROWS: Record<string, string> = {
+  AuditEvent: `WHERE action NOT IN ('auth.token_used', 'auth.sign_in_failed')`,
+};
 /** The cache stamps (api/stamps.ts) follow those writes too; any other change shows in the tables they cover. */
 const NOT_CHECKED = 'Stamp';
 
