@@ -104,9 +104,9 @@ export function answerUnroutable(
       status: 400,
       body: { error: 'richiesta_non_valida', message: "L'indirizzo della richiesta non è valido." },
     };
-    if (typeof pages.applySecurityHeaders === 'function') await pages.applySecurityHeaders(request, reply);
+    await pages.applySecurityHeaders(request, reply);
     reply.status(answer.status);
-    if (wantsPage(request) && typeof pages.errorPageHtml === 'function')
+    if (wantsPage(request))
       await reply
         .type('text/html; charset=utf-8')
         .send(await pages.errorPageHtml(request, 'Indirizzo non valido', answer.body.message));
