@@ -26,7 +26,7 @@ import { actAs } from '../support/auth';
 import { signInLinkFor } from '../support/sign-in';
 import { createDeliverable } from '../workflows/fixture';
 import { ANSWER_LINK_SECRET } from '../workflows/harness';
-import { crawl, formRequests } from './fuzz/forms';
+import { crawl, formRequests, type Form } from './fuzz/forms';
 import { databaseState, fuzz, interleave, summary } from './fuzz/harness';
 
 const world = useApiWorld('page-fuzz');
@@ -138,16 +138,14 @@ it('never answers 5xx or hangs; every refusal is an Italian page, echoes no mark
     MAX_PAGES,
   );
   const pages = [...asCoordinator.pages, ...byLink.pages, ...asMayor.pages, ...asAts.pages];
-  const own = world.district.people.coordudp!;
+  /** A crawl's forms, sent as the person who crawled; `self`: forms about that person stay out. */
+  const sentAs = (crawled: { forms: Form[] }, headers: Record<string, string>, self?: string) =>
+    crawled.forms.filter((form) => !self || !form.action.includes(self)).map((form) => ({ form, headers }));
   const fuzzed = [
-    ...asCoordinator.forms
-      .filter((form) => !form.action.includes(own))
-      .map((form) => ({ form, headers: coordinator })),
-    ...byLink.forms.map((form) => ({ form, headers: { cookie: byLink.cookie } })),
-    ...asMayor.forms.map((form) => ({ form, headers: mayor })),
-    ...asAts.forms
-      .filter((form) => !form.action.includes(ats.id))
-      .map((form) => ({ form, headers: atsHeaders })),
+    ...sentAs(asCoordinator, coordinator, world.district.people.coordudp!),
+    ...sentAs(byLink, { cookie: byLink.cookie }),
+    ...sentAs(asMayor, mayor),
+    ...sentAs(asAts, atsHeaders, ats.id),
   ];
   const perForm = Math.max(3, Math.floor(MAX_REQUESTS / Math.max(1, fuzzed.length)));
   const requests = interleave(
