@@ -137,20 +137,20 @@ export async function buildServer({
   await app.register(messagesRoutes, { prefix: '/api/v1' });
   await app.register(changesRoutes, { prefix: '/api/v1' });
   await app.register(staffRoutes, { prefix: '/api/v1' });
-  await app.register(peopleRoutes, { prefix: '/api/v1', latecomers: answering });
+  await app.register(peopleRoutes, { prefix: '/api/v1', latecomers: answering, now });
   await app.register(pagesRoutes);
   await app.register(meetingPages, { governance, now });
   await app.register(deliverablePages, { governance, now });
   await app.register(bodyPages, { governance, now });
   await app.register(messagePages);
-  await app.register(peoplePages, { latecomers: answering });
-  await app.register(homeRoutes);
-  await app.register(calendarPages);
+  await app.register(peoplePages, { latecomers: answering, now });
+  await app.register(homeRoutes, { now });
+  await app.register(calendarPages, { now });
   await app.register(reportsRoutes, { prefix: '/api/v1' });
   await app.register(feedsRoutes, { now });
-  await app.register(reportPages);
+  await app.register(reportPages, { now });
   await app.register(profileRoutes);
-  await app.register(myMeetingsRoutes, { answering });
+  await app.register(myMeetingsRoutes, { answering, now });
   for (const plugin of plugins) await app.register(plugin);
   return app;
 }

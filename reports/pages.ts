@@ -6,7 +6,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { CivilDate } from '../domain/index';
+import { CivilDate, readClock, type Clock } from '../domain/index';
 import type { Viewer } from '../api/auth/access';
 import { resolveAmbito } from '../api/ambiti/resolve';
 import { RequestRejected } from '../api/errors';
@@ -29,8 +29,11 @@ const YearQuery = z.object({
   ambito: z.string().trim().min(1).optional(),
 });
 
-const thisYear = () =>
-  Number(new Date().toLocaleDateString('sv-SE', { timeZone: 'Europe/Rome' }).slice(0, 4));
+/** The year in Italy on `clock`, which the reports open on. */
+const thisYear = async (clock?: Clock) =>
+  Number(
+    new Date(await readClock(clock)).toLocaleDateString('sv-SE', { timeZone: 'Europe/Rome' }).slice(0, 4),
+  );
 const withRateText = <T extends Tally>(t: T) => ({
   ...t,
   rateText: t.rate === null ? '–' : formatRate(t.rate),
@@ -51,7 +54,8 @@ async function reportableBodies(db: Database, viewer: Viewer) {
   return bodies.map((b) => ({ id: b.id, name: b.name, ambito: ambitiShown ? b.ambito.name : null }));
 }
 
-export const reportPages: FastifyPluginAsync = async (app) => {
+/** `now`: the API's clock (buildServer's). */
+export const reportPages: FastifyPluginAsync<{ now?: Clock }> = async (app, options) => {
   const pages = app.withTypeProvider<ZodTypeProvider>();
 
   pages.get(
@@ -62,7 +66,7 @@ export const reportPages: FastifyPluginAsync = async (app) => {
       if (!viewer)
         return reply.errorPage(401, 'Accesso richiesto', 'Per vedere le presenze occorre accedere.');
       const bodies = await reportableBodies(app.db, viewer);
-      const year = thisYear();
+      const year = await thisYear(options.now);
       const query = {
         body: request.query.body ?? bodies[0]?.id,
         from: request.query.from ?? `${year}-01-01`,
@@ -128,7 +132,7 @@ export const reportPages: FastifyPluginAsync = async (app) => {
           return reply.errorPage(error.statusCode, 'Non consentito', error.message);
         throw error;
       }
-      const year = request.query.year ?? thisYear();
+      const year = request.query.year ?? (await thisYear(options.now));
       const report = await monitoringReport(app.db, { ambitoId: ambito.id, year });
       const file = (format: string) =>
         `/api/v1/reports/monitoring?year=${year}&ambito=${ambito.code}&format=${format}`;

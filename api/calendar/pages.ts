@@ -7,7 +7,7 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { dateOf, instantMs, reviewOrderProblems } from '../../domain/index';
+import { dateOf, instantMs, readClock, reviewOrderProblems } from '../../domain/index';
 import { ambitiReadable, type Principal } from '../../domain/policy';
 import type { Database } from '../../prisma/client';
 import { ZONE } from '../../notifications/format';
@@ -15,6 +15,7 @@ import { loadBodies } from '../bodies/load';
 import { pageAmbito } from '../layout/ambito';
 import { DELIVERABLE_KIND, MEETING_STATUS } from '../layout/labels';
 import { MONTHS } from '../bodies/rules-form';
+import type { GovernanceOptions } from '../temporal';
 import { buildCalendar } from './build';
 
 const Query = z.object({
@@ -79,14 +80,16 @@ async function calendarOf(db: Database, principal: Principal, request: FastifyRe
   return { bodies, all };
 }
 
-export const calendarPages: FastifyPluginAsync = async (app) => {
+/** `now`: the API's clock (buildServer's), whose year and month the page opens on. */
+export const calendarPages: FastifyPluginAsync<Pick<GovernanceOptions, 'now'>> = async (app, options) => {
   app.get(
     '/calendario',
     // The office reads its ambito's plan; a convener without it (ATS) the bodies it convenes (calendarOf).
     { config: { access: 'signed-in' } },
     async (request, reply) => {
       const query = Query.parse(request.query);
-      const year = query.anno ?? DateTime.now().setZone(ZONE).year;
+      const today = DateTime.fromMillis(await readClock(options.now), { zone: ZONE });
+      const year = query.anno ?? today.year;
       const calendar = await calendarOf(app.db, request.viewer!.principal, request, year);
       if (!calendar) return reply.redirect('/mie-riunioni', 303);
       const { bodies, all } = calendar;
@@ -130,8 +133,7 @@ export const calendarPages: FastifyPluginAsync = async (app) => {
         problems: problems.length,
       };
       if (query.vista === 'mese') {
-        const month =
-          query.m ?? (year === DateTime.now().setZone(ZONE).year ? DateTime.now().setZone(ZONE).month : 1);
+        const month = query.m ?? (year === today.year ? today.month : 1);
         const label = `${MONTHS[month - 1]} ${year}`;
         const step = (delta: number) => {
           const to = DateTime.fromObject({ year, month }).plus({ months: delta });

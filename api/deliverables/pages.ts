@@ -7,6 +7,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
+import { readClock } from '../../domain/index';
 import { ZONE } from '../../notifications/format';
 import { pageAmbito } from '../layout/ambito';
 import { submitForm, type FormOutcome } from '../layout/forms';
@@ -46,7 +47,9 @@ export const deliverablePages: FastifyPluginAsync<GovernanceOptions> = async (ap
   app.get<{ Querystring: { anno?: string } }>('/scadenze', { config: read }, async (request, reply) => {
     const ambito = await pageAmbito(db, request);
     const parsedYear = Year.safeParse(request.query.anno);
-    const year = parsedYear.success ? parsedYear.data : DateTime.now().setZone(ZONE).year;
+    const year = parsedYear.success
+      ? parsedYear.data
+      : DateTime.fromMillis(await readClock(options.now), { zone: ZONE }).year;
     const rows = await db.deliverable.findMany({
       where: {
         ambitoId: ambito.id,

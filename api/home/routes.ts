@@ -6,13 +6,14 @@
  */
 import type { FastifyPluginAsync } from 'fastify';
 import { DateTime } from 'luxon';
-import { addDays, dateOf, instantMs } from '../../domain/index';
+import { addDays, dateOf, instantMs, readClock } from '../../domain/index';
 import { ambitiReadable } from '../../domain/policy';
 import { ZONE } from '../../notifications/format';
 import { countFailed } from '../../notifications/outbox/failed';
 import { personInAmbito } from '../auth/tenancy';
 import { buildCalendar } from '../calendar/build';
 import { pageAmbito } from '../layout/ambito';
+import type { GovernanceOptions } from '../temporal';
 import { DELIVERABLE_KIND, STAGE, VERBALE_STATUS } from '../layout/labels';
 
 const DAY_MS = 86_400_000;
@@ -23,14 +24,15 @@ async function unlessEmpty<T>(ids: string[], query: (ids: string[]) => Promise<T
   return ids.length === 0 ? [] : query(ids);
 }
 
-export const homeRoutes: FastifyPluginAsync = async (app) => {
+/** `now`: the API's clock (buildServer's), which "today" and what is due are judged on. */
+export const homeRoutes: FastifyPluginAsync<Pick<GovernanceOptions, 'now'>> = async (app, options) => {
   const db = app.db;
 
   // Everyone signed in lands here; who has no ambito-wide role (a mayor, a delegate, ATS) goes to their meetings.
   app.get('/', { config: { access: 'signed-in' } }, async (request, reply) => {
     if (ambitiReadable(request.viewer!.principal).size === 0) return reply.redirect('/mie-riunioni', 303);
     const ambito = await pageAmbito(db, request);
-    const now = Date.now();
+    const now = await readClock(options.now);
     const today = DateTime.fromMillis(now).setZone(ZONE).toISODate()!;
     const inBody = {
       body: { OR: [{ ambitoId: ambito.id }, { spansAmbiti: { some: { ambitoId: ambito.id } } }] },

@@ -12,6 +12,7 @@ import formbody from '@fastify/formbody';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { readClock, type Clock } from '../../domain/index';
 import { AnswerForm } from '../../notifications/answers/answers';
 import type { Answering } from '../../notifications/answers/answering';
 import { RequestRejected } from '../errors';
@@ -27,6 +28,8 @@ const meetingRead = { access: { action: 'meeting.read', on: 'meeting' } } as con
 export interface MyMeetingsOptions {
   /** Records answers; absent when the service runs without mail (then answering answers 503). */
   answering?: Answering;
+  /** The API's clock (buildServer's): which sessions are past, and when an answer was given. */
+  now?: Clock;
 }
 
 export const myMeetingsRoutes: FastifyPluginAsync<MyMeetingsOptions> = async (app, options) => {
@@ -44,20 +47,20 @@ export const myMeetingsRoutes: FastifyPluginAsync<MyMeetingsOptions> = async (ap
     return options.answering;
   }
 
-  const answer = (request: FastifyRequest, meetingId: string, form: AnswerForm) =>
+  const answer = async (request: FastifyRequest, meetingId: string, form: AnswerForm) =>
     answering().answer(
       { meetingId, personId: request.viewer!.personId, actor: actorOf(request) },
       form,
-      new Date(),
+      new Date(await readClock(options.now)),
     );
 
   app.get('/mie-riunioni', { config: { access: 'signed-in' } }, async (request, reply) => {
-    const lists = await myMeetings(db, request.viewer!.principal, Date.now());
+    const lists = await myMeetings(db, request.viewer!.principal, await readClock(options.now));
     return reply.page(`${VIEWS}/mie-riunioni.hbs`, { title: 'Le mie riunioni', ...lists });
   });
 
   api.get('/api/v1/my-meetings', { config: { access: 'signed-in' } }, async (request) =>
-    myMeetings(db, request.viewer!.principal, Date.now()),
+    myMeetings(db, request.viewer!.principal, await readClock(options.now)),
   );
 
   async function meetingPage(
@@ -67,7 +70,7 @@ export const myMeetingsRoutes: FastifyPluginAsync<MyMeetingsOptions> = async (ap
   ) {
     const parsed = Id.safeParse(request.params);
     const data = parsed.success
-      ? await myMeeting(db, request.viewer!.personId, parsed.data.id, Date.now())
+      ? await myMeeting(db, request.viewer!.personId, parsed.data.id, await readClock(options.now))
       : null;
     if (!data) return notFound(reply, 'Seduta non trovata');
     const values = form?.values ?? {

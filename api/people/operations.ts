@@ -5,6 +5,7 @@
  */
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { readClock, type Clock } from '../../domain/index';
 import type { Database, Prisma } from '../../prisma/client';
 import type { Answering } from '../../notifications/answers/answering';
 import { resolveAmbito } from '../ambiti/resolve';
@@ -29,20 +30,39 @@ export interface PeopleContext {
 
 export type Latecomers = Pick<Answering, 'convokeLatecomer' | 'deliverLate'>;
 
-/** The people plugins' options: who sends late convocations (the service's answering, when mail runs). */
+/**
+ * The people plugins' options: who sends late convocations (the service's answering, when mail runs), and
+ * the API's clock (buildServer's), which seats and meetings are judged current on.
+ */
 export interface PeopleOptions {
   latecomers?: Latecomers;
+  now?: Clock;
 }
 
 /** The context of a request acting on people: the ambito it names (`?ambito=`) or the person's own. */
 export async function peopleContext(
   db: Database,
   request: FastifyRequest,
-  ambitoCode?: string,
-  latecomers?: Latecomers,
+  ambitoCode: string | undefined,
+  options: PeopleOptions,
 ): Promise<PeopleContext> {
   const ambito = await resolveAmbito(db, ambitoCode, request.viewer);
-  return { db, actor: actorOf(request), ambitoId: ambito.id, now: new Date(), latecomers };
+  return contextIn(request, ambito.id, options);
+}
+
+/** The context of a request acting on the people of `ambitoId`. */
+export async function contextIn(
+  request: FastifyRequest,
+  ambitoId: string,
+  { latecomers, now }: PeopleOptions,
+): Promise<PeopleContext> {
+  return {
+    db: request.server.db,
+    actor: actorOf(request),
+    ambitoId,
+    now: new Date(await readClock(now)),
+    latecomers,
+  };
 }
 
 /**

@@ -16,13 +16,13 @@ import { pageAmbito } from '../layout/ambito';
 import { submitForm, type FieldErrors } from '../layout/forms';
 import { RequestRejected } from '../errors';
 import { addToUfficioDiPiano, removeFromUfficioDiPiano } from '../staff/operations';
-import { actorOf } from '../temporal';
 import { ImportRows } from './import/columns';
 import { commitImport, planImport, publicPlan } from './import/plan';
 import { MAX_IMPORT_BYTES } from './import/read';
 import { templateCsv, templateXlsx } from './import/template';
 import { readUploadedSpreadsheet } from './import/upload';
 import {
+  contextIn,
   createPerson,
   listPeople,
   organisationsOf,
@@ -66,13 +66,12 @@ interface PersonForm {
   message: string | null;
 }
 
-export const peoplePages: FastifyPluginAsync<PeopleOptions> = async (app, { latecomers }) => {
+export const peoplePages: FastifyPluginAsync<PeopleOptions> = async (app, options) => {
   const db = app.db;
   await app.register(multipart, { limits: { fileSize: MAX_IMPORT_BYTES, files: 1, fields: 2, parts: 3 } });
 
   async function contextOf(request: FastifyRequest): Promise<PeopleContext> {
-    const ambito = await pageAmbito(db, request);
-    return { db, actor: actorOf(request), ambitoId: ambito.id, now: new Date(), latecomers };
+    return contextIn(request, (await pageAmbito(db, request)).id, options);
   }
 
   async function organisationChoices(ambitoId: string, selected: string | undefined) {

@@ -32,13 +32,13 @@ export const TEMPLATE_TYPES = {
   csv: 'text/csv; charset=utf-8',
 } as const;
 
-export const peopleRoutes: FastifyPluginAsync<PeopleOptions> = async (app, { latecomers }) => {
+export const peopleRoutes: FastifyPluginAsync<PeopleOptions> = async (app, options) => {
   await app.register(multipart, { limits: { fileSize: MAX_IMPORT_BYTES, files: 1, fields: 2, parts: 3 } });
   const api = app.withTypeProvider<ZodTypeProvider>();
   const db = app.db;
 
   api.get('/people', { config: manage, schema: { querystring: PeopleQuery } }, async (request) => {
-    const ctx = await peopleContext(db, request, request.query.ambito, latecomers);
+    const ctx = await peopleContext(db, request, request.query.ambito, options);
     return { people: await listPeople(db, ctx.ambitoId, request.query, ctx.now) };
   });
 
@@ -47,7 +47,7 @@ export const peopleRoutes: FastifyPluginAsync<PeopleOptions> = async (app, { lat
     { config: manage, schema: { querystring: AmbitoQuery, body: PersonInput } },
     async (request, reply) => {
       const person = await createPerson(
-        await peopleContext(db, request, request.query.ambito, latecomers),
+        await peopleContext(db, request, request.query.ambito, options),
         request.body,
       );
       return reply.status(201).send({ person });
@@ -58,7 +58,7 @@ export const peopleRoutes: FastifyPluginAsync<PeopleOptions> = async (app, { lat
     '/people/:personId',
     { config: manage, schema: { params: PersonParams, querystring: AmbitoQuery } },
     async (request) => {
-      const ctx = await peopleContext(db, request, request.query.ambito, latecomers);
+      const ctx = await peopleContext(db, request, request.query.ambito, options);
       return { person: await personOf(db, ctx.ambitoId, request.params.personId, ctx.now) };
     },
   );
@@ -67,7 +67,7 @@ export const peopleRoutes: FastifyPluginAsync<PeopleOptions> = async (app, { lat
     '/people/:personId',
     { config: manage, schema: { params: PersonParams, querystring: AmbitoQuery, body: PersonInput } },
     async (request) => {
-      const ctx = await peopleContext(db, request, request.query.ambito, latecomers);
+      const ctx = await peopleContext(db, request, request.query.ambito, options);
       const { person, changed } = await updatePerson(ctx, request.params.personId, request.body);
       return { person, changed };
     },
@@ -78,7 +78,7 @@ export const peopleRoutes: FastifyPluginAsync<PeopleOptions> = async (app, { lat
     '/people/:personId/replace',
     { config: manage, schema: { params: PersonParams, querystring: AmbitoQuery, body: PersonInput } },
     async (request) => {
-      const ctx = await peopleContext(db, request, request.query.ambito, latecomers);
+      const ctx = await peopleContext(db, request, request.query.ambito, options);
       return replacePlaceholder(ctx, request.params.personId, request.body);
     },
   );
@@ -87,7 +87,7 @@ export const peopleRoutes: FastifyPluginAsync<PeopleOptions> = async (app, { lat
     '/people/import/template',
     { config: manage, schema: { querystring: TemplateQuery } },
     async (request, reply) => {
-      const ctx = await peopleContext(db, request, request.query.ambito, latecomers);
+      const ctx = await peopleContext(db, request, request.query.ambito, options);
       const format = request.query.formato;
       const file = format === 'xlsx' ? await templateXlsx(db, ctx.ambitoId) : templateCsv();
       return reply
@@ -102,7 +102,7 @@ export const peopleRoutes: FastifyPluginAsync<PeopleOptions> = async (app, { lat
     '/people/import/preview',
     { config: manage, schema: { querystring: AmbitoQuery } },
     async (request) => {
-      const ctx = await peopleContext(db, request, request.query.ambito, latecomers);
+      const ctx = await peopleContext(db, request, request.query.ambito, options);
       const rows = await readUploadedSpreadsheet(request);
       return publicPlan(await planImport(db, ctx.ambitoId, rows, ctx.now));
     },
@@ -110,7 +110,7 @@ export const peopleRoutes: FastifyPluginAsync<PeopleOptions> = async (app, { lat
 
   /** Multipart `file`: planned again and applied in one transaction; 422 and nothing saved when a row is wrong. */
   api.post('/people/import', { config: manage, schema: { querystring: AmbitoQuery } }, async (request) => {
-    const ctx = await peopleContext(db, request, request.query.ambito, latecomers);
+    const ctx = await peopleContext(db, request, request.query.ambito, options);
     const rows = await readUploadedSpreadsheet(request);
     return publicPlan(await commitImport(ctx, rows));
   });
