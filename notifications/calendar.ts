@@ -17,7 +17,8 @@ import { ZONE } from './format';
 /**
  * Europe/Rome since 1996 (EU rule: last Sunday of March 02:00 -> CEST, last Sunday of October 03:00 -> CET).
  * Written out because clients such as Outlook need a VTIMEZONE to place TZID times, and the generators
- * ical-generator suggests are not installed; the rule is stable and tested against luxon's tz database.
+ * ical-generator suggests are not installed; the rule is stable, and calendar.test.ts checks it against the tz
+ * database for every year from 1996 to 2100.
  */
 const EUROPE_ROME = [
   'BEGIN:VTIMEZONE',
