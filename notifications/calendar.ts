@@ -20,7 +20,7 @@ import { ZONE } from './format';
  * ical-generator suggests are not installed; the rule is stable, and calendar.test.ts checks it against the tz
  * database for every year from 1996 to 2100.
  */
-const EUROPE_ROME = [
+export const EUROPE_ROME = [
   'BEGIN:VTIMEZONE',
   'TZID:Europe/Rome',
   'X-LIC-LOCATION:Europe/Rome',
