@@ -236,3 +236,8 @@ export type Clock = () => number | Promise<number>;
 export async function readClock(clock?: Clock): Promise<number> {
   return clock ? await clock() : Date.now();
 }
+
+/** What `clock` says as a time in Europe/Rome: the day, month and year a page opens on. */
+export async function romeNow(clock?: Clock): Promise<DateTime> {
+  return DateTime.fromMillis(await readClock(clock), { zone: ROME });
+}

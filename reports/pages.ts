@@ -6,7 +6,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { CivilDate, readClock, type Clock } from '../domain/index';
+import { CivilDate, romeNow, type Clock } from '../domain/index';
 import type { Viewer } from '../api/auth/access';
 import { resolveAmbito } from '../api/ambiti/resolve';
 import { RequestRejected } from '../api/errors';
@@ -29,11 +29,6 @@ const YearQuery = z.object({
   ambito: z.string().trim().min(1).optional(),
 });
 
-/** The year in Italy on `clock`, which the reports open on. */
-const thisYear = async (clock?: Clock) =>
-  Number(
-    new Date(await readClock(clock)).toLocaleDateString('sv-SE', { timeZone: 'Europe/Rome' }).slice(0, 4),
-  );
 const withRateText = <T extends Tally>(t: T) => ({
   ...t,
   rateText: t.rate === null ? '–' : formatRate(t.rate),
@@ -66,7 +61,7 @@ export const reportPages: FastifyPluginAsync<{ now?: Clock }> = async (app, opti
       if (!viewer)
         return reply.errorPage(401, 'Accesso richiesto', 'Per vedere le presenze occorre accedere.');
       const bodies = await reportableBodies(app.db, viewer);
-      const year = await thisYear(options.now);
+      const { year } = await romeNow(options.now);
       const query = {
         body: request.query.body ?? bodies[0]?.id,
         from: request.query.from ?? `${year}-01-01`,
@@ -132,7 +127,7 @@ export const reportPages: FastifyPluginAsync<{ now?: Clock }> = async (app, opti
           return reply.errorPage(error.statusCode, 'Non consentito', error.message);
         throw error;
       }
-      const year = request.query.year ?? (await thisYear(options.now));
+      const year = request.query.year ?? (await romeNow(options.now)).year;
       const report = await monitoringReport(app.db, { ambitoId: ambito.id, year });
       const file = (format: string) =>
         `/api/v1/reports/monitoring?year=${year}&ambito=${ambito.code}&format=${format}`;

@@ -7,7 +7,7 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { dateOf, instantMs, readClock, reviewOrderProblems } from '../../domain/index';
+import { dateOf, instantMs, reviewOrderProblems, romeNow } from '../../domain/index';
 import { ambitiReadable, type Principal } from '../../domain/policy';
 import type { Database } from '../../prisma/client';
 import { ZONE } from '../../notifications/format';
@@ -88,7 +88,7 @@ export const calendarPages: FastifyPluginAsync<Pick<GovernanceOptions, 'now'>> =
     { config: { access: 'signed-in' } },
     async (request, reply) => {
       const query = Query.parse(request.query);
-      const today = DateTime.fromMillis(await readClock(options.now), { zone: ZONE });
+      const today = await romeNow(options.now);
       const year = query.anno ?? today.year;
       const calendar = await calendarOf(app.db, request.viewer!.principal, request, year);
       if (!calendar) return reply.redirect('/mie-riunioni', 303);

@@ -5,10 +5,8 @@
  * with the message next to the field and what was typed.
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { readClock } from '../../domain/index';
-import { ZONE } from '../../notifications/format';
+import { romeNow } from '../../domain/index';
 import { pageAmbito } from '../layout/ambito';
 import { submitForm, type FormOutcome } from '../layout/forms';
 import { DELIVERABLE_EVENT, DELIVERABLE_KIND, DELIVERABLE_STATUS, STAGE } from '../layout/labels';
@@ -47,9 +45,7 @@ export const deliverablePages: FastifyPluginAsync<GovernanceOptions> = async (ap
   app.get<{ Querystring: { anno?: string } }>('/scadenze', { config: read }, async (request, reply) => {
     const ambito = await pageAmbito(db, request);
     const parsedYear = Year.safeParse(request.query.anno);
-    const year = parsedYear.success
-      ? parsedYear.data
-      : DateTime.fromMillis(await readClock(options.now), { zone: ZONE }).year;
+    const year = parsedYear.success ? parsedYear.data : (await romeNow(options.now)).year;
     const rows = await db.deliverable.findMany({
       where: {
         ambitoId: ambito.id,
