@@ -21,6 +21,7 @@ import type { AnswerLinks } from '../notifications/answers/tokens';
 import { answerToken } from '../notifications/answers/tokens';
 import type { NotificationRequest } from '../notifications/outbox/request';
 import type { Prisma, PrismaClient } from '../prisma/client';
+import { heldOn } from '../prisma/membership-days';
 import type { AttendanceRecord, LadderStep, MeetingActivities, MeetingPlan } from '../workflows/contracts';
 import {
   defaultAgenda,
@@ -508,8 +509,7 @@ export function createMeetingActivities(deps: ActivityDeps): MeetingActivities {
       const memberships = await db.membership.findMany({
         where: {
           seat: { bodyId: m.bodyId, votes: true },
-          validFrom: { lte: m.startsAt },
-          OR: [{ validTo: null }, { validTo: { gte: m.startsAt } }],
+          ...heldOn(m.startsAt),
         },
       });
       const seatOf = new Map<string, string>();

@@ -5,6 +5,7 @@
  */
 import type { EscalationRole } from '../domain/index';
 import type { PrismaClient } from '../prisma/client';
+import { heldOn } from '../prisma/membership-days';
 import type { Recipient } from './compose';
 
 type Db = PrismaClient;
@@ -15,11 +16,6 @@ const CR_COORDINATOR_CODES = [
   'coordinatore-comitato-ristretto',
   'referente-comitato-ristretto',
 ];
-
-const validOn = (day: Date) => ({
-  validFrom: { lte: day },
-  OR: [{ validTo: null }, { validTo: { gte: day } }],
-});
 
 const asRecipient = (p: {
   id: string;
@@ -40,7 +36,7 @@ export async function seatRecipients(
   day: Date,
 ): Promise<(Recipient & { seatId: string })[]> {
   const memberships = await db.membership.findMany({
-    where: { seat: { bodyId }, ...validOn(day) },
+    where: { seat: { bodyId }, ...heldOn(day) },
     include: { person: true, delegate: true, seat: true },
     orderBy: { seat: { code: 'asc' } },
   });
@@ -73,7 +69,7 @@ async function holders(
         body: { ambitoId, ...(bodyKind ? { kind: bodyKind as never } : {}) },
         ...(code ? { code } : {}),
       },
-      ...validOn(day),
+      ...heldOn(day),
     },
     include: { person: true },
     orderBy: { seat: { code: 'asc' } },
@@ -116,7 +112,7 @@ export async function minuteTakers(
   day: Date,
 ): Promise<Recipient[]> {
   const own = await db.membership.findMany({
-    where: { seat: { bodyId: body.id, code: { startsWith: 'segretario' } }, ...validOn(day) },
+    where: { seat: { bodyId: body.id, code: { startsWith: 'segretario' } }, ...heldOn(day) },
     include: { person: true },
   });
   if (own.length > 0) return own.map((m) => asRecipient(m.person));

@@ -6,6 +6,7 @@
  */
 import { BodyRules, evaluateQuorum, type Presence, type QuorumOutcome } from '../domain/index';
 import type { AttendanceStatus, InvitationAnswer, PrismaClient } from '../prisma/client';
+import { heldOn } from '../prisma/membership-days';
 
 type Db = PrismaClient;
 
@@ -66,8 +67,7 @@ export async function rollCall(db: Db, meetingId: string): Promise<RollCall> {
   const memberships = await db.membership.findMany({
     where: {
       seat: { bodyId: meeting.bodyId },
-      validFrom: { lte: day },
-      OR: [{ validTo: null }, { validTo: { gte: day } }],
+      ...heldOn(day),
     },
     include: {
       seat: true,

@@ -9,6 +9,7 @@
  */
 import type { Principal } from '../../domain/policy';
 import type { Database, Prisma } from '../../prisma/client';
+import { heldOn, romeDayEnds } from '../../prisma/membership-days';
 import { stampedCache } from '../stamps';
 
 /** The Presidente dell'Assemblea's seat code (prisma/seed/bodies.ts). */
@@ -24,7 +25,7 @@ const seatBody = {
  */
 function personWithRoles(now: Date) {
   const current = {
-    where: { validFrom: { lte: now }, OR: [{ validTo: null }, { validTo: { gte: startOfDay(now) } }] },
+    where: heldOn(now),
     ...seatBody,
   };
   return {
@@ -73,22 +74,17 @@ export async function loadPrincipal(db: Database, personId: string, now: Date): 
 export const withPerson = (now: Date) => ({ person: personWithRoles(now) });
 
 /**
- * Token or session rows read with withPerson, kept by the access stamp (api/stamps.ts), and until the next
- * day: seats begin and end on dates (Membership.validFrom and validTo are dates, read as midnight UTC), so
- * roles read at `now` hold until then with no write. An unknown one is not kept: guessing must not fill it.
+ * Token or session rows read with withPerson, kept by the access stamp (api/stamps.ts), and until the day
+ * ends in Rome: seats begin and end on dates (prisma/membership-days.ts), so roles read at `now` hold until
+ * then with no write. An unknown one is not kept: guessing must not fill it.
  */
 export function rowsWithPerson<Row extends { person: PersonWithRoles }>() {
   const kept = stampedCache<Row | null>('access', 1_000);
   return (db: Database, key: string, now: Date, read: () => Promise<Row | null>) =>
     kept(db, key, now.getTime(), async () => {
       const row = await read();
-      return { value: row, until: row ? startOfDay(now).getTime() + 86_400_000 : now.getTime() };
+      return { value: row, until: row ? romeDayEnds(now) : now.getTime() };
     });
 }
 
 const unique = (values: string[]) => [...new Set(values)];
-
-/** Membership days are calendar dates: one ending today still counts today. */
-function startOfDay(now: Date): Date {
-  return new Date(now.toISOString().slice(0, 10) + 'T00:00:00Z');
-}

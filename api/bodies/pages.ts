@@ -16,6 +16,7 @@ import { MEETING_STATUS } from '../layout/labels';
 import { notFound } from '../pages/routes';
 import type { GovernanceOptions } from '../temporal';
 import { actorOf } from '../temporal';
+import { notEndedBy } from '../../prisma/membership-days';
 import { ambitoHolidays, loadBodies } from './load';
 import { changeBodyRules, RulesChange, rulesContext } from './operations';
 import {
@@ -124,7 +125,7 @@ export const bodyPages: FastifyPluginAsync<GovernanceOptions> = async (app, opti
         orderBy: { code: 'asc' },
         include: {
           memberships: {
-            where: { OR: [{ validTo: null }, { validTo: { gte: new Date(now) } }] },
+            where: notEndedBy(new Date(now)),
             include: { person: true, delegate: true },
           },
         },

@@ -5,6 +5,7 @@
  */
 import { buildFeed, type FeedEvent } from '../../notifications/calendar';
 import type { Database } from '../../prisma/client';
+import { holdsOn } from '../../prisma/membership-days';
 import type { FeedOwner } from './tokens';
 
 const YEAR_MS = 365 * 86_400_000;
@@ -38,16 +39,10 @@ export async function feedMeetings(db: Database, owner: FeedOwner, now: Date) {
     include: { ...meetingInclude, invitations: { where: { personId: person.id }, select: { id: true } } },
     orderBy: { startsAt: 'asc' },
   });
-  const day = (d: Date) => d.toISOString().slice(0, 10);
   const meetings = candidates.filter(
     (m) =>
       m.invitations.length > 0 ||
-      memberships.some(
-        (ms) =>
-          ms.seat.bodyId === m.bodyId &&
-          day(ms.validFrom) <= day(m.startsAt) &&
-          (ms.validTo === null || day(ms.validTo) >= day(m.startsAt)),
-      ),
+      memberships.some((ms) => ms.seat.bodyId === m.bodyId && holdsOn(ms, m.startsAt)),
   );
   return { name: `Riunioni di ${person.fullName}`, meetings };
 }

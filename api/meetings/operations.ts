@@ -8,6 +8,7 @@ import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
 import { RELEASE_REQUESTED } from '../../activities/meetings';
 import type { z } from 'zod';
 import type { Database } from '../../prisma/client';
+import { heldOn } from '../../prisma/membership-days';
 import type { GovernanceClient } from '../../workflows/client';
 import { RequestRejected } from '../errors';
 import { dateOf, readClock } from '../../domain/index';
@@ -241,8 +242,7 @@ async function participants(
     db.membership.findMany({
       where: {
         seat: { bodyId },
-        validFrom: { lte: day },
-        OR: [{ validTo: null }, { validTo: { gte: day } }],
+        ...heldOn(day),
       },
     }),
     db.invitation.findMany({ where: { meetingId } }),

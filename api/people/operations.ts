@@ -7,6 +7,7 @@ import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { readClock, type Clock } from '../../domain/index';
 import type { Database, Prisma } from '../../prisma/client';
+import { heldOn } from '../../prisma/membership-days';
 import type { Answering } from '../../notifications/answers/answering';
 import { resolveAmbito } from '../ambiti/resolve';
 import { personInAmbito } from '../auth/tenancy';
@@ -73,12 +74,6 @@ export const listedIn = (ambitoId: string): Prisma.PersonWhereInput => ({
   OR: [personInAmbito(ambitoId), { udpOf: { some: { ambitoId } } }, { organisation: { ambitoId: null } }],
 });
 
-/** Membership days are calendar dates: one ending today still holds today. */
-export function currentOn(now: Date): Prisma.MembershipWhereInput {
-  const today = new Date(now.toISOString().slice(0, 10) + 'T00:00:00Z');
-  return { validFrom: { lte: now }, OR: [{ validTo: null }, { validTo: { gte: today } }] };
-}
-
 const seatOfMembership = {
   select: { id: true, role: true, code: true, body: { select: { id: true, name: true } } },
 } as const;
@@ -93,9 +88,9 @@ const personShown = (ambitoId: string, now: Date) =>
     isPlaceholder: true,
     organisationId: true,
     organisation: { select: { id: true, name: true } },
-    memberships: { where: currentOn(now), select: { seat: seatOfMembership } },
+    memberships: { where: heldOn(now), select: { seat: seatOfMembership } },
     delegateFor: {
-      where: currentOn(now),
+      where: heldOn(now),
       select: { seat: seatOfMembership, person: { select: { id: true, fullName: true } } },
     },
     udpOf: { where: { ambitoId }, select: { ambitoId: true } },
@@ -322,7 +317,7 @@ export async function movePlaceholder(
   target: { id: string; fullName: string; email: string; pecEmail: string | null },
 ): Promise<{ moved: MovedRecords; convocationKeys: string[] }> {
   const to = target.id;
-  const current = currentOn(ctx.now);
+  const current = heldOn(ctx.now);
   // A seat the person already holds stays theirs once; the placeholder's duplicate goes.
   const held = new Set(
     (await tx.membership.findMany({ where: { personId: to, ...current }, select: { seatId: true } })).map(

@@ -18,6 +18,7 @@
 import { convocationRequest, meetingForMessages } from '../../activities/meetings';
 import { RequestRejected } from '../../api/errors';
 import type { Prisma, PrismaClient } from '../../prisma/client';
+import { heldOn } from '../../prisma/membership-days';
 import type { Outbox } from '../outbox/outbox';
 import type { NotificationRequest } from '../outbox/request';
 import { WORD_TO_CHOICE, issueAnswerLinks, type AnswerForm } from './answers';
@@ -54,11 +55,7 @@ export async function seatHeld(
   const membership = await db.membership.findFirst({
     where: {
       seat: { bodyId },
-      validFrom: { lte: day },
-      AND: [
-        { OR: [{ validTo: null }, { validTo: { gte: day } }] },
-        { OR: [{ personId }, { delegatePersonId: personId }] },
-      ],
+      AND: [heldOn(day), { OR: [{ personId }, { delegatePersonId: personId }] }],
     },
     include: { seat: true },
     orderBy: { seat: { code: 'asc' } },

@@ -29,6 +29,7 @@ import { startMailCatcher } from '../../notifications/catcher/server';
 import { createMailer } from '../../notifications/transport';
 import { createPrismaClient, type PrismaClient } from '../../prisma/client';
 import { startEmbeddedPostgres } from '../../prisma/embedded';
+import { heldOn } from '../../prisma/membership-days';
 import { freePort } from '../../prisma/free-port';
 import { applyMigrations } from '../../prisma/migrate';
 import { seedCremasco } from '../../prisma/seed';
@@ -327,7 +328,7 @@ function createPeople(
   /** The seat holders of a body on a meeting's day, each once (a person may hold two seats). */
   async function holdersOn(bodyId: string, at: Date): Promise<string[]> {
     const memberships = await prisma.membership.findMany({
-      where: { seat: { bodyId }, validFrom: { lte: at }, OR: [{ validTo: null }, { validTo: { gte: at } }] },
+      where: { seat: { bodyId }, ...heldOn(at) },
       orderBy: { seat: { code: 'asc' } },
     });
     return [...new Set(memberships.map((ms) => ms.personId))];
@@ -347,8 +348,7 @@ function createPeople(
       const holder = await prisma.membership.findFirst({
         where: {
           seat: { bodyId: m.bodyId, code: e.seat },
-          validFrom: { lte: m.startsAt },
-          OR: [{ validTo: null }, { validTo: { gte: m.startsAt } }],
+          ...heldOn(m.startsAt),
         },
       });
       if (!holder)

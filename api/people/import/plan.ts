@@ -12,15 +12,9 @@
  * (operations.ts, movePlaceholder); taking one held by a real person ends their membership yesterday.
  */
 import type { Database, Prisma } from '../../../prisma/client';
+import { heldOn, romeDateColumn } from '../../../prisma/membership-days';
 import { RequestRejected, type FieldProblem } from '../../errors';
-import {
-  changedFields,
-  currentOn,
-  listedIn,
-  movePlaceholder,
-  organisationsOf,
-  type PeopleContext,
-} from '../operations';
+import { changedFields, listedIn, movePlaceholder, organisationsOf, type PeopleContext } from '../operations';
 import { EmailAddress, FullName, OptionalPec, type PersonInput } from '../schemas';
 import { COLUMN_HEADER, normalised, type ColumnKey, type ImportRow } from './columns';
 
@@ -87,7 +81,7 @@ async function loadWorld(tx: Tx | Database, ambitoId: string, emails: string[], 
       allowsDelegate: true,
       body: { select: { name: true } },
       memberships: {
-        where: currentOn(now),
+        where: heldOn(now),
         select: {
           id: true,
           validFrom: true,
@@ -419,7 +413,7 @@ async function applyPlan(tx: Tx, ctx: PeopleContext, plan: ImportPlan): Promise<
     } else people.set(input.email, { id, ...input });
     idOf.set(input.email, people.get(input.email)!.id);
   }
-  const today = new Date(ctx.now.toISOString().slice(0, 10) + 'T00:00:00Z');
+  const today = romeDateColumn(ctx.now);
   const yesterday = new Date(today.getTime() - 86_400_000);
   const convocationKeys: string[] = [];
   for (const row of plan.righe) {
@@ -454,7 +448,7 @@ async function applyPlan(tx: Tx, ctx: PeopleContext, plan: ImportPlan): Promise<
             })
           ).id;
         await tx.membership.updateMany({
-          where: { seatId: action.seatId, personId: person.id, ...currentOn(ctx.now) },
+          where: { seatId: action.seatId, personId: person.id, ...heldOn(ctx.now) },
           data: { delegatePersonId: delegateId },
         });
         await audit('membership.delegate_set', person.id, { seatId: action.seatId, delegateId });
