@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../../api/server';
 import { loadConfig } from '../../app/config';
-import { DEFAULT_RULES } from '../../domain/index';
+import { DEFAULT_RULES, romeNow } from '../../domain/index';
 import { seedCremasco } from '../../prisma/seed';
 import { actAs, COORDINATORE } from '../support/auth';
 import { createTestDatabase, type TestDatabase } from '../support/database';
@@ -35,7 +35,8 @@ beforeAll(async () => {
         referencePeriod: '2027',
         stage: 'udp_draft',
         ownerRole: 'Responsabile UdP',
-        dueDate: new Date(`${new Date().getUTCFullYear()}-12-31T00:00:00Z`),
+        // Due this year as the page reckons it (in Rome): on 1 January before 01:00, UTC is still last year.
+        dueDate: new Date(`${(await romeNow()).year}-12-31T00:00:00Z`),
         escalationLevel: 2,
       },
     })

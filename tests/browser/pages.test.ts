@@ -8,6 +8,7 @@
  * is tested with the auth routes): what is tested here is the pages.
  */
 import { describe, expect, it } from 'vitest';
+import { romeNow } from '../../domain/index';
 import { COORDINATORE } from '../support/auth';
 import { auditOnDesktopAndPhone, expectScreenshot, seriousViolations, useSignedInBrowser } from './support';
 
@@ -31,7 +32,7 @@ const PAGES = [
 const world = useSignedInBrowser(COORDINATORE, async (db) => {
   crId = (await db.prisma.body.findFirstOrThrow({ where: { kind: 'comitato_ristretto' } })).id;
   const ambito = await db.prisma.ambito.findUniqueOrThrow({ where: { code: 'cremasco' } });
-  const year = new Date().getUTCFullYear();
+  const year = (await romeNow()).year; // the year /scadenze opens on
   deliverableId = (
     await db.prisma.deliverable.create({
       data: {
