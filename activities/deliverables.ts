@@ -26,8 +26,8 @@ import { activityNow, type ActivityDeps } from './context';
 import { escalationRecipients, escalationRequests } from './escalations';
 import { sendMessages } from './mail';
 import { rejection } from './rejection';
-import { civilOf } from './meetings';
 import { roleRecipients } from './people';
+import { civilOfColumn, dateColumn } from '../prisma/date-columns';
 
 const DOMAIN_STAGE: Record<DeliverableStage, Stage> = {
   udp_draft: 'draft',
@@ -52,12 +52,12 @@ export function referencePeriod(kind: string, year: number): string {
 
 /** The rule-derived deadline of a stored deliverable (its due date as stored, which extensions move). */
 export function deliverableDeadlineOf(d: Deliverable): DeliverableDeadline {
-  const dueYear = Number(civilOf(d.dueDate).slice(0, 4));
+  const dueYear = Number(civilOfColumn(d.dueDate).slice(0, 4));
   const found = [dueYear - 1, dueYear, dueYear + 1]
     .flatMap((y) => deliverableDeadlines(y, DEFAULT_DELIVERABLE_RULES))
     .find((x) => x.kind === d.kind && x.year === d.referenceYear);
   if (!found) throw new Error(`Nessuna regola per ${d.kind} ${d.referenceYear}`);
-  const dueDate = civilOf(d.dueDate);
+  const dueDate = civilOfColumn(d.dueDate);
   return { ...found, dueDate, dueAt: endOfDay(dueDate) };
 }
 
@@ -110,7 +110,7 @@ export function createDeliverableActivities(deps: ActivityDeps): DeliverableActi
     const d = await load(id);
     const closed = d.status === 'approved' || d.status === 'waived' || d.stage === 'completed';
     const stage = (d.stage === 'completed' ? 'ads_approval' : d.stage) as DeliverableStage;
-    const dueDate = closed ? civilOf(d.dueDate) : await stageDueDate({ ...d, stage });
+    const dueDate = closed ? civilOfColumn(d.dueDate) : await stageDueDate({ ...d, stage });
     const steps = escalationSteps(dueDate, { holidays: deps.holidays });
     return {
       deliverableId: d.id,
@@ -211,10 +211,10 @@ export function createDeliverableActivities(deps: ActivityDeps): DeliverableActi
             throw rejection(reason);
           }
           const dueDate = dateOf(event.dueAt);
-          if (dueDate > civilOf(d.dueDate)) {
+          if (dueDate > civilOfColumn(d.dueDate)) {
             await db.deliverable.update({
               where: { id },
-              data: { dueDate: new Date(`${dueDate}T00:00:00Z`) },
+              data: { dueDate: dateColumn(dueDate) },
             });
           }
           await db.deliverable.update({ where: { id }, data: { escalationLevel: 0 } });

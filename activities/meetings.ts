@@ -21,6 +21,7 @@ import type { AnswerLinks } from '../notifications/answers/tokens';
 import { answerToken } from '../notifications/answers/tokens';
 import type { NotificationRequest } from '../notifications/outbox/request';
 import type { Prisma, PrismaClient } from '../prisma/client';
+import { civilOfColumn, dateColumn } from '../prisma/date-columns';
 import { heldOn } from '../prisma/membership-days';
 import type { AttendanceRecord, LadderStep, MeetingActivities, MeetingPlan } from '../workflows/contracts';
 import {
@@ -63,7 +64,6 @@ export const RELEASE_REQUESTED = 'meeting.convocation_release_requested';
 
 export const iso = (d: Date): string => formatInstant(DateTime.fromJSDate(d));
 /** A `date` column (UTC midnight) as the civil date it stores. */
-export const civilOf = (d: Date): string => d.toISOString().slice(0, 10);
 
 const meetingInclude = {
   body: { include: { ambito: true, convenerOrganisation: true } },
@@ -149,7 +149,7 @@ export function createMeetingActivities(deps: ActivityDeps): MeetingActivities {
     const timeline = meetingTimeline(view, rules, deps.holidays);
     // The verbale's stored due date wins: the coordinator may have granted more time.
     const minutesDueAt = m.verbale
-      ? endOfDay(civilOf(m.verbale.dueDate))
+      ? endOfDay(civilOfColumn(m.verbale.dueDate))
       : (timeline.minutesDueAt ?? view.endsAt);
     return { ...loaded, timeline, minutesDueAt };
   }
@@ -484,7 +484,7 @@ export function createMeetingActivities(deps: ActivityDeps): MeetingActivities {
         await audit('meeting.change_rejected', meetingId, { reason: problem, change: { ...extension } });
         throw rejection(problem);
       }
-      const dueDate = new Date(`${newDay}T00:00:00Z`);
+      const dueDate = dateColumn(newDay!); // no day: `problem` says so, and it threw
       await db.$transaction([
         db.verbale.upsert({ where: { meetingId }, create: { meetingId, dueDate }, update: { dueDate } }),
         db.auditEvent.create({
@@ -568,7 +568,7 @@ export function createMeetingActivities(deps: ActivityDeps): MeetingActivities {
       const dueDate = dateOf(minutesDueAt);
       await db.verbale.upsert({
         where: { meetingId },
-        create: { meetingId, dueDate: new Date(`${dueDate}T00:00:00Z`) },
+        create: { meetingId, dueDate: dateColumn(dueDate) },
         update: {},
       });
       const takers = await minuteTakers(db, m.body, m.startsAt);

@@ -25,6 +25,7 @@ import { bodiesWithCadence, seriesRules } from './series-rules';
 import { iso } from './meetings';
 import { convenerRecipients, roleRecipients, unique } from './people';
 import { nextComplianceCheck } from './timeline';
+import { dateColumn } from '../prisma/date-columns';
 
 /** ASSUMPTION: the place is not in any rule; the coordinator sets it before the convocation leaves. */
 const PLACE_TO_BE_SET = 'Sede da definire (indicata dal convocante)';
@@ -110,7 +111,7 @@ export function createPlanningActivities(deps: ActivityDeps): PlanningActivities
             referenceYear: d.year,
             referencePeriod: period,
             ownerRole: 'Responsabile dell’Ufficio di Piano',
-            dueDate: new Date(`${d.dueDate}T00:00:00Z`),
+            dueDate: dateColumn(d.dueDate),
             events: {
               create: { kind: 'created', stage: 'udp_draft', actor: 'workflow:annual', at: activityNow() },
             },

@@ -2,19 +2,14 @@
  * Seats are held for whole days in Italy. A Membership holds from its `validFrom` to its `validTo`, both
  * included: a mayor whose seat ends on 30 June still sits, is convened and answers at a session held that
  * evening, and the successor's seat begins on 1 July (api/bodies/seats.ts ends the old one the day before).
- * Both columns are `@db.Date`, which Prisma reads and writes as midnight UTC of the date. An instant (a
+ * Both columns are `@db.Date` (prisma/date-columns.ts). An instant (a
  * meeting's start, a request's now) is therefore judged on its date in Europe/Rome, turned into that form.
  * Given the instant itself, Postgres compares its UTC date: from midnight to 01:00 (02:00 in summer) in
  * Rome that is still yesterday, so a seat would outlast its last day and its successor's would start late.
  */
-import { addDays, atRome, dateOf, type CivilDate } from '../domain/time';
+import { addDays, atRome, dateOf } from '../domain/time';
 import type { Prisma } from './client';
-
-/** A civil date as a `@db.Date` column holds it. */
-export const dateColumn = (day: CivilDate): Date => new Date(`${day}T00:00:00Z`);
-
-/** The date in Europe/Rome on which `at` falls, as a `@db.Date` column holds it. */
-export const romeDateColumn = (at: Date): Date => dateColumn(dateOf(at.toISOString()));
+import { romeDateColumn } from './date-columns';
 
 /** Memberships not ended by the Rome day of `at`: those held then, and those beginning later. */
 export function notEndedBy(at: Date): Prisma.MembershipWhereInput {

@@ -21,6 +21,7 @@ import { deliverableStageDueDate } from '../activities/deliverables';
 import type { Database } from '../prisma/client';
 import type { DeliverableStage } from '../workflows/contracts';
 import { romeDayRange } from './period';
+import { civilOfColumn, dateColumn } from '../prisma/date-columns';
 
 export interface BodyMonitoring {
   bodyId: string;
@@ -81,7 +82,6 @@ export function requiredMeetings(compliance: Compliance): number | null {
   return most === 0 ? null : most;
 }
 
-const day = (d: Date) => d.toISOString().slice(0, 10);
 const romeDay = (d: Date) => d.toLocaleDateString('sv-SE', { timeZone: 'Europe/Rome' });
 
 export async function monitoringReport(
@@ -115,7 +115,7 @@ export async function monitoringReport(
     const held = body.meetings.filter((m) => m.status === 'held' || m.status === 'closed');
     const verbali = held.flatMap((m) => (rules.minutes.required && m.verbale ? [m.verbale] : []));
     const lateness = verbali.flatMap((v) =>
-      v.submittedAt ? [daysBetween(day(v.dueDate), romeDay(v.submittedAt))] : [],
+      v.submittedAt ? [daysBetween(civilOfColumn(v.dueDate), romeDay(v.submittedAt))] : [],
     );
     const convened = body.meetings.filter((m) => m.convenedAt !== null);
     const findings = audits.filter(
@@ -156,7 +156,7 @@ export async function monitoringReport(
 
   const holidays = new HolidayCalendar(feasts.map(({ month, day: d, name }) => ({ month, day: d, name })));
   const deliverables = await db.deliverable.findMany({
-    where: { ambitoId, dueDate: { gte: new Date(`${year}-01-01`), lte: new Date(`${year}-12-31`) } },
+    where: { ambitoId, dueDate: { gte: dateColumn(`${year}-01-01`), lte: dateColumn(`${year}-12-31`) } },
     orderBy: { dueDate: 'asc' },
     include: { events: { orderBy: { at: 'asc' } } },
   });
@@ -178,7 +178,7 @@ export async function monitoringReport(
       deliverableId: d.id,
       kind: d.kind,
       referencePeriod: d.referencePeriod,
-      dueDate: day(d.dueDate),
+      dueDate: civilOfColumn(d.dueDate),
       status: d.status,
       stages,
       extensions: d.events.filter((e) => e.kind === 'deadline_extended').length,

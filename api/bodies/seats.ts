@@ -9,6 +9,7 @@ import { z } from 'zod';
 import type { Database } from '../../prisma/client';
 import { RequestRejected } from '../errors';
 import { staffAudit } from '../staff/operations';
+import { civilOfColumn, dateColumn } from '../../prisma/date-columns';
 
 export interface SeatContext {
   db: Database;
@@ -30,9 +31,6 @@ export const SetDelegate = z
   .object({ delegatePersonId: PersonId('scegliere una persona come delegato').nullable() })
   .strict();
 export const EndMembership = z.object({ validTo: CivilDate }).strict();
-
-const dateOf = (civil: string) => new Date(`${civil}T00:00:00Z`);
-const civilOf = (d: Date) => d.toISOString().slice(0, 10);
 
 async function personOr404(db: Database, personId: string, field: string) {
   const person = await db.person.findUnique({ where: { id: personId }, select: { id: true } });
@@ -81,8 +79,8 @@ export async function assignHolder(
     throw new RequestRejected(400, 'delegato_non_valido', 'Il delegato non può essere il titolare.', [
       { field: 'delegatePersonId', message: 'scegliere una persona diversa dal titolare' },
     ]);
-  const from = dateOf(input.validFrom);
-  const dayBefore = dateOf(
+  const from = dateColumn(input.validFrom);
+  const dayBefore = dateColumn(
     DateTime.fromISO(input.validFrom, { zone: 'utc' }).minus({ days: 1 }).toISODate()!,
   );
   return db.$transaction(async (tx) => {
@@ -94,7 +92,7 @@ export async function assignHolder(
       throw new RequestRejected(409, 'data_non_valida', 'Il seggio ha già un titolare da quella data.', [
         {
           field: 'validFrom',
-          message: `il titolare attuale è in carica dal ${civilOf(later.validFrom)}: scegliere una data successiva`,
+          message: `il titolare attuale è in carica dal ${civilOfColumn(later.validFrom)}: scegliere una data successiva`,
         },
       ]);
     await tx.membership.updateMany({
@@ -163,16 +161,16 @@ export async function endMembership(
 ) {
   const { db } = ctx;
   const membership = await membershipOf(db, bodyId, membershipId);
-  const to = dateOf(input.validTo);
+  const to = dateColumn(input.validTo);
   if (to < membership.validFrom)
     throw new RequestRejected(400, 'data_non_valida', "La fine dell'incarico precede il suo inizio.", [
-      { field: 'validTo', message: `indicare una data dal ${civilOf(membership.validFrom)} in poi` },
+      { field: 'validTo', message: `indicare una data dal ${civilOfColumn(membership.validFrom)} in poi` },
     ]);
   const [updated] = await db.$transaction([
     db.membership.update({ where: { id: membershipId }, data: { validTo: to } }),
     db.auditEvent.create({
       data: audit(ctx, 'membership.ended', membershipId, {
-        before: membership.validTo && civilOf(membership.validTo),
+        before: membership.validTo && civilOfColumn(membership.validTo),
         validTo: input.validTo,
       }),
     }),

@@ -11,6 +11,7 @@ import type { GovernanceClient } from '../../workflows/client';
 import { RequestRejected } from '../errors';
 import { STAGE } from '../layout/labels';
 import { auditedSignal, signalDeliverableWithStart } from '../temporal';
+import { civilOfColumn } from '../../prisma/date-columns';
 
 export const DeliverableParams = z
   .object({ id: z.uuid({ message: "atteso l'identificativo (UUID) di un adempimento" }) })
@@ -35,8 +36,6 @@ export interface DeliverableContext {
   governance: GovernanceClient | null;
   actor: string;
 }
-
-const civil = (d: Date) => d.toISOString().slice(0, 10);
 
 /** The deliverable, still open (not approved, not waived). */
 async function openDeliverable(db: Database, id: string) {
@@ -111,19 +110,19 @@ export async function extendDeliverable(
   { dueAt, reason }: z.infer<typeof Extend>,
 ) {
   const d = await openDeliverable(ctx.db, id);
-  if (dueAt <= civil(d.dueDate)) {
+  if (dueAt <= civilOfColumn(d.dueDate)) {
     throw new RequestRejected(
       400,
       'richiesta_non_valida',
-      `La nuova scadenza deve essere successiva a quella attuale (${civil(d.dueDate)}).`,
-      [{ field: 'dueAt', message: `deve essere dopo il ${civil(d.dueDate)}` }],
+      `La nuova scadenza deve essere successiva a quella attuale (${civilOfColumn(d.dueDate)}).`,
+      [{ field: 'dueAt', message: `deve essere dopo il ${civilOfColumn(d.dueDate)}` }],
     );
   }
   await signal(
     ctx,
     id,
     'deliverable.extension_requested',
-    { dueAt, reason, previousDueDate: civil(d.dueDate) },
+    { dueAt, reason, previousDueDate: civilOfColumn(d.dueDate) },
     // The workflow takes instants: the new deadline is the end of that day in Europe/Rome.
     (gc) => signalDeliverableWithStart(gc, id, 'extended', { dueAt: endOfDay(dueAt), reason, by: ctx.actor }),
   );

@@ -23,6 +23,7 @@ import {
   waiveDeliverable,
   type DeliverableContext,
 } from './operations';
+import { dateColumn } from '../../prisma/date-columns';
 
 const VIEWS = 'api/deliverables/views';
 const Year = z.coerce.number().int().min(2000).max(2100);
@@ -49,7 +50,7 @@ export const deliverablePages: FastifyPluginAsync<GovernanceOptions> = async (ap
     const rows = await db.deliverable.findMany({
       where: {
         ambitoId: ambito.id,
-        dueDate: { gte: new Date(`${year}-01-01T00:00:00Z`), lte: new Date(`${year}-12-31T00:00:00Z`) },
+        dueDate: { gte: dateColumn(`${year}-01-01`), lte: dateColumn(`${year}-12-31`) },
       },
       orderBy: [{ dueDate: 'asc' }, { kind: 'asc' }],
     });

@@ -21,6 +21,7 @@ import {
   waiveDeliverable,
   type DeliverableContext,
 } from './operations';
+import { civilOfColumn, dateColumn } from '../../prisma/date-columns';
 
 const ListQuery = z
   .object({
@@ -32,8 +33,6 @@ const ListQuery = z
     ambito: z.string().trim().min(1).optional(),
   })
   .strict();
-
-const civil = (d: Date) => d.toISOString().slice(0, 10);
 
 export const deliverablesRoutes: FastifyPluginAsync<GovernanceOptions> = async (app, options) => {
   const db = app.db;
@@ -50,7 +49,7 @@ export const deliverablesRoutes: FastifyPluginAsync<GovernanceOptions> = async (
         db.deliverable.findMany({
           where: {
             ambitoId: ambito.id,
-            dueDate: { gte: new Date(`${year}-01-01T00:00:00Z`), lte: new Date(`${year}-12-31T00:00:00Z`) },
+            dueDate: { gte: dateColumn(`${year}-01-01`), lte: dateColumn(`${year}-12-31`) },
           },
           orderBy: [{ dueDate: 'asc' }, { kind: 'asc' }],
         }),
@@ -68,7 +67,7 @@ export const deliverablesRoutes: FastifyPluginAsync<GovernanceOptions> = async (
           referencePeriod: d.referencePeriod,
           stage: d.stage,
           status: d.status,
-          dueDate: civil(d.dueDate),
+          dueDate: civilOfColumn(d.dueDate),
           escalationLevel: d.escalationLevel,
           ownerRole: d.ownerRole,
         })),

@@ -4,6 +4,7 @@
  */
 import Handlebars from 'handlebars';
 import { formatDate, formatDateTime, formatTime } from '../../notifications/format';
+import { civilOfColumn } from '../../prisma/date-columns';
 
 /** A stored instant or a civil day (`YYYY-MM-DD`, or a Date at midnight UTC) as an ISO string. */
 function iso(value: unknown): string | null {
@@ -14,7 +15,7 @@ function iso(value: unknown): string | null {
 
 /** A civil day stored as a Date at midnight UTC, read at noon so no zone moves it to the day before. */
 function civilIso(value: unknown): string | null {
-  if (value instanceof Date) return `${value.toISOString().slice(0, 10)}T12:00:00Z`;
+  if (value instanceof Date) return `${civilOfColumn(value)}T12:00:00Z`;
   return iso(value);
 }
 

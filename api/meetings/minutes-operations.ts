@@ -6,6 +6,7 @@
 import { DateTime } from 'luxon';
 import type { z } from 'zod';
 import { addDays, BodyRules, dateOf, endOfDay, formatInstant } from '../../domain/index';
+import { civilOfColumn, dateColumn } from '../../prisma/date-columns';
 import { RequestRejected } from '../errors';
 import { afterCommit, auditedSignal, signalMeetingWithStart } from '../temporal';
 import type { OperationContext } from './operations';
@@ -30,8 +31,8 @@ export async function submitMinutes(
   const { name, format, mimeType, content, sha256 } = await readFile();
   const now = new Date(ctx.now);
   const { deadlineDays } = BodyRules.parse(meeting.body.rules).minutes;
-  const dueDate = new Date(
-    `${addDays(dateOf(formatInstant(DateTime.fromJSDate(meeting.startsAt))), deadlineDays)}T00:00:00Z`,
+  const dueDate = dateColumn(
+    addDays(dateOf(formatInstant(DateTime.fromJSDate(meeting.startsAt))), deadlineDays),
   );
   const document = await db.$transaction(async (tx) => {
     const doc = await tx.document.create({
@@ -128,7 +129,7 @@ export async function extendMinutes(
       'Il verbale è già stato caricato: nessuna scadenza da prorogare.',
     );
   }
-  const current = verbale.dueDate.toISOString().slice(0, 10);
+  const current = civilOfColumn(verbale.dueDate);
   if (dueDate <= current) {
     throw new RequestRejected(
       400,

@@ -3,6 +3,7 @@ import { DateTime } from 'luxon';
 import { formatInstant } from '../../domain/index';
 import type { Database, MeetingStatus } from '../../prisma/client';
 import { RequestRejected } from '../errors';
+import { civilOfColumn } from '../../prisma/date-columns';
 
 const iso = (d: Date | null): string | null => (d ? formatInstant(DateTime.fromJSDate(d)) : null);
 
@@ -94,7 +95,7 @@ export async function meetingView(db: Database, id: string) {
     })),
     verbale: m.verbale && {
       status: m.verbale.status,
-      dueDate: m.verbale.dueDate.toISOString().slice(0, 10),
+      dueDate: civilOfColumn(m.verbale.dueDate),
       submittedAt: iso(m.verbale.submittedAt),
       approvedAt: iso(m.verbale.approvedAt),
       circulatedAt: iso(m.verbale.circulatedAt),

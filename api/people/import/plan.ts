@@ -12,7 +12,8 @@
  * (operations.ts, movePlaceholder); taking one held by a real person ends their membership yesterday.
  */
 import type { Database, Prisma } from '../../../prisma/client';
-import { heldOn, romeDateColumn } from '../../../prisma/membership-days';
+import { romeDateColumn } from '../../../prisma/date-columns';
+import { heldOn } from '../../../prisma/membership-days';
 import { RequestRejected, type FieldProblem } from '../../errors';
 import { changedFields, listedIn, movePlaceholder, organisationsOf, type PeopleContext } from '../operations';
 import { EmailAddress, FullName, OptionalPec, type PersonInput } from '../schemas';
