@@ -1,10 +1,11 @@
 /**
  * `npm run bench:api`: starts the service as `npm start` does (fresh DATA_DIR, embedded Postgres, seeded),
- * waits until its start-up work is done (`settled`), then drives each page or route at a steady rate (100 requests/s for 10 s, steady-load.ts) and prints per
- * target the achieved rate, p50/p95/p99 latency, errors, and PASS/MISS against the target of issue 12
- * (p95 < 20 ms at 100 requests/s, no errors). Also the CPU time the service (with its Postgres and Temporal
- * server) spent per request: latency on a shared machine depends on the neighbours, this figure much less;
- * and the SQL statements (transactions) per request, which is what most of that CPU follows.
+ * waits until its start-up work is done (`settled`), then drives each page or route at a steady rate (100
+ * requests/s for 10 s, steady-load.ts) and prints per target the achieved rate, p50/p95/p99 latency,
+ * errors, and PASS/MISS against the target of issue 12 (p95 < 20 ms at 100 requests/s, no errors). Also the
+ * CPU time the service (with its Postgres and Temporal server) spent per request: latency on a shared
+ * machine depends on the neighbours, this figure much less; and the SQL statements (transactions) per
+ * request, which is what most of that CPU follows.
  *
  * A target whose route does not exist yet (404) is reported as not available; to add one, add a line to
  * `targets()`.
