@@ -4,6 +4,7 @@ import {
   addDays,
   atRome,
   dateOf,
+  dayInRome,
   daysBetween,
   endOfMonth,
   formatInstant,
@@ -31,6 +32,9 @@ describe('time conventions', () => {
     expect(dateOf('2027-03-09T23:30:00Z')).toBe('2027-03-10');
     expect(dateOf('2027-07-13T22:30:00Z')).toBe('2027-07-14');
     expect(dateOf('2027-07-13T21:30:00Z')).toBe('2027-07-13');
+    // A Date read from the database or a clock: the first minutes of a year in Rome are still the old year in UTC.
+    expect(dayInRome(new Date('2026-12-31T23:30:00Z'))).toBe('2027-01-01');
+    expect(dayInRome(new Date('2027-07-13T21:59:59.999Z'))).toBe('2027-07-13');
   });
 
   it('keeps wall-clock time across daylight saving', () => {

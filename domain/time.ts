@@ -176,6 +176,11 @@ export function dateOf(iso: string): CivilDate {
   return formatted ? (formatted.slice(0, 10) as CivilDate) : formatDate(instant(iso));
 }
 
+/** The civil date (in Europe/Rome) on which a stored instant, a `Date` from the database or a clock, falls. */
+export function dayInRome(at: Date): CivilDate {
+  return dateOf(at.toISOString());
+}
+
 /**
  * The instant of a wall-clock time on a civil date in Europe/Rome. A time inside the spring-forward gap
  * (02:00–03:00 on the last Sunday of March) does not exist; luxon moves it forward by an hour.

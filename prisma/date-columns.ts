@@ -3,7 +3,7 @@
  * first and last day, a plan's period), which Prisma reads and writes as midnight UTC of the date. Only this
  * module knows that; everything else speaks civil dates (`YYYY-MM-DD`, domain/time.ts).
  */
-import { dateOf, type CivilDate } from '../domain/time';
+import { dayInRome, type CivilDate } from '../domain/time';
 
 /** A civil date as a `@db.Date` column holds it. */
 export const dateColumn = (day: CivilDate): Date => new Date(`${day}T00:00:00Z`);
@@ -12,4 +12,4 @@ export const dateColumn = (day: CivilDate): Date => new Date(`${day}T00:00:00Z`)
 export const civilOfColumn = (column: Date): CivilDate => column.toISOString().slice(0, 10) as CivilDate;
 
 /** The date in Europe/Rome on which the instant `at` falls, as a `@db.Date` column holds it. */
-export const romeDateColumn = (at: Date): Date => dateColumn(dateOf(at.toISOString()));
+export const romeDateColumn = (at: Date): Date => dateColumn(dayInRome(at));

@@ -13,6 +13,7 @@ import {
   BodyRules,
   HolidayCalendar,
   checkNotice,
+  dayInRome,
   daysBetween,
   type CivilDate,
   type Compliance,
@@ -82,8 +83,6 @@ export function requiredMeetings(compliance: Compliance): number | null {
   return most === 0 ? null : most;
 }
 
-const romeDay = (d: Date) => d.toLocaleDateString('sv-SE', { timeZone: 'Europe/Rome' });
-
 export async function monitoringReport(
   db: Database,
   query: { ambitoId: string; year: number },
@@ -115,7 +114,7 @@ export async function monitoringReport(
     const held = body.meetings.filter((m) => m.status === 'held' || m.status === 'closed');
     const verbali = held.flatMap((m) => (rules.minutes.required && m.verbale ? [m.verbale] : []));
     const lateness = verbali.flatMap((v) =>
-      v.submittedAt ? [daysBetween(civilOfColumn(v.dueDate), romeDay(v.submittedAt))] : [],
+      v.submittedAt ? [daysBetween(civilOfColumn(v.dueDate), dayInRome(v.submittedAt))] : [],
     );
     const convened = body.meetings.filter((m) => m.convenedAt !== null);
     const findings = audits.filter(
@@ -165,7 +164,7 @@ export async function monitoringReport(
     for (const stage of STAGES) {
       const dueDate = (await deliverableStageDueDate(db, holidays, { ...d, stage })) as CivilDate;
       const done = d.events.find((e) => e.kind === 'submitted' && e.stage === stage);
-      const completedOn = done ? romeDay(done.at) : null;
+      const completedOn = done ? dayInRome(done.at) : null;
       stages.push({
         stage,
         dueDate,

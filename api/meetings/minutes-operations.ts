@@ -3,9 +3,8 @@
  * DOCX, kept in Postgres with its SHA-256), approval, extension of its deadline. Upload and approval are
  * stored here and then told to the workflow; the extension is the workflow's to store (api/temporal.ts).
  */
-import { DateTime } from 'luxon';
 import type { z } from 'zod';
-import { addDays, BodyRules, dateOf, endOfDay, formatInstant } from '../../domain/index';
+import { addDays, BodyRules, dayInRome, endOfDay } from '../../domain/index';
 import { civilOfColumn, dateColumn } from '../../prisma/date-columns';
 import { RequestRejected } from '../errors';
 import { afterCommit, auditedSignal, signalMeetingWithStart } from '../temporal';
@@ -31,9 +30,7 @@ export async function submitMinutes(
   const { name, format, mimeType, content, sha256 } = await readFile();
   const now = new Date(ctx.now);
   const { deadlineDays } = BodyRules.parse(meeting.body.rules).minutes;
-  const dueDate = dateColumn(
-    addDays(dateOf(formatInstant(DateTime.fromJSDate(meeting.startsAt))), deadlineDays),
-  );
+  const dueDate = dateColumn(addDays(dayInRome(meeting.startsAt), deadlineDays));
   const document = await db.$transaction(async (tx) => {
     const doc = await tx.document.create({
       data: {

@@ -7,8 +7,7 @@
  */
 import type { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { addDays, dateOf, formatInstant } from '../../domain/index';
-import { DateTime } from 'luxon';
+import { addDays, dayInRome } from '../../domain/index';
 import { signalMeeting, startMeetingWorkflow } from '../../workflows/client';
 import { createDistrict, createMeeting, type District } from './fixture';
 import { startStack, type Stack } from './harness';
@@ -122,7 +121,7 @@ it('sends nothing once the convocation was released early, or the meeting cancel
 it('sends nothing when the convocation deadline is already closer than the reminder', async () => {
   const db = stack.db.prisma;
   // A session eight days ahead: its convocation leaves within two days, the reminder's moment has passed.
-  const today = dateOf(formatInstant(DateTime.fromMillis(await stack.env.currentTimeMs())));
+  const today = dayInRome(new Date(await stack.env.currentTimeMs()));
   const soon = await createMeeting(db, district.bodies.cr, addDays(today, 8));
   expect(await startMeetingWorkflow(stack.gc, soon.id)).toBe(true);
   // Past the convocation (at most two days ahead), before the answer reminder (at least four).

@@ -10,7 +10,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DateTime } from 'luxon';
 import { createActivities } from '../../activities/index';
 import { iso } from '../../activities/meetings';
 import { meetingTimeline } from '../../activities/timeline';
@@ -21,6 +20,7 @@ import {
   checkNotice,
   atRome,
   dateOf,
+  dayInRome,
   formatInstant,
   type CivilDate,
   type HolidayCalendar,
@@ -576,9 +576,7 @@ async function summarise(
   const messages = await prisma.outboxMessage.findMany({ where: { createdAt: range } });
   const byKind: Record<string, number> = {};
   for (const m of messages) byKind[m.kind] = (byKind[m.kind] ?? 0) + 1;
-  const onNonWorkingDays = messages.filter(
-    (m) => !holidays.isWorkingDay(dateOf(formatInstant(DateTime.fromJSDate(m.createdAt)))),
-  ).length;
+  const onNonWorkingDays = messages.filter((m) => !holidays.isWorkingDay(dayInRome(m.createdAt))).length;
 
   // A convocation is late when its first copy left with fewer giorni liberi (or hours, when urgent) than the rule.
   const convocationsAfterDeadline: string[] = [];
