@@ -1,11 +1,21 @@
 /**
  * What the reconciler must keep running, read from the database (the source of truth for what exists).
  */
-import type { PrismaClient } from '../prisma/client';
+import { Prisma, type PrismaClient } from '../prisma/client';
 import { bodiesWithCadence } from './series-rules';
 import type { LiveObjects } from '../worker/reconciler';
 
-export async function listLiveObjects(
+/**
+ * The live objects as one moment of the database saw them. Read piecemeal, a district committed between two of
+ * the reads could show its ambito without its bodies: the reconciler would start the annual cycle alone, and
+ * the cycle, not the reconciler, would start the series.
+ */
+export function listLiveObjects(db: PrismaClient): Promise<LiveObjects> {
+  return db.$transaction(liveObjectsIn, { isolationLevel: Prisma.TransactionIsolationLevel.RepeatableRead });
+}
+
+/** The live objects as `db` sees them: inside a transaction of the caller's, its own writes included. */
+export async function liveObjectsIn(
   db: Pick<PrismaClient, 'meeting' | 'deliverable' | 'body' | 'ambito'>,
 ): Promise<LiveObjects> {
   const [meetings, deliverables, seriesBodies, ambiti] = await Promise.all([

@@ -17,7 +17,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { listLiveObjects } from '../../activities/live';
+import { liveObjectsIn } from '../../activities/live';
 import { startMailCatcher } from '../../notifications/catcher/server';
 import type { GovernanceClient } from '../../workflows/client';
 import { createTestDatabase } from '../support/database';
@@ -75,7 +75,7 @@ it('runs a month on two workers and two API processes: every message once, sessi
           const day = `2028-${String(1 + (n % 12)).padStart(2, '0')}-${n < 12 ? '10' : '24'}`;
           await createMeeting(tx, story.district.bodies.udp, day);
         }
-        const live = await listLiveObjects(tx);
+        const live = await liveObjectsIn(tx);
         const expected = [
           ...live.meetings.map((id) => `meeting/${id}`),
           ...live.deliverables.map((id) => `deliverable/${id}`),
