@@ -18,21 +18,20 @@ export function listLiveObjects(db: PrismaClient): Promise<LiveObjects> {
 export async function liveObjectsIn(
   db: Pick<PrismaClient, 'meeting' | 'deliverable' | 'body' | 'ambito'>,
 ): Promise<LiveObjects> {
-  const [meetings, deliverables, seriesBodies, ambiti] = await Promise.all([
-    // "closed" and "cancelled" meetings have nothing left to do; "held" ones may still await minutes.
-    db.meeting.findMany({
-      where: { status: { in: ['planned', 'convened', 'held'] } },
-      select: { id: true },
-      orderBy: { startsAt: 'asc' },
-    }),
-    db.deliverable.findMany({
-      where: { status: { in: ['open', 'submitted'] } },
-      select: { id: true },
-      orderBy: { dueDate: 'asc' },
-    }),
-    bodiesWithCadence(db),
-    db.ambito.findMany({ select: { id: true }, orderBy: { code: 'asc' } }),
-  ]);
+  // One after another: inside a transaction they share one connection anyway.
+  // "closed" and "cancelled" meetings have nothing left to do; "held" ones may still await minutes.
+  const meetings = await db.meeting.findMany({
+    where: { status: { in: ['planned', 'convened', 'held'] } },
+    select: { id: true },
+    orderBy: { startsAt: 'asc' },
+  });
+  const deliverables = await db.deliverable.findMany({
+    where: { status: { in: ['open', 'submitted'] } },
+    select: { id: true },
+    orderBy: { dueDate: 'asc' },
+  });
+  const seriesBodies = await bodiesWithCadence(db);
+  const ambiti = await db.ambito.findMany({ select: { id: true }, orderBy: { code: 'asc' } });
   return {
     meetings: meetings.map((m) => m.id),
     deliverables: deliverables.map((d) => d.id),
