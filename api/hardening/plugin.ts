@@ -7,9 +7,11 @@
  * - every route has an explicit body limit: JSON and form bodies of at most 1 MiB (the largest legitimate
  *   one, a meeting with 30 agenda points, is far smaller); verbali travel as multipart, whose own limits
  *   (10 MB, one file) are set by the meeting routes;
- * - a NUL character anywhere in the path, query or body is refused with 400 before any route sees it:
- *   Postgres cannot store it in text, so it would otherwise surface as a 500 from whichever query met it
- *   first (the fuzzer found two such routes), and no legitimate input contains one.
+ * - a character Postgres cannot store, anywhere in the path, query or body, is refused with 400 before any
+ *   route sees it, or it would surface as a 500 from whichever query met it first (the fuzzer found three
+ *   such routes), and no legitimate input contains one: NUL, which text refuses, and half of a UTF-16
+ *   surrogate pair, which a JSON escape (`"\ud800"`) can carry, jsonb refuses, and text would silently
+ *   turn into U+FFFD.
  *
  * Registered first in api/server.ts, unencapsulated, so its hooks see every route registered after it.
  */
@@ -23,14 +25,26 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 /** Seconds a client should wait before trying again. */
 export const RETRY_AFTER_SECONDS = 5;
 
-/** The name of the first field whose value (or key) contains a NUL character, or null when none does. */
-function fieldWithNul(value: unknown, name: string): string | null {
-  if (typeof value === 'string') return value.includes('\u0000') ? name : null;
+/** Why Postgres cannot store `text` as it is, or null when it can. */
+function unstorable(text: string): string | null {
+  if (text.includes('\u0000')) return 'Contiene un carattere non ammesso (NUL).';
+  if (!text.isWellFormed())
+    return 'Contiene un carattere non valido (metà di una coppia di surrogati UTF-16).';
+  return null;
+}
+
+/** The first field whose value (or key) Postgres cannot store, and why; null when there is none. */
+function unstorableField(value: unknown, name: string): { field: string; message: string } | null {
+  if (typeof value === 'string') {
+    const message = unstorable(value);
+    return message ? { field: name, message } : null;
+  }
   if (value === null || typeof value !== 'object' || Buffer.isBuffer(value)) return null;
   for (const [key, inner] of Object.entries(value)) {
     const path = name ? `${name}.${key}` : key;
-    if (key.includes('\u0000')) return path;
-    const found = fieldWithNul(inner, path);
+    const message = unstorable(key);
+    if (message) return { field: path, message };
+    const found = unstorableField(inner, path);
     if (found) return found;
   }
   return null;
@@ -41,12 +55,14 @@ const hardening: FastifyPluginAsync = async (app) => {
     route.bodyLimit ??= MAX_BODY_BYTES;
   });
   app.addHook('preValidation', async (request) => {
-    const field =
-      fieldWithNul(request.params, '') ?? fieldWithNul(request.query, '') ?? fieldWithNul(request.body, '');
-    if (field !== null) {
-      const message = 'Contiene un carattere non ammesso (NUL).';
+    const found =
+      unstorableField(request.params, '') ??
+      unstorableField(request.query, '') ??
+      unstorableField(request.body, '');
+    if (found !== null) {
+      const { field, message } = found;
       throw new RequestRejected(400, 'carattere_non_ammesso', `Richiesta non valida: ${field} ${message}`, [
-        { field, message },
+        found,
       ]);
     }
   });

@@ -1,7 +1,8 @@
 /**
- * A NUL character cannot be stored in a Postgres text column. The fuzzer found routes where one reached a
- * query and came back as a 500; now any request carrying one is refused with 400, naming the field, before
- * a route sees it, and nothing is written.
+ * Characters Postgres cannot store: NUL in text, and a lone UTF-16 surrogate, which JSON can carry as an
+ * escape (`"\ud800"`) and Postgres refuses in jsonb (the audit's payload). The fuzzer found routes where
+ * each reached a query and came back as a 500; now any request carrying one is refused with 400, naming the
+ * field, before a route sees it, and nothing is written.
  */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -48,3 +49,43 @@ it.each([
     expect(await db.prisma.auditEvent.count()).toBe(audit);
   },
 );
+
+const LONE_SURROGATE = 'Contiene un carattere non valido (metà di una coppia di surrogati UTF-16).';
+
+it.each([
+  ['a high surrogate alone', { nome: 'Script \ud800' }, 'nome'],
+  ['a low surrogate alone', { nome: '\udc00 notturno' }, 'nome'],
+  ['two high surrogates', { nome: '\ud83d\ud83d' }, 'nome'],
+  ['a lone surrogate in a key', { nome: 'ok', ['\udfff']: 1 }, '\udfff'],
+] as const)(
+  'refuses %s in a JSON body with 400 naming the field, and stores nothing',
+  async (_, payload, field) => {
+    const tokens = await db.prisma.apiToken.count();
+    const audit = await db.prisma.auditEvent.count();
+    const response = await app.inject({
+      method: 'POST',
+      url: '/api/v1/tokens',
+      headers: coordinator,
+      payload,
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({
+      error: 'carattere_non_ammesso',
+      fields: [{ field, message: LONE_SURROGATE }],
+    });
+    expect(await db.prisma.apiToken.count()).toBe(tokens);
+    expect(await db.prisma.auditEvent.count()).toBe(audit);
+  },
+);
+
+it('takes characters outside the Basic Multilingual Plane, whose surrogates come in pairs', async () => {
+  const nome = 'Calendario 📅 di Zoë';
+  const response = await app.inject({
+    method: 'POST',
+    url: '/api/v1/tokens',
+    headers: coordinator,
+    payload: { nome },
+  });
+  expect(response.statusCode).toBe(201);
+  expect((await db.prisma.apiToken.findFirstOrThrow({ where: { name: nome } })).name).toBe(nome);
+});
