@@ -91,6 +91,12 @@ function csvTable(content: Buffer): string[][] {
   }
 }
 
+/** At most `max` UTF-16 units of `text`, never half of a surrogate pair, which Postgres cannot store. */
+function clip(text: string, max: number): string {
+  const cut = text.slice(0, max);
+  return cut.isWellFormed() ? cut : cut.slice(0, -1);
+}
+
 /** The rows under the header, keyed by column; empty rows are skipped, the line numbers kept. */
 function rowsOf(table: string[][]): ImportRow[] {
   const headerIndex = table.findIndex((row) => row.some((cell) => cell.trim() !== ''));
@@ -111,7 +117,7 @@ function rowsOf(table: string[][]): ImportRow[] {
     if (!cells.some((cell) => cell.trim() !== '')) return;
     const cell = (key: ColumnKey) => {
       const at = positions.get(key);
-      return at === undefined ? '' : (cells[at] ?? '').trim().slice(0, 500);
+      return at === undefined ? '' : clip((cells[at] ?? '').trim(), 500);
     };
     rows.push({
       riga: headerIndex + i + 2,
