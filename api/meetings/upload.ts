@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
 import type { FastifyRequest } from 'fastify';
+import { clip } from '../clip';
 import { RequestRejected } from '../errors';
 import { readUploadedFile } from '../upload';
 import { detectMinutesFormat, MIME_TYPE, type MinutesFormat } from './filetype';
@@ -25,7 +26,7 @@ function cleanName(raw: string | undefined, fallback: string): string {
     .filter((c) => c.charCodeAt(0) >= 0x20 && c.charCodeAt(0) !== 0x7f && c !== '"')
     .join('')
     .trim();
-  return printable.slice(0, 200) || fallback;
+  return clip(printable, 200) || fallback;
 }
 
 /**

@@ -128,6 +128,11 @@ describe('the agenda before the convocation', () => {
     expect(download.headers['content-type']).toBe('application/pdf');
     expect(download.rawPayload.equals(PDF)).toBe(true);
     expect((await agenda())[0]!.documents.map((d) => d.name)).toEqual(['Relazione PO 2028.pdf']);
+
+    // A name is kept to 200 characters, cut before a character outside the BMP rather than through it.
+    const long = await attach(item!.id, `${'Relazione '.repeat(20).slice(0, 199)}📎 allegato.pdf`, PDF);
+    expect(long.status).toBe(201);
+    expect(long.body.document.name).toBe('Relazione '.repeat(20).slice(0, 199));
   });
 });
 

@@ -5,6 +5,7 @@
  */
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
+import { clip } from '../../clip';
 import { RequestRejected } from '../../errors';
 import { COLUMNS, COLUMN_HEADER, columnOf, MAX_ROWS, type ColumnKey, type ImportRow } from './columns';
 import { MAX_UNZIPPED_BYTES, unzippedSize } from './unzipped-size';
@@ -89,12 +90,6 @@ function csvTable(content: Buffer): string[][] {
   } catch (error) {
     throw unreadable(`Il file CSV non si legge: ${(error as Error).message.split('\n')[0]}`.slice(0, 300));
   }
-}
-
-/** At most `max` UTF-16 units of `text`, never half of a surrogate pair, which Postgres cannot store. */
-function clip(text: string, max: number): string {
-  const cut = text.slice(0, max);
-  return cut.isWellFormed() ? cut : cut.slice(0, -1);
 }
 
 /** The rows under the header, keyed by column; empty rows are skipped, the line numbers kept. */
