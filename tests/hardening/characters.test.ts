@@ -4,7 +4,7 @@
  * each reached a query and came back as a 500; now any request carrying one is refused with 400, naming the
  * field, before a route sees it, and nothing is written.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, InjectOptions } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildServer } from '../../api/server';
 import { loadConfig } from '../../app/config';
@@ -29,6 +29,17 @@ afterAll(async () => {
   await db?.cleanup();
 });
 
+/** Sends the request and checks that it is refused with 400 naming the field, and that nothing is stored. */
+async function expectRefused(request: InjectOptions, field: string, message: string) {
+  const tokens = await db.prisma.apiToken.count();
+  const audit = await db.prisma.auditEvent.count();
+  const response = await app.inject({ ...request, headers: coordinator });
+  expect(response.statusCode).toBe(400);
+  expect(response.json()).toMatchObject({ error: 'carattere_non_ammesso', fields: [{ field, message }] });
+  expect(await db.prisma.apiToken.count()).toBe(tokens);
+  expect(await db.prisma.auditEvent.count()).toBe(audit);
+}
+
 it.each([
   ['a query parameter', 'GET', '/api/v1/bodies?ambito=%00', undefined, 'ambito'],
   ['a body field', 'POST', '/api/v1/tokens', { name: 'script\u0000notturno' }, 'name'],
@@ -36,46 +47,25 @@ it.each([
   ['a path parameter', 'GET', '/api/v1/meetings/%00', undefined, 'id'],
 ] as const)(
   'refuses a NUL in %s with 400 naming the field, and stores nothing',
-  async (_, method, url, payload, field) => {
-    const tokens = await db.prisma.apiToken.count();
-    const audit = await db.prisma.auditEvent.count();
-    const response = await app.inject({ method, url, headers: coordinator, ...(payload ? { payload } : {}) });
-    expect(response.statusCode).toBe(400);
-    expect(response.json()).toMatchObject({
-      error: 'carattere_non_ammesso',
-      fields: [{ field, message: 'Contiene un carattere non ammesso (NUL).' }],
-    });
-    expect(await db.prisma.apiToken.count()).toBe(tokens);
-    expect(await db.prisma.auditEvent.count()).toBe(audit);
-  },
+  (_, method, url, payload, field) =>
+    expectRefused(
+      { method, url, ...(payload ? { payload } : {}) },
+      field,
+      'Contiene un carattere non ammesso (NUL).',
+    ),
 );
-
-const LONE_SURROGATE = 'Contiene un carattere non valido (metà di una coppia di surrogati UTF-16).';
 
 it.each([
   ['a high surrogate alone', { nome: 'Script \ud800' }, 'nome'],
   ['a low surrogate alone', { nome: '\udc00 notturno' }, 'nome'],
   ['two high surrogates', { nome: '\ud83d\ud83d' }, 'nome'],
   ['a lone surrogate in a key', { nome: 'ok', ['\udfff']: 1 }, '\udfff'],
-] as const)(
-  'refuses %s in a JSON body with 400 naming the field, and stores nothing',
-  async (_, payload, field) => {
-    const tokens = await db.prisma.apiToken.count();
-    const audit = await db.prisma.auditEvent.count();
-    const response = await app.inject({
-      method: 'POST',
-      url: '/api/v1/tokens',
-      headers: coordinator,
-      payload,
-    });
-    expect(response.statusCode).toBe(400);
-    expect(response.json()).toMatchObject({
-      error: 'carattere_non_ammesso',
-      fields: [{ field, message: LONE_SURROGATE }],
-    });
-    expect(await db.prisma.apiToken.count()).toBe(tokens);
-    expect(await db.prisma.auditEvent.count()).toBe(audit);
-  },
+] as const)('refuses %s in a JSON body with 400 naming the field, and stores nothing', (_, payload, field) =>
+  expectRefused(
+    { method: 'POST', url: '/api/v1/tokens', payload },
+    field,
+    'Contiene un carattere non valido (metà di una coppia di surrogati UTF-16).',
+  ),
 );
 
 it('takes characters outside the Basic Multilingual Plane, whose surrogates come in pairs', async () => {
