@@ -14,6 +14,7 @@ import {
   escalationSteps,
   planYear,
   stageDeadlines,
+  yearOf,
   type DeliverableDeadline,
   type EscalationStep,
   type HolidayCalendar,
@@ -52,7 +53,7 @@ export function referencePeriod(kind: string, year: number): string {
 
 /** The rule-derived deadline of a stored deliverable (its due date as stored, which extensions move). */
 export function deliverableDeadlineOf(d: Deliverable): DeliverableDeadline {
-  const dueYear = Number(civilOfColumn(d.dueDate).slice(0, 4));
+  const dueYear = yearOf(civilOfColumn(d.dueDate));
   const found = [dueYear - 1, dueYear, dueYear + 1]
     .flatMap((y) => deliverableDeadlines(y, DEFAULT_DELIVERABLE_RULES))
     .find((x) => x.kind === d.kind && x.year === d.referenceYear);

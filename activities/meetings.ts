@@ -63,7 +63,6 @@ export function rescheduleProblem(change: { startsAt: string; endsAt: string }, 
 export const RELEASE_REQUESTED = 'meeting.convocation_release_requested';
 
 export const iso = (d: Date): string => formatInstant(DateTime.fromJSDate(d));
-/** A `date` column (UTC midnight) as the civil date it stores. */
 
 const meetingInclude = {
   body: { include: { ambito: true, convenerOrganisation: true } },

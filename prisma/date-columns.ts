@@ -11,5 +11,11 @@ export const dateColumn = (day: CivilDate): Date => new Date(`${day}T00:00:00Z`)
 /** The civil date a `@db.Date` column holds. */
 export const civilOfColumn = (column: Date): CivilDate => column.toISOString().slice(0, 10) as CivilDate;
 
+/** The days of `year`, as a filter on a `@db.Date` column. */
+export const dateColumnsOfYear = (year: number): { gte: Date; lte: Date } => ({
+  gte: dateColumn(`${year}-01-01`),
+  lte: dateColumn(`${year}-12-31`),
+});
+
 /** The date in Europe/Rome on which the instant `at` falls, as a `@db.Date` column holds it. */
 export const romeDateColumn = (at: Date): Date => dateColumn(dayInRome(at));

@@ -22,7 +22,7 @@ import { deliverableStageDueDate } from '../activities/deliverables';
 import type { Database } from '../prisma/client';
 import type { DeliverableStage } from '../workflows/contracts';
 import { romeDayRange } from './period';
-import { civilOfColumn, dateColumn } from '../prisma/date-columns';
+import { civilOfColumn, dateColumnsOfYear } from '../prisma/date-columns';
 
 export interface BodyMonitoring {
   bodyId: string;
@@ -155,7 +155,7 @@ export async function monitoringReport(
 
   const holidays = new HolidayCalendar(feasts.map(({ month, day: d, name }) => ({ month, day: d, name })));
   const deliverables = await db.deliverable.findMany({
-    where: { ambitoId, dueDate: { gte: dateColumn(`${year}-01-01`), lte: dateColumn(`${year}-12-31`) } },
+    where: { ambitoId, dueDate: dateColumnsOfYear(year) },
     orderBy: { dueDate: 'asc' },
     include: { events: { orderBy: { at: 'asc' } } },
   });

@@ -23,7 +23,7 @@ import {
   waiveDeliverable,
   type DeliverableContext,
 } from './operations';
-import { dateColumn } from '../../prisma/date-columns';
+import { dateColumnsOfYear } from '../../prisma/date-columns';
 
 const VIEWS = 'api/deliverables/views';
 const Year = z.coerce.number().int().min(2000).max(2100);
@@ -50,7 +50,7 @@ export const deliverablePages: FastifyPluginAsync<GovernanceOptions> = async (ap
     const rows = await db.deliverable.findMany({
       where: {
         ambitoId: ambito.id,
-        dueDate: { gte: dateColumn(`${year}-01-01`), lte: dateColumn(`${year}-12-31`) },
+        dueDate: dateColumnsOfYear(year),
       },
       orderBy: [{ dueDate: 'asc' }, { kind: 'asc' }],
     });

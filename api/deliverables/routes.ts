@@ -21,7 +21,7 @@ import {
   waiveDeliverable,
   type DeliverableContext,
 } from './operations';
-import { civilOfColumn, dateColumn } from '../../prisma/date-columns';
+import { civilOfColumn, dateColumnsOfYear } from '../../prisma/date-columns';
 
 const ListQuery = z
   .object({
@@ -49,7 +49,7 @@ export const deliverablesRoutes: FastifyPluginAsync<GovernanceOptions> = async (
         db.deliverable.findMany({
           where: {
             ambitoId: ambito.id,
-            dueDate: { gte: dateColumn(`${year}-01-01`), lte: dateColumn(`${year}-12-31`) },
+            dueDate: dateColumnsOfYear(year),
           },
           orderBy: [{ dueDate: 'asc' }, { kind: 'asc' }],
         }),
