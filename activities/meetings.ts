@@ -290,8 +290,9 @@ export function createMeetingActivities(deps: ActivityDeps): MeetingActivities {
       if (updated.count === 1)
         await audit('meeting.convened', m.id, { revision, recipients: recipients.length });
       // One-meeting delegates named before the convocation left, read after the status changed: an answer
-      // stored meanwhile either saw 'convened' and sent its delegate's copy itself, or is seen here; both
-      // use the same key, so the delegate gets one.
+      // stored meanwhile (it holds the meeting's row until it commits, so the update above waits for it)
+      // either saw 'convened' and sent its delegate's copy itself, or is seen here; both use the same key,
+      // so the delegate gets one.
       const delegates = await oneMeetingDelegates(db, m.id);
       const toDelegates = await withAnswerLinks(loaded, delegates, (r, answerLinks) =>
         convocationRequest(loaded, r, answerLinks, revision),

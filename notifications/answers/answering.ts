@@ -63,6 +63,17 @@ export async function seatHeld(
   return membership?.seat ?? null;
 }
 
+/**
+ * Holds the meeting's status until the answer's transaction ends. The convocation marks the meeting convened
+ * and then reads the delegates named so far (activities/meetings.ts, sendConvocations); without this lock an
+ * answer could read "planned", leave its delegate to the convocation, and commit only after that read, so
+ * the delegate (or the withdrawal notice of the one replaced) would never be sent. With it, the convocation's
+ * update waits for the answer's commit, or the answer reads "convened" and sends the copy itself.
+ */
+async function holdStatus(tx: Prisma.TransactionClient, meetingId: string): Promise<void> {
+  await tx.$queryRaw`SELECT 1 FROM "Meeting" WHERE id = ${meetingId}::uuid FOR SHARE`;
+}
+
 const withdrawalKeyPrefix = (meetingId: string, personId: string) =>
   `delegation-withdrawn:${meetingId}:${personId}:`;
 
@@ -244,6 +255,9 @@ export function createAnswering(deps: AnsweringDeps) {
     const expiresAt = meeting.endsAt.toISOString();
     const where = { meetingId_personId: { meetingId: meeting.id, personId: who.personId } };
     const { saved, convocationKey, withdrawalKey } = await db.$transaction(async (tx) => {
+      await holdStatus(tx, meeting.id);
+      // Read again under the lock: whether a withdrawn delegate must be told depends on it.
+      const { status } = await tx.meeting.findUniqueOrThrow({ where: { id: meeting.id } });
       // A member may answer before the convocation has left: their invitation starts here.
       await issueAnswerLinks(tx, secret, {
         meetingId: meeting.id,
@@ -255,7 +269,7 @@ export function createAnswering(deps: AnsweringDeps) {
       const delegate = choice === 'delegate' ? await delegatePerson(tx, who, form, now) : null;
       const withdrawalKey =
         before.delegatePersonId && before.delegatePersonId !== delegate?.id
-          ? await withdrawDelegate(tx, meeting, before.delegatePersonId, who, now)
+          ? await withdrawDelegate(tx, { ...meeting, status }, before.delegatePersonId, who, now)
           : null;
       const saved = await tx.invitation.update({
         where,
