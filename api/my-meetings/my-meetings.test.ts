@@ -9,6 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAnswering } from '../../notifications/answers/answering';
 import { createOutbox } from '../../notifications/outbox/outbox';
+import { answerToken } from '../../notifications/answers/tokens';
 import { actAs } from '../../tests/support/auth';
 import { createTestDatabase, type TestDatabase } from '../../tests/support/database';
 import { startMailActivities, type MailActivities } from '../../tests/support/mail-activities';
@@ -210,5 +211,36 @@ describe('POST /api/v1/my-meetings/:id/answer', () => {
     expect((await answer('sindaco1', { scelta: 'presente' })).status).toBe(200);
     expect(await db.prisma.invitation.count({ where: { meetingId, personId: member.id } })).toBe(1);
     expect(mailTo('coordcr@example.org')).toHaveLength(before);
+  });
+
+  it("an answer link's token opens the meeting, not Le mie riunioni, which asks to sign in", async () => {
+    const own = await db.prisma.invitation.findFirstOrThrow({
+      where: { meetingId, personId: district.people.sindaco1 },
+    });
+    const t = answerToken(SECRET, own.id);
+    const signIn = `/accesso?ritorno=${encodeURIComponent(`/mie-riunioni/${meetingId}`)}`;
+    const meeting = await app.inject({
+      url: `/riunioni/${meetingId}?t=${t}`,
+      headers: { accept: 'text/html' },
+    });
+    expect(meeting.statusCode).toBe(200);
+    const page = await app.inject({
+      url: `/mie-riunioni/${meetingId}?t=${t}`,
+      headers: { accept: 'text/html' },
+    });
+    expect([page.statusCode, page.headers.location]).toEqual([303, signIn]);
+    const form = await app.inject({
+      method: 'POST',
+      url: `/mie-riunioni/${meetingId}/risposta?t=${t}`,
+      payload: { scelta: 'assente' },
+    });
+    expect([form.statusCode, form.headers.location]).toEqual([303, signIn]);
+    const api = await app.inject({
+      method: 'POST',
+      url: `/api/v1/my-meetings/${meetingId}/answer?t=${t}`,
+      payload: { scelta: 'assente' },
+    });
+    expect([api.statusCode, api.json().error]).toEqual([401, 'accesso_richiesto']);
+    expect(await db.prisma.invitation.findUniqueOrThrow({ where: { id: own.id } })).toEqual(own);
   });
 });

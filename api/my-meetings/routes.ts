@@ -15,7 +15,9 @@ import { z } from 'zod';
 import { readClock, type Clock } from '../../domain/index';
 import { AnswerForm } from '../../notifications/answers/answers';
 import type { Answering } from '../../notifications/answers/answering';
+import { SIGN_IN_PATH } from '../auth/guard';
 import { RequestRejected } from '../errors';
+import { signedInViewer } from '../../reports/access';
 import { submitForm, type FieldErrors } from '../layout/forms';
 import { notFound } from '../pages/routes';
 import { actorOf } from '../temporal';
@@ -47,9 +49,16 @@ export const myMeetingsRoutes: FastifyPluginAsync<MyMeetingsOptions> = async (ap
     return options.answering;
   }
 
+  /**
+   * These routes act for the signed-in person, yet their access (meeting.read on the meeting) is also met by
+   * an e-mail link's token (api/auth/guard.ts), which names no person: without one, sign in first.
+   */
+  const signInFirst = (reply: FastifyReply, meetingId: string) =>
+    reply.redirect(`${SIGN_IN_PATH}?ritorno=${encodeURIComponent(`/mie-riunioni/${meetingId}`)}`, 303);
+
   const answer = async (request: FastifyRequest, meetingId: string, form: AnswerForm) =>
     answering().answer(
-      { meetingId, personId: request.viewer!.personId, actor: actorOf(request) },
+      { meetingId, personId: signedInViewer(request).personId, actor: actorOf(request) },
       form,
       new Date(await readClock(options.now)),
     );
@@ -69,6 +78,7 @@ export const myMeetingsRoutes: FastifyPluginAsync<MyMeetingsOptions> = async (ap
     form?: { values: Record<string, string>; errors: FieldErrors; message: string | null },
   ) {
     const parsed = Id.safeParse(request.params);
+    if (parsed.success && !request.viewer) return signInFirst(reply, parsed.data.id);
     const data = parsed.success
       ? await myMeeting(db, request.viewer!.personId, parsed.data.id, await readClock(options.now))
       : null;
@@ -97,6 +107,7 @@ export const myMeetingsRoutes: FastifyPluginAsync<MyMeetingsOptions> = async (ap
     const parsed = Id.safeParse(request.params);
     if (!parsed.success) return notFound(reply, 'Seduta non trovata');
     const { id } = parsed.data;
+    if (!request.viewer) return signInFirst(reply, id);
     const outcome = await submitForm(request.body, AnswerForm, (form) => answer(request, id, form));
     if (outcome.ok) return reply.redirect(`/mie-riunioni/${id}?fatto=risposta#risposta`, 303);
     reply.status(outcome.status);
