@@ -112,14 +112,15 @@ export async function myMeeting(db: Database, personId: string, meetingId: strin
   if (!m) return null;
   const own = m.invitations[0] ?? null;
   const seat = await seatHeld(db, m.bodyId, personId, m.startsAt);
+  const delegateFor = (await standingInFor(db, personId, [m.id])).get(m.id) ?? [];
   // The reasons answering.ts refuses an answer, said before the person tries.
   const closed =
     m.status === 'cancelled'
       ? 'La seduta è stata annullata.'
       : m.startsAt.getTime() <= now
         ? 'La seduta è iniziata: la risposta non si può più cambiare.'
-        : !own && !seat
-          ? 'Non risulta tra i convocati di questa seduta.'
+        : !seat && delegateFor.length === 0
+          ? 'Non risulta tra i convocati di questa seduta: nel giorno della seduta non ricopre un seggio dell’organo né una delega per questa seduta.'
           : null;
   return {
     meeting: {
@@ -152,7 +153,7 @@ export async function myMeeting(db: Database, personId: string, meetingId: strin
         }
       : null,
     seat: seat ? { role: seat.role, allowsDelegate: seat.allowsDelegate } : null,
-    delegateFor: (await standingInFor(db, personId, [m.id])).get(m.id) ?? [],
+    delegateFor,
     /** Why the person cannot answer (null: the form is shown). */
     closed,
   };

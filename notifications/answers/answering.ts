@@ -74,6 +74,18 @@ async function holdStatus(tx: Prisma.TransactionClient, meetingId: string): Prom
   await tx.$queryRaw`SELECT 1 FROM "Meeting" WHERE id = ${meetingId}::uuid FOR SHARE`;
 }
 
+/** Whether a member who answers for a seat has named the person their delegate for this meeting. */
+async function namedDelegate(
+  db: Pick<PrismaClient, 'invitation'>,
+  meetingId: string,
+  personId: string,
+): Promise<boolean> {
+  const named = await db.invitation.count({
+    where: { meetingId, delegatePersonId: personId, answer: 'delegate' },
+  });
+  return named > 0;
+}
+
 const withdrawalKeyPrefix = (meetingId: string, personId: string) =>
   `delegation-withdrawn:${meetingId}:${personId}:`;
 
@@ -101,11 +113,14 @@ export function createAnswering(deps: AnsweringDeps) {
         'La seduta è già iniziata: la risposta non si può più cambiare.',
       );
     const seat = await seatHeld(db, meeting.bodyId, who.personId, meeting.startsAt);
-    const invited = await db.invitation.count({
-      where: { meetingId: meeting.id, personId: who.personId },
-    });
-    if (!seat && invited === 0)
-      throw new RequestRejected(403, 'non_convocato', 'Non risulta tra i convocati di questa seduta.');
+    // Without a seat on the day, only a one-meeting delegate answers. An invitation alone is not enough: a
+    // holder replaced (or a standing delegate changed) after the convocation left keeps theirs, and its link.
+    if (!seat && !(await namedDelegate(db, meeting.id, who.personId)))
+      throw new RequestRejected(
+        403,
+        'non_convocato',
+        'Non risulta tra i convocati di questa seduta: nel giorno della seduta non ricopre un seggio dell’organo né una delega per questa seduta.',
+      );
     if (form.scelta === 'delegato') {
       if (!seat)
         throw refusal(
