@@ -8,6 +8,8 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { queryMeeting } from '../../workflows/client';
 import type { MeetingState } from '../../workflows/meeting';
+import { permits } from '../auth/guard';
+import { RequestRejected } from '../errors';
 import type { GovernanceOptions } from '../temporal';
 import { may } from './access';
 import { convocationRoutes } from './convocation';
@@ -140,6 +142,13 @@ export const meetingsRoutes: FastifyPluginAsync<GovernanceOptions> = async (app,
     async (request, reply) => {
       const { id, documentId } = request.params;
       const doc = await op.documentOr404(db, id, documentId);
+      // A file outside the agenda is a verbale (the current one or one it replaced): its own route keeps a
+      // draft to those who may read drafts, and so does this one; to others it does not exist here.
+      if (!doc.agendaItemId && !(await permits(db, request, 'minutes.read.draft', 'meeting'))) {
+        throw new RequestRejected(404, 'documento_sconosciuto', 'Documento non trovato.', [
+          { field: 'documentId', message: 'nessun documento con questo identificativo in questa riunione' },
+        ]);
+      }
       return reply.headers(documentHeaders(doc)).send(Buffer.from(doc.content));
     },
   );
