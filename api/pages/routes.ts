@@ -21,6 +21,16 @@ export function notFound(reply: FastifyReply, what: string) {
   );
 }
 
+/**
+ * The e-mail token a page was opened with (`?t=`, api/auth/guard.ts), to carry on the links between the
+ * meeting's page, its verbale page and the verbale's file: without it a recipient who is not signed in would
+ * be asked to, or get a bare 401 from the file's JSON route. Only a token-shaped value is carried.
+ */
+function tokenOf(query: unknown): string | null {
+  const t = (query as { t?: unknown } | undefined)?.t;
+  return typeof t === 'string' && /^[A-Za-z0-9_-]{20,100}$/.test(t) ? t : null;
+}
+
 export const pagesRoutes: FastifyPluginAsync = async (app) => {
   async function loadMeeting(id: unknown) {
     const parsed = Id.safeParse({ id });
@@ -41,6 +51,7 @@ export const pagesRoutes: FastifyPluginAsync = async (app) => {
       meeting,
       status: MEETING_STATUS[meeting.status],
       verbale: meeting.verbale && VERBALE_STATUS[meeting.verbale.status],
+      token: tokenOf(request.query),
     });
   });
 
@@ -70,6 +81,7 @@ export const pagesRoutes: FastifyPluginAsync = async (app) => {
           ...meeting.verbale,
           statusLabel: VERBALE_STATUS[meeting.verbale.status],
         },
+        token: tokenOf(request.query),
       });
     },
   );

@@ -79,3 +79,42 @@ it('a draft verbale reaches neither a member nor a token through the document ro
   expect(await get(documentUrl(verbale), mayor)).toBe(404);
   expect(await get(`${documentUrl(verbale)}?t=${t}`)).toBe(404);
 });
+
+it('from the e-mail link, the approved verbale downloads without signing in', async () => {
+  const meeting = await createMeeting(db.prisma, district.bodies.cr, '2027-01-13');
+  await db.prisma.meeting.update({ where: { id: meeting.id }, data: { status: 'held' } });
+  const coordinator = await actAs(db.prisma, COORDINATORE_FIXTURE);
+  const form = multipartForm([], { filename: 'verbale.pdf', contentType: 'application/pdf', content: PDF });
+  const uploaded = await app.inject({
+    method: 'POST',
+    url: `/api/v1/meetings/${meeting.id}/minutes`,
+    payload: form.payload,
+    headers: { ...coordinator, 'content-type': form.contentType },
+  });
+  expect(uploaded.statusCode).toBe(202);
+  const approved = await app.inject({
+    method: 'POST',
+    url: `/api/v1/meetings/${meeting.id}/minutes/approve`,
+    headers: coordinator,
+  });
+  expect(approved.statusCode).toBe(202);
+  const links = await issueAnswerLinks(db.prisma, 'verbale-secret-verbale-secret-verbale-12', {
+    meetingId: meeting.id,
+    personId: district.people.sindaco1!,
+    expiresAt: meeting.endsAt.toISOString(),
+    baseUrl: 'http://localhost:3000',
+  });
+  const t = new URL(links.present).pathname.split('/').pop()!;
+
+  // The circulation e-mail's link (activities/meetings.ts, circulateMinutes), opened without signing in.
+  const page = await app.inject({ url: `/riunioni/${meeting.id}/verbale?t=${t}` });
+  expect(page.statusCode).toBe(200);
+  const href = /href="([^"]*minutes\/file[^"]*)"/.exec(page.body)?.[1]?.replaceAll('&amp;', '&');
+  expect(href).toBeDefined();
+  const file = await app.inject({ url: href! });
+  expect(file.statusCode).toBe(200);
+  expect(file.rawPayload.equals(PDF)).toBe(true);
+  // The page and the meeting's page link to each other keeping the token, so neither asks to sign in.
+  const back = /href="([^"]*)">torna alla seduta/.exec(page.body)?.[1]?.replaceAll('&amp;', '&');
+  expect((await app.inject({ url: back! })).statusCode).toBe(200);
+});
