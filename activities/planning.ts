@@ -197,7 +197,15 @@ export function createPlanningActivities(deps: ActivityDeps): PlanningActivities
   /** Tells the convener (and for breaches the Responsabile UdP), once per finding. */
   async function report(
     body: Body,
-    f: { rule: string; period: string; severity: 'warning' | 'breach'; message: string; bodyId: string },
+    // Stored whole as the audit's data: reports/monitoring.ts reads `to` to place the finding in its year.
+    f: {
+      rule: string;
+      period: string;
+      to: string;
+      severity: 'warning' | 'breach';
+      message: string;
+      bodyId: string;
+    },
     dueAt: string,
   ) {
     const now = activityNow();

@@ -83,6 +83,17 @@ export function requiredMeetings(compliance: Compliance): number | null {
   return most === 0 ? null : most;
 }
 
+/**
+ * The year a stored compliance finding belongs to: the year of its period's last day (`to`), which is the
+ * year whose check raised it (domain/compliance.ts). A Cabina di Regia gap that began at a November meeting
+ * and ran out in March is the next year's breach, though its period key ("2026-11-04/2027-03-04") begins
+ * with the earlier year.
+ */
+function findingYear(data: unknown): number {
+  const f = data as { to?: string; period?: string } | null;
+  return Number(String(f?.to ?? f?.period).slice(0, 4));
+}
+
 export async function monitoringReport(
   db: Database,
   query: { ambitoId: string; year: number },
@@ -117,11 +128,7 @@ export async function monitoringReport(
       v.submittedAt ? [daysBetween(civilOfColumn(v.dueDate), dayInRome(v.submittedAt))] : [],
     );
     const convened = body.meetings.filter((m) => m.convenedAt !== null);
-    const findings = audits.filter(
-      (a) =>
-        a.entityId === body.id &&
-        String((a.data as { period?: string } | null)?.period).startsWith(String(year)),
-    );
+    const findings = audits.filter((a) => a.entityId === body.id && findingYear(a.data) === year);
     report.bodies.push({
       bodyId: body.id,
       body: body.name,
