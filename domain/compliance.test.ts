@@ -99,21 +99,28 @@ describe('Comitato Ristretto: a meeting every calendar month', () => {
 });
 
 describe('sub-ambito: at least 4 a year and on pace', () => {
-  it('breaches a quarter that ended behind pace, keeps the year a warning while the plan falls short', () => {
+  it('judges no quarter once over, keeps the year a warning while the plan falls short', () => {
     const findings = checkCompliance([sa], [held('sa1', at('2027-05-19'))], {
       year: 2027,
       now: '2027-07-05T10:00:00+02:00',
     });
+    expect(findings.map((f) => [f.period, f.severity])).toEqual([['2027', 'warning']]);
+    expect(findings[0]!.message).toBe(
+      'Assemblea del sub-ambito 1: 1 riunione tenuta o prevista nel 2027, ne sono richieste almeno 4.',
+    );
+  });
+
+  it('warns of a quarter behind pace in its last days', () => {
+    const findings = checkCompliance([sa], [held('sa1', at('2027-05-19'))], {
+      year: 2027,
+      now: '2027-06-20T10:00:00+02:00',
+    });
     expect(findings.map((f) => [f.period, f.severity])).toEqual([
-      ['2027-Q1', 'breach'],
-      ['2027-Q2', 'breach'],
+      ['2027-Q2', 'warning'],
       ['2027', 'warning'],
     ]);
-    expect(findings[1]!.message).toBe(
-      "Assemblea del sub-ambito 1: 1 riunione tenuta entro il 30 giugno 2027, ne servono 2 per arrivare a 4 nell'anno.",
-    );
-    expect(findings[2]!.message).toBe(
-      'Assemblea del sub-ambito 1: 1 riunione tenuta o prevista nel 2027, ne sono richieste almeno 4.',
+    expect(findings[0]!.message).toBe(
+      "Assemblea del sub-ambito 1: 1 riunione tenuta o prevista entro il 30 giugno 2027, ne servono 2 per arrivare a 4 nell'anno.",
     );
   });
 
@@ -138,7 +145,15 @@ describe('sub-ambito: at least 4 a year and on pace', () => {
         dates.slice(0, 4).map((d) => held('sa1', at(d))),
         { year: 2027, now: '2027-10-01T10:00:00+02:00' },
       ).map((f) => `${f.period} ${f.severity}`),
-    ).toEqual(['2027-Q3 breach', '2027 warning']);
+    ).toEqual(['2027 warning']);
+  });
+
+  it('breaches nothing in a year of four meetings that began in April ("4 incontri all\'anno", 000:L737)', () => {
+    const four = ['2027-04-21', '2027-05-19', '2027-09-15', '2027-11-17'].map((d) => held('sa1', at(d)));
+    const severities = ['2027-04-05', '2027-07-05', '2027-10-05', '2028-01-05'].flatMap((day) =>
+      checkCompliance([sa], four, { year: 2027, now: `${day}T10:00:00+02:00` }).map((f) => f.severity),
+    );
+    expect(severities).not.toContain('breach');
   });
 
   it('breaches the year once it is over', () => {
