@@ -18,6 +18,7 @@ import {
   type DeliverableDeadline,
   type EscalationStep,
   type HolidayCalendar,
+  type MeetingOverride,
   type Stage,
 } from '../domain/index';
 import type { Deliverable, Prisma, PrismaClient } from '../prisma/client';
@@ -72,11 +73,31 @@ export async function deliverableStageDueDate(
   d: Deliverable & { stage: DeliverableStage },
 ): Promise<string> {
   const deadline = deliverableDeadlineOf(d);
+  const year = Number(deadline.dueDate.slice(0, 4));
   const bodies = await db.body.findMany({ where: { ambitoId: d.ambitoId, active: true } });
+  // The sessions as stored (moved, cancelled) override the rules' dates, as on the calendar: an Assemblea
+  // moved from 15 to 29 April still approves the Report annuale by the end of April (000:L919), and the
+  // stage is due at that session, not at the date it was first planned for.
+  const stored = await db.meeting.findMany({
+    where: {
+      bodyId: { in: bodies.map((b) => b.id) },
+      plannedDateKey: { gte: `${year}-01-01`, lte: `${year}-12-31` },
+    },
+  });
   const plan = planYear(
-    Number(deadline.dueDate.slice(0, 4)),
+    year,
     bodies.map((b) => ({ id: b.id, kind: b.kind, name: b.name, rules: BodyRules.parse(b.rules) })),
-    [],
+    stored.map((m): MeetingOverride =>
+      m.status === 'cancelled'
+        ? { bodyId: m.bodyId, plannedDate: m.plannedDateKey, action: 'cancel' }
+        : {
+            bodyId: m.bodyId,
+            plannedDate: m.plannedDateKey,
+            action: 'move',
+            start: m.startsAt.toISOString(),
+            end: m.endsAt.toISOString(),
+          },
+    ),
     { holidays },
   );
   const computed = stageDeadlines(deadline, plan.meetings).find(

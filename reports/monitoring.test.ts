@@ -76,3 +76,54 @@ describe('monitoringReport: compliance findings of the year', () => {
     expect([y2026.held, y2027.held]).toEqual([3, 1]);
   });
 });
+
+describe('monitoringReport: stage deadlines follow the sessions as they were held', () => {
+  let db: TestDatabase;
+  let ambitoId: string;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    ambitoId = (await db.prisma.ambito.create({ data: { code: 'sessioni', name: 'Ambito delle sessioni' } }))
+      .id;
+    const body = (code: string, kind: 'assemblea_sindaci' | 'comitato_ristretto', name: string) =>
+      db.prisma.body.create({
+        data: { ambitoId, code, kind, name, convenerRole: 'prova', rules: DEFAULT_RULES[kind] },
+      });
+    const assemblea = await body('assemblea-sindaci', 'assemblea_sindaci', 'Assemblea dei Sindaci');
+    await body('comitato-ristretto', 'comitato_ristretto', 'Comitato Ristretto');
+    // The April Assemblea (third Thursday: 15 April 2027) was moved to 29 April and approved the Report
+    // annuale 2026 that evening, within "entro il mese di aprile successivo all'anno di riferimento" (000:L919).
+    await db.prisma.meeting.create({
+      data: {
+        bodyId: assemblea.id,
+        plannedDateKey: '2027-04-15',
+        status: 'closed',
+        revision: 1,
+        startsAt: new Date('2027-04-29T16:00:00Z'),
+        endsAt: new Date('2027-04-29T18:00:00Z'),
+      },
+    });
+    await db.prisma.deliverable.create({
+      data: {
+        ambitoId,
+        kind: 'report_annuale',
+        referenceYear: 2026,
+        referencePeriod: '2026',
+        stage: 'completed',
+        status: 'approved',
+        ownerRole: 'Responsabile UdP',
+        dueDate: new Date('2027-04-30T00:00:00Z'),
+        events: {
+          create: [{ kind: 'submitted', stage: 'ads_approval', at: new Date('2027-04-29T18:00:00Z') }],
+        },
+      },
+    });
+  });
+  afterAll(() => db.cleanup());
+
+  it('ties the approval to the Assemblea as moved, so a Report approved on 29 April is not late', async () => {
+    const report = await monitoringReport(db.prisma, { ambitoId, year: 2027 });
+    const approval = report.deliverables[0]!.stages.find((s) => s.stage === 'ads_approval')!;
+    expect(approval).toMatchObject({ dueDate: '2027-04-29', completedOn: '2027-04-29', daysLate: 0 });
+  });
+});
