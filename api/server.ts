@@ -146,7 +146,7 @@ export async function buildServer({
   await app.register(peoplePages, { latecomers: answering, now });
   await app.register(homeRoutes, { now });
   await app.register(calendarPages, { now });
-  await app.register(reportsRoutes, { prefix: '/api/v1' });
+  await app.register(reportsRoutes, { prefix: '/api/v1', now });
   await app.register(feedsRoutes, { now });
   await app.register(reportPages, { now });
   await app.register(profileRoutes);

@@ -127,3 +127,54 @@ describe('monitoringReport: stage deadlines follow the sessions as they were hel
     expect(approval).toMatchObject({ dueDate: '2027-04-29', completedOn: '2027-04-29', daysLate: 0 });
   });
 });
+
+describe('monitoringReport: verbali late', () => {
+  let db: TestDatabase;
+  let ambitoId: string;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    ambitoId = (await db.prisma.ambito.create({ data: { code: 'verbali', name: 'Ambito dei verbali' } })).id;
+    // "verbalizzazione e diffusione dei contenuti emersi e delle decisioni assunte" (000:L371): the
+    // Comitato Ristretto's verbale is due 15 days after the meeting.
+    const body = await db.prisma.body.create({
+      data: {
+        ambitoId,
+        code: 'comitato-ristretto',
+        kind: 'comitato_ristretto',
+        name: 'Comitato Ristretto',
+        convenerRole: 'prova',
+        rules: DEFAULT_RULES.comitato_ristretto,
+      },
+    });
+    const session = (day: string, due: string, submitted: string | null) =>
+      db.prisma.meeting.create({
+        data: {
+          bodyId: body.id,
+          plannedDateKey: day,
+          status: 'held',
+          startsAt: new Date(`${day}T17:00:00Z`),
+          endsAt: new Date(`${day}T19:00:00Z`),
+          verbale: {
+            create: {
+              dueDate: new Date(`${due}T00:00:00Z`),
+              submittedAt: submitted ? new Date(`${submitted}T10:00:00Z`) : null,
+            },
+          },
+        },
+      });
+    await session('2027-01-12', '2027-01-27', '2027-01-20'); // on time
+    await session('2027-02-02', '2027-02-17', null); // due 17 February, still missing on 1 March
+    await session('2027-02-23', '2027-03-10', null); // not due yet on 1 March
+  });
+  afterAll(() => db.cleanup());
+
+  it('counts a verbale past its due day and still missing as late, by the days it has been missing', async () => {
+    const report = await monitoringReport(db.prisma, {
+      ambitoId,
+      year: 2027,
+      now: new Date('2027-03-01T10:00:00Z'),
+    });
+    expect(report.bodies[0]!.minutes).toMatchObject({ due: 3, submitted: 1, late: 1, maxDaysLate: 12 });
+  });
+});

@@ -4,8 +4,9 @@
  *
  * For each body: the meetings its compliance rules require (a meeting every month: 12; at least N a year: N;
  * never more than G months apart: ceil(12 / G)) against those held and cancelled; of the verbali due, how many
- * were submitted, circulated and approved, how many late and by how many days at most; convocations that left
- * with the notice the rules ask for; the breaches and warnings the compliance monitor raised for the year.
+ * were submitted, circulated and approved, how many late (handed in after the due day, or past it and still
+ * missing) and by how many days at most; convocations that left with the notice the rules ask for; the
+ * breaches and warnings the compliance monitor raised for the year.
  * For each deliverable due in the year: each stage with its due date and the day it was completed, the
  * extensions and the escalations.
  */
@@ -94,11 +95,13 @@ function findingYear(data: unknown): number {
   return Number(String(f?.to ?? f?.period).slice(0, 4));
 }
 
+/** `now`: when the report is read, to tell the verbali overdue and still missing (default: the clock). */
 export async function monitoringReport(
   db: Database,
-  query: { ambitoId: string; year: number },
+  query: { ambitoId: string; year: number; now?: Date },
 ): Promise<MonitoringReport> {
   const { ambitoId, year } = query;
+  const today = dayInRome(query.now ?? new Date());
   const yearRange = romeDayRange(`${year}-01-01`, `${year}-12-31`);
   const [ambito, bodies, audits, feasts] = await Promise.all([
     db.ambito.findUniqueOrThrow({ where: { id: ambitoId } }),
@@ -127,6 +130,13 @@ export async function monitoringReport(
     const lateness = verbali.flatMap((v) =>
       v.submittedAt ? [daysBetween(civilOfColumn(v.dueDate), dayInRome(v.submittedAt))] : [],
     );
+    // A verbale past its due day and still not submitted is late too, and the latest of all: counting only
+    // the late submissions made a missing verbale look better than one handed in a day late.
+    const overdue = verbali.flatMap((v) =>
+      !v.submittedAt && civilOfColumn(v.dueDate) < today
+        ? [daysBetween(civilOfColumn(v.dueDate), today)]
+        : [],
+    );
     const convened = body.meetings.filter((m) => m.convenedAt !== null);
     const findings = audits.filter((a) => a.entityId === body.id && findingYear(a.data) === year);
     report.bodies.push({
@@ -140,8 +150,8 @@ export async function monitoringReport(
         submitted: lateness.length,
         circulated: verbali.filter((v) => v.circulatedAt !== null).length,
         approved: verbali.filter((v) => v.approvedAt !== null).length,
-        late: lateness.filter((d) => d > 0).length,
-        maxDaysLate: Math.max(0, ...lateness),
+        late: lateness.filter((d) => d > 0).length + overdue.length,
+        maxDaysLate: Math.max(0, ...lateness, ...overdue),
       },
       convocations: {
         sent: convened.length,

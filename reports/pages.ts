@@ -127,8 +127,9 @@ export const reportPages: FastifyPluginAsync<{ now?: Clock }> = async (app, opti
           return reply.errorPage(error.statusCode, 'Non consentito', error.message);
         throw error;
       }
-      const year = request.query.year ?? (await romeNow(options.now)).year;
-      const report = await monitoringReport(app.db, { ambitoId: ambito.id, year });
+      const now = await romeNow(options.now);
+      const year = request.query.year ?? now.year;
+      const report = await monitoringReport(app.db, { ambitoId: ambito.id, year, now: now.toJSDate() });
       const file = (format: string) =>
         `/api/v1/reports/monitoring?year=${year}&ambito=${ambito.code}&format=${format}`;
       return reply.page('reports/views/monitoraggio.hbs', {

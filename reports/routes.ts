@@ -8,7 +8,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { CivilDate } from '../domain/index';
+import { CivilDate, readClock, type Clock } from '../domain/index';
 import { resolveAmbito } from '../api/ambiti/resolve';
 import { RequestRejected } from '../api/errors';
 import { attendanceScope, requireAmbitoReader, signedInViewer } from './access';
@@ -45,7 +45,8 @@ const MonitoringQuery = z
   })
   .strict();
 
-export const reportsRoutes: FastifyPluginAsync = async (app) => {
+/** `now`: the API's clock (buildServer's), for the verbali overdue in the monitoring. */
+export const reportsRoutes: FastifyPluginAsync<{ now?: Clock }> = async (app, options) => {
   const api = app.withTypeProvider<ZodTypeProvider>();
 
   api.get(
@@ -84,7 +85,8 @@ export const reportsRoutes: FastifyPluginAsync = async (app) => {
       const { year, format, sheet, ambito: code } = request.query;
       const ambito = await resolveAmbito(app.db, code);
       requireAmbitoReader(viewer, ambito.id);
-      const report = await monitoringReport(app.db, { ambitoId: ambito.id, year });
+      const now = new Date(await readClock(options.now));
+      const report = await monitoringReport(app.db, { ambitoId: ambito.id, year, now });
       if (format === 'json') return report;
       return sendFile(
         reply,
