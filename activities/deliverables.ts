@@ -134,6 +134,9 @@ export function createDeliverableActivities(deps: ActivityDeps): DeliverableActi
     const stage = (d.stage === 'completed' ? 'ads_approval' : d.stage) as DeliverableStage;
     const dueDate = closed ? civilOfColumn(d.dueDate) : await stageDueDate({ ...d, stage });
     const steps = escalationSteps(dueDate, { holidays: deps.holidays });
+    // A recommended deliverable (the semestral update: "è possibile e opportuno", 000:L919-921) is reminded
+    // of, but a miss is not a breach to climb the ladder to the Presidente and the Sovraintendenza with.
+    const optional = deadlineOf(d).optional;
     return {
       deliverableId: d.id,
       closed,
@@ -142,7 +145,9 @@ export function createDeliverableActivities(deps: ActivityDeps): DeliverableActi
       reminders: steps
         .filter((s) => s.kind === 'reminder')
         .map((s) => ({ daysBefore: -s.offsetDays, at: s.at })),
-      ladder: steps.filter((s) => s.kind === 'escalation').map((s) => ({ level: s.level, at: s.at })),
+      ladder: optional
+        ? []
+        : steps.filter((s) => s.kind === 'escalation').map((s) => ({ level: s.level, at: s.at })),
     };
   }
 
