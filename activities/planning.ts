@@ -169,10 +169,13 @@ export function createPlanningActivities(deps: ActivityDeps): PlanningActivities
    * the series has not created yet (it creates one at a time), so the annual pace is judged on the plan.
    */
   async function meetingRecords(bodies: Body[], year: number): Promise<MeetingRecord[]> {
+    // The gap rule counts from the last meeting before the year, which may be months before December (a
+    // Cabina di Regia whose December session was cancelled last met in September): rows from two years
+    // back cover the longest gap a body may set (24 months), so the first gap is not taken from 1 January.
     const rows = await db.meeting.findMany({
       where: {
         bodyId: { in: bodies.map((b) => b.id) },
-        startsAt: { gte: new Date(Date.UTC(year - 1, 11, 1)), lt: new Date(Date.UTC(year + 1, 0, 1)) },
+        startsAt: { gte: new Date(Date.UTC(year - 2, 0, 1)), lt: new Date(Date.UTC(year + 1, 0, 1)) },
       },
     });
     const known = new Set(rows.map((m) => `${m.bodyId}:${m.plannedDateKey}`));
