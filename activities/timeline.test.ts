@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CREMA_LOCAL_FEASTS, DEFAULT_RULES, HolidayCalendar } from '../domain/index';
+import { CREMA_LOCAL_FEASTS, DEFAULT_RULES, HolidayCalendar, checkCompliance } from '../domain/index';
 import { meetingTimeline, nextComplianceCheck } from './timeline';
 
 const holidays = new HolidayCalendar(CREMA_LOCAL_FEASTS);
@@ -48,8 +48,29 @@ describe('meetingTimeline', () => {
 });
 
 describe('nextComplianceCheck', () => {
-  it('checks on the 16th and on the first working day of the next month', () => {
-    expect(nextComplianceCheck('2027-12-02T10:00:00+01:00', holidays)).toBe('2027-12-16T09:00:00+01:00');
-    expect(nextComplianceCheck('2027-12-16T09:00:00+01:00', holidays)).toBe('2028-01-03T09:00:00+01:00');
+  it('checks on the 17th and on the first working day of the next month', () => {
+    expect(nextComplianceCheck('2027-12-02T10:00:00+01:00', holidays)).toBe('2027-12-17T09:00:00+01:00');
+    expect(nextComplianceCheck('2027-12-17T09:00:00+01:00', holidays)).toBe('2028-01-03T09:00:00+01:00');
+  });
+
+  it('warns in its mid-month check of every month, 31-day ones too, that no Comitato Ristretto is planned', () => {
+    const body = { id: 'cr', name: 'Comitato Ristretto', rules: cr };
+    for (let month = 1; month <= 12; month++) {
+      const mm = String(month).padStart(2, '0');
+      const others = [...Array(12).keys()]
+        .map((i) => i + 1)
+        .filter((m) => m !== month)
+        .map((m) => ({
+          bodyId: 'cr',
+          start: `2027-${String(m).padStart(2, '0')}-05T18:00:00+01:00`,
+          status: 'held' as const,
+        }));
+      const midMonth = nextComplianceCheck(`2027-${mm}-02T10:00:00+01:00`, holidays);
+      const findings = checkCompliance([body], others, { year: 2027, now: midMonth });
+      expect(
+        findings.map((f) => `${f.period} ${f.severity}`),
+        midMonth,
+      ).toEqual([`2027-${mm} warning`]);
+    }
   });
 });

@@ -69,12 +69,14 @@ export function meetingTimeline(
 }
 
 /**
- * The next compliance check: the first working day from the 1st or the 16th after `at`, at the send hour.
- * Twice a month, so a month falling short is seen inside the domain's warning window (its last 14 days).
+ * The next compliance check: the first working day from the 1st or the 17th after `at`, at the send hour.
+ * Twice a month, so a month falling short is seen inside the domain's warning window (its last 14 days):
+ * the 17th is 14 days before the end of a 31-day month, where the 16th, 15 days before, fell outside it and
+ * the month went from no warning straight to a breach.
  */
 export function nextComplianceCheck(at: string, holidays: HolidayCalendar): Instant {
   const day = civil(dateOf(at));
-  const anchor = day.day < 16 ? day.set({ day: 16 }) : day.plus({ months: 1 }).startOf('month');
+  const anchor = day.day < 17 ? day.set({ day: 17 }) : day.plus({ months: 1 }).startOf('month');
   const check = sendAt(holidays.nextWorkingDay(anchor.toISODate() as CivilDate));
   return instantMs(check) > instantMs(at)
     ? check
