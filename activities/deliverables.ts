@@ -14,11 +14,11 @@ import {
   escalationSteps,
   planYear,
   stageDeadlines,
+  storedOverrides,
   yearOf,
   type DeliverableDeadline,
   type EscalationStep,
   type HolidayCalendar,
-  type MeetingOverride,
   type Stage,
 } from '../domain/index';
 import type { Deliverable, Prisma, PrismaClient } from '../prisma/client';
@@ -73,7 +73,7 @@ export async function deliverableStageDueDate(
   d: Deliverable & { stage: DeliverableStage },
 ): Promise<string> {
   const deadline = deliverableDeadlineOf(d);
-  const year = Number(deadline.dueDate.slice(0, 4));
+  const year = yearOf(deadline.dueDate);
   const bodies = await db.body.findMany({ where: { ambitoId: d.ambitoId, active: true } });
   // The sessions as stored (moved, cancelled) override the rules' dates, as on the calendar: an Assemblea
   // moved from 15 to 29 April still approves the Report annuale by the end of April (000:L919), and the
@@ -87,17 +87,7 @@ export async function deliverableStageDueDate(
   const plan = planYear(
     year,
     bodies.map((b) => ({ id: b.id, kind: b.kind, name: b.name, rules: BodyRules.parse(b.rules) })),
-    stored.map((m): MeetingOverride =>
-      m.status === 'cancelled'
-        ? { bodyId: m.bodyId, plannedDate: m.plannedDateKey, action: 'cancel' }
-        : {
-            bodyId: m.bodyId,
-            plannedDate: m.plannedDateKey,
-            action: 'move',
-            start: m.startsAt.toISOString(),
-            end: m.endsAt.toISOString(),
-          },
-    ),
+    storedOverrides(stored),
     { holidays },
   );
   const computed = stageDeadlines(deadline, plan.meetings).find(

@@ -3,6 +3,7 @@
  * occurrence moved to another instant, or cancelled), each meeting's convocation deadline, the Assemblea
  * sessions that approve the year's deliverables, and the deliverable deadlines with their stages.
  */
+import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { BodyRules } from './body-rules';
 import {
@@ -44,6 +45,27 @@ export const MeetingOverride = z.discriminatedUnion('action', [
   z.object({ bodyId: z.string().min(1), plannedDate: CivilDate, action: z.literal('cancel') }),
 ]);
 export type MeetingOverride = z.infer<typeof MeetingOverride>;
+
+/**
+ * The sessions as stored, as overrides of the rules' plan: a cancelled one cancels its date, any other stands
+ * where and when it is (moved or not). The calendar and the deliverables' stage dates both plan over them.
+ */
+export function storedOverrides(
+  stored: readonly { bodyId: string; plannedDateKey: string; status: string; startsAt: Date; endsAt: Date }[],
+): MeetingOverride[] {
+  const at = (date: Date) => formatInstant(DateTime.fromJSDate(date));
+  return stored.map((m) =>
+    m.status === 'cancelled'
+      ? { bodyId: m.bodyId, plannedDate: m.plannedDateKey, action: 'cancel' }
+      : {
+          bodyId: m.bodyId,
+          plannedDate: m.plannedDateKey,
+          action: 'move',
+          start: at(m.startsAt),
+          end: at(m.endsAt),
+        },
+  );
+}
 
 export interface PlannedMeeting {
   bodyId: string;

@@ -11,10 +11,10 @@ import {
   instantMs,
   latestConvocation,
   planRange,
+  storedOverrides,
   type CalendarEntry,
   type CivilDate,
   type LocalFeast,
-  type MeetingOverride,
   type BodyKind,
   type PlanBody,
 } from '../../domain';
@@ -163,17 +163,7 @@ function computeCalendar({
   const bodies = storedBodies.map(withRules);
   const holidays = holidayCalendar(feasts);
   const byId = new Map(bodies.map((body) => [body.id, body]));
-  const overrides: MeetingOverride[] = stored.map((meeting) =>
-    meeting.status === 'cancelled'
-      ? { bodyId: meeting.bodyId, plannedDate: meeting.plannedDateKey, action: 'cancel' }
-      : {
-          bodyId: meeting.bodyId,
-          plannedDate: meeting.plannedDateKey,
-          action: 'move',
-          start: asInstant(meeting.startsAt),
-          end: asInstant(meeting.endsAt),
-        },
-  );
+  const overrides = storedOverrides(stored);
 
   const planned = planRange(from, to, bodies, overrides, { holidays, bodyId });
 
