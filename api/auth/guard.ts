@@ -46,22 +46,32 @@ export function authorize(db: Database) {
   return async (request: FastifyRequest): Promise<void> => {
     const access = accessOf(request);
     if (!access || access === 'public' || access === 'signed-in') return;
-    const target = await resolveTarget(db, request, access.on);
-    if (!target) return;
-    if (request.viewer && can(request.viewer.principal, access.action, target)) return;
-    if (opensWithToken(access) && target.kind === 'body' && target.meetingId) {
-      // Also for whoever is signed in as someone else on this browser: the link opens what it names.
-      if (await tokenOpensMeeting(db, tokenOf(request), target.meetingId)) return;
-      if (request.viewer)
-        throw new RequestRejected(403, 'non_consentito', 'Operazione non consentita per il suo ruolo.');
-      throw new RequestRejected(
-        401,
-        'collegamento_non_valido',
-        'Il collegamento non è valido o è scaduto: entrare con il proprio account per vedere la seduta.',
-      );
-    }
-    throw new RequestRejected(403, 'non_consentito', 'Operazione non consentita per il suo ruolo.');
+    // Every record the request names must pass, not the first one found: a second name for "the body"
+    // (`?id=` beside `bodyId`) must not steer the check away from the record the route acts on.
+    for (const target of await resolveTargets(db, request, access.on))
+      await authorizeOn(db, request, access, target);
   };
+}
+
+async function authorizeOn(
+  db: Database,
+  request: FastifyRequest,
+  access: Exclude<RouteAccess, 'public' | 'signed-in'>,
+  target: Target,
+): Promise<void> {
+  if (request.viewer && can(request.viewer.principal, access.action, target)) return;
+  if (opensWithToken(access) && target.kind === 'body' && target.meetingId) {
+    // Also for whoever is signed in as someone else on this browser: the link opens what it names.
+    if (await tokenOpensMeeting(db, tokenOf(request), target.meetingId)) return;
+    if (request.viewer)
+      throw new RequestRejected(403, 'non_consentito', 'Operazione non consentita per il suo ruolo.');
+    throw new RequestRejected(
+      401,
+      'collegamento_non_valido',
+      'Il collegamento non è valido o è scaduto: entrare con il proprio account per vedere la seduta.',
+    );
+  }
+  throw new RequestRejected(403, 'non_consentito', 'Operazione non consentita per il suo ruolo.');
 }
 
 /** The policy's answer for a finer check inside a route (e.g. a draft verbale on a readable meeting). */
@@ -71,8 +81,9 @@ export async function permits(
   action: Action,
   on: TargetFrom,
 ): Promise<boolean> {
-  const target = await resolveTarget(db, request, on);
-  return !!target && !!request.viewer && can(request.viewer.principal, action, target);
+  const targets = await resolveTargets(db, request, on);
+  const viewer = request.viewer;
+  return !!viewer && targets.length > 0 && targets.every((t) => can(viewer.principal, action, t));
 }
 
 /** An e-mail token reads one meeting (its page, documents, verbale); preparing or changing it needs a person. */
@@ -108,6 +119,16 @@ function field(request: FastifyRequest, ...names: string[]): unknown {
   return undefined;
 }
 
+/** Every value the request gives under these names, wherever it gives them. */
+function fieldsNamed(request: FastifyRequest, ...names: string[]): unknown[] {
+  const sources = [request.params, request.body, request.query] as (Record<string, unknown> | undefined)[];
+  return names.flatMap((name) =>
+    sources.flatMap((source) =>
+      source && typeof source === 'object' && source[name] !== undefined ? [source[name]] : [],
+    ),
+  );
+}
+
 /** What the policy needs of a body: the ambiti it serves. */
 const BODY_TARGET = { select: { id: true, ambitoId: true, spansAmbiti: { select: { ambitoId: true } } } };
 
@@ -120,8 +141,31 @@ function bodyTarget(
   return { kind: 'body', bodyId: body.id, ambitoIds, ...(meetingId ? { meetingId } : {}) };
 }
 
-/** The record a request names, as the policy sees it; null when there is none to check. */
-async function resolveTarget(db: Database, request: FastifyRequest, on: TargetFrom): Promise<Target | null> {
+/**
+ * The records a request names, as the policy sees them; none when there is none to check. A body may be
+ * named as `:id`, `bodyId` or `body`, and a route reads only one of them: each body named is checked.
+ */
+async function resolveTargets(db: Database, request: FastifyRequest, on: TargetFrom): Promise<Target[]> {
+  if (on === 'body') {
+    const ids = [
+      ...new Set(
+        fieldsNamed(request, 'id', 'bodyId', 'body')
+          .map(uuidOrNull)
+          .filter((id) => id !== null),
+      ),
+    ];
+    const bodies = ids.length ? await db.body.findMany({ where: { id: { in: ids } }, ...BODY_TARGET }) : [];
+    return bodies.map((body) => bodyTarget(body)!);
+  }
+  const target = await resolveTarget(db, request, on);
+  return target ? [target] : [];
+}
+
+async function resolveTarget(
+  db: Database,
+  request: FastifyRequest,
+  on: Exclude<TargetFrom, 'body'>,
+): Promise<Target | null> {
   switch (on) {
     case 'ambito': {
       const code = field(request, 'ambito');
@@ -132,10 +176,6 @@ async function resolveTarget(db: Database, request: FastifyRequest, on: TargetFr
       const own = request.viewer ? homeAmbito(request.viewer.principal) : null;
       // Nobody's own ambito: deny on an ambito nobody holds rather than skip the check.
       return { kind: 'ambito', ambitoId: own ?? 'nessuno' };
-    }
-    case 'body': {
-      const id = uuidOrNull(field(request, 'id', 'bodyId', 'body'));
-      return id ? bodyTarget(await db.body.findUnique({ where: { id }, ...BODY_TARGET })) : null;
     }
     case 'meeting': {
       const id = uuidOrNull(field(request, 'id', 'meetingId'));
