@@ -8,6 +8,7 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { Database } from '../../prisma/client';
 import { RequestRejected } from '../errors';
+import { takenInBy } from '../people/operations';
 import { staffAudit } from '../staff/operations';
 import { civilOfColumn, dateColumn } from '../../prisma/date-columns';
 
@@ -32,8 +33,17 @@ export const SetDelegate = z
   .strict();
 export const EndMembership = z.object({ validTo: CivilDate }).strict();
 
-async function personOr404(db: Database, personId: string, field: string) {
-  const person = await db.person.findUnique({ where: { id: personId }, select: { id: true } });
+/** A person the body's ambiti may take in (api/people/operations.ts takenInBy); another ambito's is unknown here. */
+async function personOr404(db: Database, bodyId: string, personId: string, field: string) {
+  const body = await db.body.findUnique({
+    where: { id: bodyId },
+    select: { ambitoId: true, spansAmbiti: { select: { ambitoId: true } } },
+  });
+  const ambiti = body ? [body.ambitoId, ...body.spansAmbiti.map((a) => a.ambitoId)] : [];
+  const person = await db.person.findFirst({
+    where: { AND: [{ id: personId }, takenInBy(ambiti)] },
+    select: { id: true },
+  });
   if (!person)
     throw new RequestRejected(404, 'persona_sconosciuta', 'Nessuna persona con questo identificativo.', [
       { field, message: 'persona sconosciuta' },
@@ -73,8 +83,8 @@ export async function assignHolder(
       'seggio_sconosciuto',
       "Nessun seggio con questo identificativo nell'organo.",
     );
-  await personOr404(db, input.personId, 'personId');
-  if (input.delegatePersonId) await personOr404(db, input.delegatePersonId, 'delegatePersonId');
+  await personOr404(db, bodyId, input.personId, 'personId');
+  if (input.delegatePersonId) await personOr404(db, bodyId, input.delegatePersonId, 'delegatePersonId');
   if (input.delegatePersonId === input.personId)
     throw new RequestRejected(400, 'delegato_non_valido', 'Il delegato non può essere il titolare.', [
       { field: 'delegatePersonId', message: 'scegliere una persona diversa dal titolare' },
@@ -130,7 +140,7 @@ export async function setDelegate(
   const membership = await membershipOf(db, bodyId, membershipId);
   const delegate = input.delegatePersonId;
   if (delegate) {
-    await personOr404(db, delegate, 'delegatePersonId');
+    await personOr404(db, bodyId, delegate, 'delegatePersonId');
     if (!membership.seat.allowsDelegate)
       throw new RequestRejected(409, 'delega_non_ammessa', 'Questo seggio non ammette delegati.', [
         { field: 'delegatePersonId', message: 'il seggio non ammette delegati' },
@@ -181,10 +191,10 @@ export async function endMembership(
 /** The person joins the body's segreteria (nothing changes when they are in it already). */
 export async function addToSegreteria(ctx: SeatContext, bodyId: string, personId: string) {
   const { db } = ctx;
-  await personOr404(db, personId, 'personId');
   // An unknown body would otherwise fail on the foreign key, as a 500 (found by the fuzzer).
   if (!(await db.body.findUnique({ where: { id: bodyId }, select: { id: true } })))
     throw new RequestRejected(404, 'organo_sconosciuto', `Organo sconosciuto: ${bodyId}`);
+  await personOr404(db, bodyId, personId, 'personId');
   await db.$transaction(async (tx) => {
     const { count } = await tx.segreteria.createMany({ data: [{ bodyId, personId }], skipDuplicates: true });
     if (count)

@@ -74,6 +74,18 @@ export const listedIn = (ambitoId: string): Prisma.PersonWhereInput => ({
   OR: [personInAmbito(ambitoId), { udpOf: { some: { ambitoId } } }, { organisation: { ambitoId: null } }],
 });
 
+/**
+ * Whom an ambito may seat, delegate or name to a role: its people (listedIn), and people of no ambito at all
+ * (no organisation, seat or Ufficio di Piano yet). Never another ambito's: once seated here they would be
+ * this ambito's to edit, address included.
+ */
+export const takenInBy = (ambitoIds: string[]): Prisma.PersonWhereInput => ({
+  OR: [
+    ...ambitoIds.map(listedIn),
+    { organisationId: null, memberships: { none: {} }, delegateFor: { none: {} }, udpOf: { none: {} } },
+  ],
+});
+
 const seatOfMembership = {
   select: { id: true, role: true, code: true, body: { select: { id: true, name: true } } },
 } as const;

@@ -5,6 +5,7 @@
  */
 import type { Database } from '../../prisma/client';
 import { RequestRejected } from '../errors';
+import { takenInBy } from '../people/operations';
 
 /** Audited on the person whose role changed; `where` is the ambito or the body. */
 export function staffAudit(actor: string, action: string, personId: string, where: string) {
@@ -13,6 +14,16 @@ export function staffAudit(actor: string, action: string, personId: string, wher
 
 /** Adds the person to the ambito's Ufficio di Piano; nothing happens (and nothing is audited) when already in. */
 export async function addToUfficioDiPiano(db: Database, actor: string, ambitoId: string, personId: string) {
+  // Another ambito's person would become this ambito's to edit, address included: an account to take over.
+  const person = await db.person.findFirst({
+    where: { AND: [{ id: personId }, takenInBy([ambitoId])] },
+    select: { id: true },
+  });
+  if (!person) {
+    throw new RequestRejected(404, 'persona_sconosciuta', 'Nessuna persona con questo identificativo.', [
+      { field: 'personId', message: 'persona sconosciuta' },
+    ]);
+  }
   await db.$transaction(async (tx) => {
     const { count } = await tx.ufficioDiPianoMember.createMany({
       data: [{ ambitoId, personId }],

@@ -7,7 +7,6 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { resolveAmbito } from '../ambiti/resolve';
-import { RequestRejected } from '../errors';
 import { addToSegreteria, removeFromSegreteria } from '../bodies/seats';
 import { actorOf } from '../temporal';
 import { addToUfficioDiPiano, removeFromUfficioDiPiano } from './operations';
@@ -24,15 +23,6 @@ const person = { select: { id: true, fullName: true, email: true } } as const;
 export const staffRoutes: FastifyPluginAsync = async (app) => {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const db = app.db;
-
-  async function existingPerson(personId: string) {
-    const found = await db.person.findUnique({ where: { id: personId }, select: { id: true } });
-    if (!found) {
-      throw new RequestRejected(404, 'persona_sconosciuta', 'Nessuna persona con questo identificativo.', [
-        { field: 'personId', message: 'persona sconosciuta' },
-      ]);
-    }
-  }
 
   api.get('/staff', { config: { access: { action: 'ambito.read', on: 'ambito' } } }, async (request) => {
     const ambito = await resolveAmbito(db, undefined, request.viewer);
@@ -58,7 +48,6 @@ export const staffRoutes: FastifyPluginAsync = async (app) => {
     { config: { access: { action: 'ambito.manage', on: 'ambito' } }, schema: { params: PersonParams } },
     async (request, reply) => {
       const { personId } = request.params;
-      await existingPerson(personId);
       const ambito = await resolveAmbito(db, undefined, request.viewer);
       await addToUfficioDiPiano(db, actorOf(request), ambito.id, personId);
       return reply.status(204).send();
