@@ -94,6 +94,9 @@ export async function assignHolder(
     DateTime.fromISO(input.validFrom, { zone: 'utc' }).minus({ days: 1 }).toISODate()!,
   );
   return db.$transaction(async (tx) => {
+    // Two assignments at once would each end the same holder and both take the seat: the seat's row lock
+    // makes the second read the holders after the first has committed (and answer 409).
+    await tx.$queryRaw`SELECT 1 AS locked FROM "Seat" WHERE "id" = ${seatId}::uuid FOR UPDATE`;
     const current = await tx.membership.findMany({
       where: { seatId, OR: [{ validTo: null }, { validTo: { gte: from } }] },
     });

@@ -41,6 +41,9 @@ export async function removeFromUfficioDiPiano(
   personId: string,
 ) {
   await db.$transaction(async (tx) => {
+    // Two removals at once would each count the other still there and leave nobody: the ambito's row
+    // lock makes the second count after the first has committed.
+    await tx.$queryRaw`SELECT 1 AS locked FROM "Ambito" WHERE "id" = ${ambitoId}::uuid FOR UPDATE`;
     const members = await tx.ufficioDiPianoMember.findMany({ where: { ambitoId } });
     if (!members.some((m) => m.personId === personId)) {
       throw new RequestRejected(404, 'ruolo_assente', "La persona non fa parte dell'Ufficio di Piano.");
