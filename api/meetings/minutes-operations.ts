@@ -13,6 +13,23 @@ import type { MinutesExtension } from './schemas';
 import type { UploadedDocument } from './upload';
 import { meetingOr404, requireStatus } from './view';
 
+type Tx = Parameters<Parameters<OperationContext['db']['$transaction']>[0]>[0];
+
+const alreadyApproved = () =>
+  new RequestRejected(409, 'verbale_approvato', 'Il verbale di questa seduta è già stato approvato.');
+
+/**
+ * The verbale as it stands, with the meeting's row held for the rest of the transaction: an upload and an
+ * approval (or two approvals) at the same moment then happen one after the other, and the second sees the
+ * first. Without it a file uploaded during an approval replaced the file just approved.
+ */
+async function verbaleForUpdate(tx: Tx, meetingId: string) {
+  await tx.$queryRaw`SELECT 1 AS locked FROM "Meeting" WHERE "id" = ${meetingId}::uuid FOR UPDATE`;
+  const verbale = await tx.verbale.findUnique({ where: { meetingId } });
+  if (verbale?.approvedAt) throw alreadyApproved();
+  return verbale;
+}
+
 export async function submitMinutes(
   ctx: OperationContext,
   id: string,
@@ -24,14 +41,13 @@ export async function submitMinutes(
   if (meeting.endsAt.getTime() > ctx.now) {
     throw new RequestRejected(409, 'seduta_non_conclusa', 'Il verbale si carica dopo la fine della seduta.');
   }
-  if (meeting.verbale?.approvedAt) {
-    throw new RequestRejected(409, 'verbale_approvato', 'Il verbale di questa seduta è già stato approvato.');
-  }
+  if (meeting.verbale?.approvedAt) throw alreadyApproved();
   const { name, format, mimeType, content, sha256 } = await readFile();
   const now = new Date(ctx.now);
   const { deadlineDays } = BodyRules.parse(meeting.body.rules).minutes;
   const dueDate = dateColumn(addDays(dayInRome(meeting.startsAt), deadlineDays));
   const document = await db.$transaction(async (tx) => {
+    await verbaleForUpdate(tx, id);
     const doc = await tx.document.create({
       data: {
         name,
@@ -76,26 +92,25 @@ export async function approveMinutes(ctx: OperationContext, id: string) {
   if (!verbale?.documentId) {
     throw new RequestRejected(409, 'verbale_mancante', 'Il verbale non è ancora stato caricato.');
   }
-  if (verbale.approvedAt) {
-    throw new RequestRejected(409, 'verbale_approvato', 'Il verbale di questa seduta è già stato approvato.');
-  }
+  if (verbale.approvedAt) throw alreadyApproved();
   const now = new Date(ctx.now);
-  await db.$transaction([
-    // Guarded by approvedAt: two approvals at once leave one row change and one audit each, not two approvals.
-    db.verbale.update({
-      where: { id: verbale.id, approvedAt: null },
+  await db.$transaction(async (tx) => {
+    // Read again under the lock: the file approved is the one stored now, and a second approval gets 409.
+    const current = (await verbaleForUpdate(tx, id))!;
+    await tx.verbale.update({
+      where: { id: current.id },
       data: { status: 'approved', approvedAt: now },
-    }),
-    db.auditEvent.create({
+    });
+    await tx.auditEvent.create({
       data: {
         actor,
         action: 'meeting.minutes_approved',
         entity: 'meeting',
         entityId: id,
-        data: { documentId: verbale.documentId },
+        data: { documentId: current.documentId },
       },
-    }),
-  ]);
+    });
+  });
   const processo = await afterCommit(ctx.log, ctx.governance, (gc) =>
     signalMeetingWithStart(gc, id, 'minutesApproved'),
   );

@@ -1,0 +1,85 @@
+/**
+ * The verbale at the same moment from two hands: an approval and a new upload, or two approvals (a double
+ * click). The approved verbale is the file that was approved, and the second request gets a clear 409.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { actAs } from '../support/auth';
+import { multipartForm } from '../support/multipart';
+import { useAuthWorld } from './support';
+
+const world = useAuthWorld();
+
+let coordinator: Record<string, string>;
+let cr: string;
+
+beforeAll(async () => {
+  const ambitoId = (await world.db.ambito.findUniqueOrThrow({ where: { code: 'cremasco' } })).id;
+  cr = (await world.db.body.findFirstOrThrow({ where: { code: 'comitato-ristretto', ambitoId } })).id;
+  coordinator = await actAs(world.db, 'coordinatore-udp@example.org');
+});
+
+/** A session held last month, its verbale not yet uploaded. */
+async function heldMeeting(day: string) {
+  const meeting = await world.db.meeting.create({
+    data: {
+      bodyId: cr,
+      plannedDateKey: day,
+      startsAt: new Date(`${day}T16:00:00Z`),
+      endsAt: new Date(`${day}T18:00:00Z`),
+      place: 'Crema',
+      status: 'held',
+    },
+  });
+  return meeting.id;
+}
+
+const warm = () => Promise.all([1, 2, 3, 4].map(() => world.db.$queryRaw`SELECT 1 FROM pg_sleep(0.05)`));
+
+const upload = (meetingId: string, text: string) => {
+  const { payload, contentType } = multipartForm([], {
+    filename: 'verbale.pdf',
+    content: Buffer.from(`%PDF-1.4\n${text}\n%%EOF\n`),
+  });
+  return world.app.inject({
+    method: 'POST',
+    url: `/api/v1/meetings/${meetingId}/minutes`,
+    headers: { accept: 'application/json', 'content-type': contentType, ...coordinator },
+    payload,
+  });
+};
+
+const approve = (meetingId: string) =>
+  world.app.inject({
+    method: 'POST',
+    url: `/api/v1/meetings/${meetingId}/minutes/approve`,
+    headers: { accept: 'application/json', ...coordinator },
+  });
+
+describe('the verbale at the same moment', () => {
+  it('approved twice: one approval, and a 409 for the other', async () => {
+    const id = await heldMeeting('2026-10-06');
+    expect((await upload(id, 'prima stesura')).statusCode).toBe(202);
+    await warm();
+    const answers = await Promise.all([approve(id), approve(id)]);
+    expect(answers.map((a) => a.statusCode).sort()).toEqual([202, 409]);
+    const approvals = await world.db.auditEvent.count({
+      where: { entityId: id, action: 'meeting.minutes_approved' },
+    });
+    expect(approvals).toBe(1);
+  });
+
+  it('approved while a new file arrives: the approved verbale is the file approved', async () => {
+    const id = await heldMeeting('2026-10-13');
+    expect((await upload(id, 'prima stesura')).statusCode).toBe(202);
+    await warm();
+    const [approval, replacement] = await Promise.all([approve(id), upload(id, 'seconda stesura')]);
+    const verbale = await world.db.verbale.findUniqueOrThrow({ where: { meetingId: id } });
+    const approved = await world.db.auditEvent.findFirstOrThrow({
+      where: { entityId: id, action: 'meeting.minutes_approved' },
+    });
+    expect(approval.statusCode).toBe(202);
+    // Either the upload came first (and that file was approved) or it is refused: never swapped after.
+    expect([202, 409]).toContain(replacement.statusCode);
+    expect((approved.data as { documentId: string }).documentId).toBe(verbale.documentId);
+  });
+});
