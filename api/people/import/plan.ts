@@ -375,6 +375,10 @@ export async function commitImport(ctx: PeopleContext, rows: ImportRow[]) {
   return ctx.db
     .$transaction(
       async (tx) => {
+        // One import of the ambito at a time: the same file sent twice at once was planned twice against
+        // the same people, and the second to create them failed on the unique address (a 500). Planned
+        // after the first has committed, it finds nothing to change.
+        await tx.$queryRaw`SELECT 1 AS locked FROM "Ambito" WHERE "id" = ${ctx.ambitoId}::uuid FOR UPDATE`;
         const plan = await planImport(tx, ctx.ambitoId, rows, ctx.now);
         if (!plan.valido) {
           throw new RequestRejected(
