@@ -228,6 +228,27 @@ export async function recordAttendance(
       unknown,
     );
   }
+  // A delegate the registry does not have would fail the workflow's activity on the foreign key at every
+  // retry, and the meeting's process would stand still: refuse it here, where the person can fix it.
+  const delegateIds = record.entries.flatMap((e) => (e.delegatePersonId ? [e.delegatePersonId] : []));
+  const registered = new Set(
+    (await ctx.db.person.findMany({ where: { id: { in: delegateIds } }, select: { id: true } })).map(
+      (p) => p.id,
+    ),
+  );
+  const unregistered = record.entries.flatMap((e, i) =>
+    e.delegatePersonId && !registered.has(e.delegatePersonId)
+      ? [{ field: `entries.${i}.delegatePersonId`, message: 'persona sconosciuta' }]
+      : [],
+  );
+  if (unregistered.length) {
+    throw new RequestRejected(
+      400,
+      'richiesta_non_valida',
+      'Alcuni delegati non sono tra le persone registrate: indicarne solo il nome.',
+      unregistered,
+    );
+  }
   await toWorkflow(ctx, meetingId, 'meeting.attendance_recorded', 'attendance', record);
 }
 
