@@ -12,6 +12,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z, ZodError } from 'zod';
 import { iso } from '../../activities/meetings';
 import { atRome, dateOf, formatInstant, readClock } from '../../domain/index';
+import { can } from '../../domain/policy';
 import type { Database } from '../../prisma/client';
 import { RequestRejected } from '../errors';
 import type { GovernanceOptions } from '../temporal';
@@ -101,7 +102,22 @@ export const meetingPages: FastifyPluginAsync<GovernanceOptions> = async (app, o
 
   // ───── Nuova seduta ─────
   const newMeetingPage = async (reply: FastifyReply, state?: FormState) => {
-    const bodies = await db.body.findMany({ where: { active: true }, orderBy: { name: 'asc' } });
+    const all = await db.body.findMany({
+      where: { active: true },
+      orderBy: { name: 'asc' },
+      include: { spansAmbiti: { select: { ambitoId: true } } },
+    });
+    // Only the bodies this person may convene: never another ambito's (tenancy), nor any for a member.
+    const principal = reply.request.viewer?.principal;
+    const bodies = all.filter(
+      (b) =>
+        principal &&
+        can(principal, 'body.meeting.create', {
+          kind: 'body',
+          bodyId: b.id,
+          ambitoIds: [b.ambitoId, ...b.spansAmbiti.map((a) => a.ambitoId)],
+        }),
+    );
     return reply.page(`${VIEWS}/nuova-seduta.hbs`, {
       title: 'Nuova seduta',
       bodies: bodies.map((b) => ({ id: b.id, name: b.name, selected: state?.values.bodyId === b.id })),

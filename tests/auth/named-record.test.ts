@@ -87,3 +87,22 @@ describe('creating a meeting', () => {
     expect(response.statusCode).toBe(202);
   });
 });
+
+describe('Nuova seduta', () => {
+  it("offers only the bodies the person may convene, none of another ambito's", async () => {
+    const page = async (who: Record<string, string>) =>
+      (
+        await world.app.inject({
+          method: 'GET',
+          url: '/sedute/nuova',
+          headers: { accept: 'text/html', ...who },
+        })
+      ).body;
+    const coordinators = await page(coordinator);
+    expect(coordinators).toContain(`value="${ownCr}"`);
+    expect(coordinators).not.toContain(`value="${foreignCr}"`);
+    const members = await page(member);
+    expect(members).not.toContain(`value="${ownCr}"`);
+    expect(members).not.toContain(`value="${foreignCr}"`);
+  });
+});
