@@ -47,12 +47,15 @@ export async function rulesContext(
 
 export async function changeBodyRules(ctx: RulesContext, id: string, change: z.infer<typeof RulesChange>) {
   const { db } = ctx;
-  const body = await db.body.findUnique({ where: { id } });
-  if (!body?.active) throw new RequestRejected(404, 'organo_sconosciuto', `Organo sconosciuto: ${id}`);
-  const rules = applyRulesChange(body.rules, change);
-  await db.$transaction([
-    db.body.update({ where: { id }, data: { rules } }),
-    db.auditEvent.create({
+  const { body, rules } = await db.$transaction(async (tx) => {
+    // The change applies over the rules as they are when it is written: two changes at once, to two
+    // sections, each read the same rules and the second wrote back the first's section as it was before.
+    await tx.$queryRaw`SELECT 1 AS locked FROM "Body" WHERE "id" = ${id}::uuid FOR UPDATE`;
+    const body = await tx.body.findUnique({ where: { id } });
+    if (!body?.active) throw new RequestRejected(404, 'organo_sconosciuto', `Organo sconosciuto: ${id}`);
+    const rules = applyRulesChange(body.rules, change);
+    await tx.body.update({ where: { id }, data: { rules } });
+    await tx.auditEvent.create({
       data: {
         actor: ctx.actor,
         action: 'body.rules_changed',
@@ -60,8 +63,9 @@ export async function changeBodyRules(ctx: RulesContext, id: string, change: z.i
         entityId: id,
         data: { change, before: body.rules ?? {} },
       },
-    }),
-  ]);
+    });
+    return { body, rules };
+  });
   const processo = await afterCommit(ctx.log, ctx.governance, (gc) =>
     signalRulesChanged(gc, id, ctx.now.toISOString()),
   );
