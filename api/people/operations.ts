@@ -189,6 +189,20 @@ const addressTaken = () =>
     { field: 'email', message: 'indirizzo già usato da un’altra persona' },
   ]);
 
+/**
+ * Writes a person's row. The address is looked up first, but a request with the same address at the same
+ * moment (a double submit) can take it in between: the unique key then decides, and the loser gets the same
+ * 409 instead of a 500. A person's only other unique column (the OIDC subject) is never written here.
+ */
+async function addressFree<T>(write: Promise<T>): Promise<T> {
+  try {
+    return await write;
+  } catch (err) {
+    if ((err as { code?: string }).code === 'P2002') throw addressTaken();
+    throw err;
+  }
+}
+
 /** The fields of `input` that differ from the stored person, as { from, to } for the audit and the preview. */
 export function changedFields(
   before: Pick<PersonInput, keyof PersonInput>,
@@ -205,7 +219,7 @@ export async function createPerson(ctx: PeopleContext, input: PersonInput) {
     await checkOrganisation(tx, ctx.ambitoId, input.organisationId);
     if (await tx.person.findUnique({ where: { email: input.email }, select: { id: true } }))
       throw addressTaken();
-    const person = await tx.person.create({ data: input });
+    const person = await addressFree(tx.person.create({ data: input }));
     await tx.auditEvent.create({
       data: {
         actor: ctx.actor,
@@ -234,7 +248,7 @@ export async function updatePerson(ctx: PeopleContext, personId: string, input: 
     if (taken) throw addressTaken();
     const changed = changedFields({ ...before, organisationId: before.organisationId ?? '' }, input);
     if (Object.keys(changed).length === 0) return { person: before, changed };
-    const person = await tx.person.update({ where: { id: personId }, data: input });
+    const person = await addressFree(tx.person.update({ where: { id: personId }, data: input }));
     await tx.auditEvent.create({
       data: {
         actor: ctx.actor,
@@ -278,9 +292,11 @@ export async function replacePlaceholder(ctx: PeopleContext, placeholderId: stri
           await personOf(tx, ctx.ambitoId, existing.id, ctx.now).catch(() => {
             throw addressTaken();
           });
-        const target = existing
-          ? await tx.person.update({ where: { id: existing.id }, data: input })
-          : await tx.person.create({ data: input });
+        const target = await addressFree(
+          existing
+            ? tx.person.update({ where: { id: existing.id }, data: input })
+            : tx.person.create({ data: input }),
+        );
         if (!existing)
           await tx.auditEvent.create({
             data: {
