@@ -7,7 +7,7 @@
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
 import { RELEASE_REQUESTED } from '../../activities/meetings';
 import type { z } from 'zod';
-import type { Database } from '../../prisma/client';
+import type { Database, MeetingStatus } from '../../prisma/client';
 import { heldOn } from '../../prisma/membership-days';
 import type { GovernanceClient } from '../../workflows/client';
 import { RequestRejected } from '../errors';
@@ -276,9 +276,23 @@ async function participants(
 
 // ───────────── The agenda before the convocation: stored here, read by the workflow when it convenes ─────────────
 
-/** A meeting whose agenda may still be rewritten: nothing has been sent yet. */
-async function editableAgenda(db: Database, meetingId: string, what: string) {
-  const meeting = await meetingOr404(db, meetingId);
+/**
+ * A meeting whose agenda may still be rewritten (nothing has been sent yet), checked inside the change's
+ * transaction, with the meeting's row held until it commits. Two changes at once (a point removed twice, removed while the agenda is reordered) then run one after the
+ * other and the second sees the first, instead of failing on a row gone meanwhile or deadlocking (a 500).
+ */
+async function holdAgenda(tx: Tx, meetingId: string, what: string): Promise<void> {
+  await tx.$queryRaw`SELECT 1 AS locked FROM "Meeting" WHERE "id" = ${meetingId}::uuid FOR UPDATE`;
+  const meeting = await tx.meeting.findUnique({ where: { id: meetingId }, select: { status: true } });
+  if (!meeting) {
+    throw new RequestRejected(404, 'riunione_sconosciuta', `Riunione sconosciuta: ${meetingId}`, [
+      { field: 'id', message: 'nessuna riunione con questo identificativo' },
+    ]);
+  }
+  requireEditable(meeting, what);
+}
+
+function requireEditable(meeting: { status: MeetingStatus }, what: string): void {
   if (meeting.status === 'convened') {
     throw new RequestRejected(
       409,
@@ -287,10 +301,9 @@ async function editableAgenda(db: Database, meetingId: string, what: string) {
     );
   }
   requireStatus(meeting, ['planned'], what);
-  return meeting;
 }
 
-async function itemOr404(db: Database, meetingId: string, itemId: string) {
+async function itemOr404(db: Pick<Tx, 'agendaItem'>, meetingId: string, itemId: string) {
   const item = await db.agendaItem.findFirst({ where: { id: itemId, meetingId } });
   if (!item) {
     throw new RequestRejected(404, 'punto_sconosciuto', 'Punto all’ordine del giorno non trovato.', [
@@ -306,21 +319,21 @@ export async function editAgendaItem(
   itemId: string,
   input: z.output<typeof AgendaItemInput>,
 ): Promise<void> {
-  await editableAgenda(ctx.db, meetingId, 'modificare il punto');
-  const before = await itemOr404(ctx.db, meetingId, itemId);
-  await ctx.db.$transaction([
-    ctx.db.agendaItem.update({
+  await ctx.db.$transaction(async (tx) => {
+    await holdAgenda(tx, meetingId, 'modificare il punto');
+    const before = await itemOr404(tx, meetingId, itemId);
+    await tx.agendaItem.update({
       where: { id: itemId },
       data: { title: input.title, description: input.description ?? null },
-    }),
-    ctx.db.auditEvent.create({
+    });
+    await tx.auditEvent.create({
       data: auditOf(ctx.actor, 'meeting.agenda_item_edited', meetingId, {
         itemId,
         title: input.title,
         previousTitle: before.title,
       }),
-    }),
-  ]);
+    });
+  });
 }
 
 export async function removeAgendaItem(
@@ -328,9 +341,9 @@ export async function removeAgendaItem(
   meetingId: string,
   itemId: string,
 ): Promise<void> {
-  await editableAgenda(ctx.db, meetingId, 'togliere il punto');
-  const item = await itemOr404(ctx.db, meetingId, itemId);
   await ctx.db.$transaction(async (tx) => {
+    await holdAgenda(tx, meetingId, 'togliere il punto');
+    const item = await itemOr404(tx, meetingId, itemId);
     await tx.agendaItem.delete({ where: { id: itemId } });
     const rest = await tx.agendaItem.findMany({ where: { meetingId }, orderBy: { position: 'asc' } });
     await renumber(
@@ -349,18 +362,19 @@ export async function reorderAgenda(
   meetingId: string,
   order: z.output<typeof AgendaOrder>,
 ): Promise<void> {
-  await editableAgenda(ctx.db, meetingId, "riordinare l'ordine del giorno");
-  const items = await ctx.db.agendaItem.findMany({ where: { meetingId } });
-  const ids = new Set(items.map((i) => i.id));
-  if (order.itemIds.length !== ids.size || order.itemIds.some((id) => !ids.has(id))) {
-    throw new RequestRejected(
-      400,
-      'richiesta_non_valida',
-      'Indicare ogni punto dell’ordine del giorno una volta.',
-      [{ field: 'itemIds', message: `attesi i ${ids.size} punti della riunione, ciascuno una volta` }],
-    );
-  }
+  const what = "riordinare l'ordine del giorno";
   await ctx.db.$transaction(async (tx) => {
+    await holdAgenda(tx, meetingId, what);
+    const items = await tx.agendaItem.findMany({ where: { meetingId } });
+    const ids = new Set(items.map((i) => i.id));
+    if (order.itemIds.length !== ids.size || order.itemIds.some((id) => !ids.has(id))) {
+      throw new RequestRejected(
+        400,
+        'richiesta_non_valida',
+        'Indicare ogni punto dell’ordine del giorno una volta.',
+        [{ field: 'itemIds', message: `attesi i ${ids.size} punti della riunione, ciascuno una volta` }],
+      );
+    }
     await renumber(tx, order.itemIds);
     await tx.auditEvent.create({
       data: auditOf(ctx.actor, 'meeting.agenda_reordered', meetingId, { itemIds: order.itemIds }),
