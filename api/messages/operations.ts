@@ -21,7 +21,8 @@ export async function retryMessage(ctx: RetryContext, id: string): Promise<void>
       at: new Date(),
       by: ctx.actorName,
     });
-    if (outcome.outcome === 'requeued')
+    // Audited by the request that changed the row: a second «Riprova» at the same moment agrees, changes nothing.
+    if (outcome.outcome === 'requeued' && outcome.changed)
       await tx.auditEvent.create({
         data: { actor: ctx.actor, action: 'message.requeued', entity: 'message', entityId: id },
       });

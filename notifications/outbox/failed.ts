@@ -48,7 +48,8 @@ export function listFailed(db: Pick<OutboxDb, 'outboxMessage'>, filter: FailedFi
 }
 
 export type RequeueOutcome =
-  | { outcome: 'requeued' }
+  /** `changed`: this call moved the row (of two at once, one did; the other only agrees). */
+  | { outcome: 'requeued'; changed: boolean }
   | { outcome: 'unknown' }
   /** Sending it again as it is cannot work; `reason` says what to do instead (Italian, for the page). */
   | { outcome: 'refused'; reason: string };
@@ -84,7 +85,7 @@ export async function requeueFailed(
       reason: `Il messaggio è stato rifiutato prima dell'invio: ${row.lastError}`,
     };
   // Conditional on the status: of two concurrent requests one changes the row, and both mean the same.
-  await db.outboxMessage.updateMany({
+  const { count } = await db.outboxMessage.updateMany({
     where: { id, status: 'failed' },
     data: {
       status: 'queued',
@@ -93,5 +94,5 @@ export async function requeueFailed(
       lastError: `rimesso in coda da ${options.by}; errore precedente: ${row.lastError ?? '—'}`,
     },
   });
-  return { outcome: 'requeued' };
+  return { outcome: 'requeued', changed: count === 1 };
 }
