@@ -35,6 +35,23 @@ import { meetingOr404, requireStatus } from './view';
 /** The 24-hour rule of the agreement: an addendum must reach members a day before the session. */
 const ADDENDUM_NOTICE_MS = 24 * 3600_000;
 
+/**
+ * How far ahead a session may be fixed. Further is a typo, not a plan; and a day in Rome past year 9999 was
+ * stored as the date key "+010000-01-01", which the calendar, Oggi and the Calendario could not read (500).
+ */
+const MAX_YEARS_AHEAD = 10;
+
+function refuseFarFuture(startsAt: string, now: number): void {
+  if (Date.parse(startsAt) > now + MAX_YEARS_AHEAD * 366 * 86_400_000) {
+    throw new RequestRejected(
+      400,
+      'richiesta_non_valida',
+      `La riunione si può fissare al massimo ${MAX_YEARS_AHEAD} anni avanti: controllare l'anno.`,
+      [{ field: 'startsAt', message: `al massimo ${MAX_YEARS_AHEAD} anni da oggi` }],
+    );
+  }
+}
+
 export interface OperationContext {
   db: Database;
   governance: GovernanceClient | null;
@@ -98,6 +115,7 @@ export async function createMeeting(ctx: OperationContext, input: z.output<typeo
       { field: 'startsAt', message: 'deve essere nel futuro' },
     ]);
   }
+  refuseFarFuture(input.startsAt, ctx.now);
   const plannedDateKey = dateOf(input.startsAt);
   const duplicate = () =>
     new RequestRejected(
@@ -168,6 +186,7 @@ export async function reschedule(
       { field: 'startsAt', message: 'deve essere nel futuro' },
     ]);
   }
+  refuseFarFuture(change.startsAt, ctx.now);
   await toWorkflow(ctx, meetingId, 'meeting.reschedule_requested', 'reschedule', change);
 }
 

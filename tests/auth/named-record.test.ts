@@ -28,8 +28,8 @@ beforeAll(async () => {
 
 const meeting = (bodyId: string) => ({
   bodyId,
-  startsAt: '2037-05-12T16:00:00Z',
-  endsAt: '2037-05-12T18:00:00Z',
+  startsAt: '2031-05-13T16:00:00Z',
+  endsAt: '2031-05-13T18:00:00Z',
   place: 'Crema',
 });
 
@@ -67,7 +67,7 @@ describe('creating a meeting', () => {
       payload: {
         id: 'x',
         bodyId: foreignCr,
-        day: '2037-05-13',
+        day: '2031-05-14',
         startTime: '18:00',
         endTime: '20:00',
         place: 'Crema',
