@@ -62,6 +62,9 @@ export function rescheduleProblem(change: { startsAt: string; endsAt: string }, 
 /** The audit action that records "Invia ora la convocazione"; the plan reads it (api/meetings/operations.ts). */
 export const RELEASE_REQUESTED = 'meeting.convocation_release_requested';
 
+/** The audit action naming who a later step of the meeting convened because they took a seat meanwhile. */
+export const NEWCOMERS_CONVENED = 'meeting.convened_newcomers';
+
 export const iso = (d: Date): string => formatInstant(DateTime.fromJSDate(d));
 
 const meetingInclude = {
@@ -344,7 +347,10 @@ export function createMeetingActivities(deps: ActivityDeps): MeetingActivities {
         },
       });
       const change = event.data as { previousStartsAt: string; reason?: string };
-      const recipients = await convened(m.id, m.bodyId, m.startsAt);
+      // Those who hold a seat on the new day without having been convened get the convocation, with the
+      // new date, instead of a notice that it moved.
+      const fresh = await convokeNewcomers(loaded, `reschedule:${revision}`);
+      const recipients = (await convened(m)).filter((r) => !fresh.has(r.personId));
       const requests = await withAnswerLinks(loaded, recipients, (r, answerLinks) => ({
         key: `reschedule:${m.id}:${r.personId}:${revision}`,
         kind: 'reschedule',
@@ -366,16 +372,19 @@ export function createMeetingActivities(deps: ActivityDeps): MeetingActivities {
     async sendReminders(meetingId, revision) {
       const loaded = await load(meetingId);
       const { m, common } = loaded;
+      const fresh = await convokeNewcomers(loaded, `reminder:${revision}`);
       const silent = await db.invitation.findMany({
         where: { meetingId, answer: null },
         include: { person: true },
         orderBy: { person: { email: 'asc' } },
       });
-      const recipients = silent.map((i) => ({
-        personId: i.personId,
-        name: i.person.fullName,
-        email: i.person.email,
-      }));
+      // Newcomers just convened are asked to answer by the convocation itself, not reminded of it.
+      const recipients = (
+        await stillConvened(
+          m,
+          silent.map((i) => ({ personId: i.personId, name: i.person.fullName, email: i.person.email })),
+        )
+      ).filter((r) => !fresh.has(r.personId));
       const requests = await withAnswerLinks(loaded, recipients, (r, answerLinks) => ({
         key: `reminder:${m.id}:${r.personId}:${revision}`,
         kind: 'answerReminder',
@@ -402,8 +411,9 @@ export function createMeetingActivities(deps: ActivityDeps): MeetingActivities {
       if (updated.count === 1)
         await audit('meeting.cancelled', meetingId, { revision: cancelRevision, reason: request.reason });
       if (!notify) return { messages: 0 };
+      // Nobody is convened now: a seat holder who never had the convocation has nothing to cancel.
       const { m, common } = await load(meetingId);
-      const recipients = await convened(m.id, m.bodyId, m.startsAt);
+      const recipients = await convened(m);
       return sendMessages(
         deps,
         recipients.map((r) => ({
@@ -446,9 +456,12 @@ export function createMeetingActivities(deps: ActivityDeps): MeetingActivities {
         }
       });
       if (!notify) return { messages: 0 };
-      const { m, view, common } = await load(meetingId);
+      const loaded = await load(meetingId);
+      const { m, view, common } = loaded;
       const added = m.agendaItems.filter((a) => a.sourceKey?.startsWith(`addendum:${addendumNo}:`));
-      const recipients = await convened(m.id, m.bodyId, m.startsAt);
+      // A newcomer's convocation already lists the added items.
+      const fresh = await convokeNewcomers(loaded, `addendum:${addendumNo}`);
+      const recipients = (await convened(m)).filter((r) => !fresh.has(r.personId));
       return sendMessages(
         deps,
         recipients.map((r) => ({
@@ -638,15 +651,102 @@ export function createMeetingActivities(deps: ActivityDeps): MeetingActivities {
     },
   };
 
-  /** Those who received the convocation (their invitations), else the current seat holders. */
-  async function convened(meetingId: string, bodyId: string, day: Date): Promise<Recipient[]> {
+  /**
+   * Those invited (the convocation's recipients, one-meeting delegates, members who answered), else the seat
+   * holders on the day; in both cases only those who still have a place at the session (stillConvened).
+   */
+  async function convened(m: { id: string; bodyId: string; startsAt: Date }): Promise<Recipient[]> {
     const invited = await db.invitation.findMany({
-      where: { meetingId },
+      where: { meetingId: m.id },
       include: { person: true },
       orderBy: { person: { email: 'asc' } },
     });
-    if (invited.length === 0) return seatRecipients(db, bodyId, day);
-    return invited.map((i) => ({ personId: i.personId, name: i.person.fullName, email: i.person.email }));
+    if (invited.length === 0) return seatRecipients(db, m.bodyId, m.startsAt);
+    return stillConvened(
+      m,
+      invited.map((i) => ({ personId: i.personId, name: i.person.fullName, email: i.person.email })),
+    );
+  }
+
+  /**
+   * The recipients who still have a place at the session: they hold one of the body's seats on its day (in
+   * Europe/Rome, prisma/membership-days.ts), as holder or standing delegate, or a member named them delegate
+   * for this meeting. The same rule as who may answer (notifications/answers/answering.ts): a mayor replaced
+   * after the convocation left keeps the invitation (its link says why it no longer answers), but the
+   * reminders, updates and cancellation of a session they will not attend stop reaching them.
+   */
+  async function stillConvened(
+    m: { id: string; bodyId: string; startsAt: Date },
+    recipients: Recipient[],
+  ): Promise<Recipient[]> {
+    const ids = recipients.map((r) => r.personId);
+    const [seats, named] = await Promise.all([
+      db.membership.findMany({
+        where: {
+          seat: { bodyId: m.bodyId },
+          AND: [heldOn(m.startsAt), { OR: [{ personId: { in: ids } }, { delegatePersonId: { in: ids } }] }],
+        },
+        select: { personId: true, delegatePersonId: true },
+      }),
+      oneMeetingDelegates(db, m.id),
+    ]);
+    const placed = new Set([
+      ...seats.flatMap((s) => [s.personId, ...(s.delegatePersonId ? [s.delegatePersonId] : [])]),
+      ...named.map((r) => r.personId),
+    ]);
+    return recipients.filter((r) => placed.has(r.personId));
+  }
+
+  /**
+   * A seat that changed hands after the convocation left (a successor, or a new standing delegate, from a day
+   * on or before the session): whoever represents it on the session day and never had the convocation gets it
+   * now, before the step's own message, with answer links, under the convocation's own key (so at most once
+   * per person and revision; a convocation at any revision, or a late one sent with an answer, counts).
+   * Only while the meeting is convened: before that the convocation itself includes them, after a
+   * cancellation there is nothing to be convened to.
+   *
+   * Returns who this step convened, whom the caller spares its own message (the convocation carries the same
+   * news). They are recorded (audited, under the step's name) before the convocations are stored, so a
+   * retried step, which finds them convened already, still spares them: the answer does not depend on
+   * whether an earlier attempt got as far as sending.
+   */
+  async function convokeNewcomers(
+    loaded: Awaited<ReturnType<typeof load>>,
+    step: string,
+  ): Promise<Set<string>> {
+    const { m } = loaded;
+    const recorded = await db.auditEvent.findMany({
+      where: {
+        entity: 'meeting',
+        entityId: m.id,
+        action: NEWCOMERS_CONVENED,
+        data: { path: ['step'], equals: step },
+      },
+    });
+    const earlier = recorded.flatMap((e) => (e.data as { personIds: string[] }).personIds);
+    if (m.status !== 'convened') return new Set(earlier);
+    const onTheDay = await seatRecipients(db, m.bodyId, m.startsAt);
+    const had = await db.outboxMessage.findMany({
+      where: {
+        idempotencyKey: { startsWith: `convocation:${m.id}:` },
+        personId: { in: onTheDay.map((r) => r.personId) },
+      },
+      select: { personId: true },
+    });
+    const convoked = new Set(had.map((o) => o.personId));
+    const newcomers = onTheDay.filter((r) => !convoked.has(r.personId));
+    const unrecorded = newcomers.filter((r) => !earlier.includes(r.personId));
+    if (unrecorded.length > 0)
+      await audit(NEWCOMERS_CONVENED, m.id, {
+        step,
+        revision: m.revision,
+        personIds: unrecorded.map((r) => r.personId),
+      });
+    const requests = await withAnswerLinks(loaded, newcomers, (r, answerLinks) =>
+      convocationRequest(loaded, r, answerLinks, m.revision),
+    );
+    await sendMessages(deps, requests);
+    return new Set([...earlier, ...newcomers.map((r) => r.personId)]);
   }
 
   /** Reminders that fall after the session (a 30-day reminder for a 15-day deadline would precede it) and the ladder. */

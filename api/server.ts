@@ -129,7 +129,7 @@ export async function buildServer({
   // Pages of every capability render through the layout's reply.page().
   await app.register(layoutPlugin, { db, feedbackEmail: addressOf(config.MAIL_FROM) });
   await app.register(healthRoutes);
-  await app.register(bodiesRoutes, { prefix: '/api/v1', governance, now });
+  await app.register(bodiesRoutes, { prefix: '/api/v1', governance, now, latecomers: answering });
   await app.register(calendarRoutes, { prefix: '/api/v1' });
   // Rule, meeting and deliverable changes are forwarded to Temporal; with governance null they answer 503/202.
   await app.register(meetingsRoutes, { prefix: '/api/v1', governance, now });
@@ -141,7 +141,7 @@ export async function buildServer({
   await app.register(pagesRoutes);
   await app.register(meetingPages, { governance, now });
   await app.register(deliverablePages, { governance, now });
-  await app.register(bodyPages, { governance, now });
+  await app.register(bodyPages, { governance, now, latecomers: answering });
   await app.register(messagePages);
   await app.register(peoplePages, { latecomers: answering, now });
   await app.register(homeRoutes, { now });

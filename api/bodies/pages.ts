@@ -26,8 +26,10 @@ import {
   EndMembership,
   endMembership,
   removeFromSegreteria,
+  seatContext,
   SetDelegate,
   setDelegate,
+  type SeatOptions,
 } from './seats';
 import {
   MONTHS,
@@ -63,7 +65,7 @@ const SEAT_DONE: Record<string, string> = {
   segreteria: 'Segreteria aggiornata.',
 };
 
-export const bodyPages: FastifyPluginAsync<GovernanceOptions> = async (app, options) => {
+export const bodyPages: FastifyPluginAsync<GovernanceOptions & SeatOptions> = async (app, options) => {
   const db = app.db;
   // Every path here names its body, seat, membership or person by a UUID; anything else names nothing, and
   // would reach Postgres as a uuid it cannot read (a 500, found by the pages' fuzzer).
@@ -309,7 +311,8 @@ export const bodyPages: FastifyPluginAsync<GovernanceOptions> = async (app, opti
         'titolare',
         AssignHolder,
         ['personId', 'delegatePersonId'],
-        (input) => assignHolder(ctxOf(request), request.params.id, request.params.seatId, input),
+        async (input) =>
+          assignHolder(await seatContext(request, options), request.params.id, request.params.seatId, input),
       ),
   );
 
@@ -324,7 +327,13 @@ export const bodyPages: FastifyPluginAsync<GovernanceOptions> = async (app, opti
         'delegato',
         SetDelegate,
         ['delegatePersonId'],
-        (input) => setDelegate(ctxOf(request), request.params.id, request.params.membershipId, input),
+        async (input) =>
+          setDelegate(
+            await seatContext(request, options),
+            request.params.id,
+            request.params.membershipId,
+            input,
+          ),
         // An empty field clears the delegate.
         null,
       ),

@@ -12,7 +12,16 @@ import type { GovernanceOptions } from '../temporal';
 import { loadBodies } from './load';
 import { actorOf } from '../temporal';
 import { changeBodyRules, RulesChange, rulesContext } from './operations';
-import { AssignHolder, assignHolder, EndMembership, endMembership, SetDelegate, setDelegate } from './seats';
+import {
+  AssignHolder,
+  assignHolder,
+  EndMembership,
+  endMembership,
+  seatContext,
+  SetDelegate,
+  setDelegate,
+  type SeatOptions,
+} from './seats';
 
 const Query = z.object({ ambito: z.string().trim().min(1).optional() }).strict();
 const BodyParams = z
@@ -26,7 +35,7 @@ const MembershipParams = BodyParams.extend({
 }).strict();
 const manage = { access: { action: 'body.manage', on: 'body' } } as const;
 
-export const bodiesRoutes: FastifyPluginAsync<GovernanceOptions> = async (app, options) => {
+export const bodiesRoutes: FastifyPluginAsync<GovernanceOptions & SeatOptions> = async (app, options) => {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const db = app.db;
 
@@ -89,7 +98,7 @@ export const bodiesRoutes: FastifyPluginAsync<GovernanceOptions> = async (app, o
     { config: manage, schema: { params: SeatParams, body: AssignHolder } },
     async (request, reply) => {
       const { id, seatId } = request.params;
-      const membership = await assignHolder({ db, actor: actorOf(request) }, id, seatId, request.body);
+      const membership = await assignHolder(await seatContext(request, options), id, seatId, request.body);
       return reply.status(201).send({ membership });
     },
   );
@@ -101,7 +110,7 @@ export const bodiesRoutes: FastifyPluginAsync<GovernanceOptions> = async (app, o
     async (request) => {
       const { id, membershipId } = request.params;
       return {
-        membership: await setDelegate({ db, actor: actorOf(request) }, id, membershipId, request.body),
+        membership: await setDelegate(await seatContext(request, options), id, membershipId, request.body),
       };
     },
   );

@@ -4,11 +4,14 @@
  * date, and add or remove a person of the body's segreteria. Each change is checked, stored and audited in
  * one transaction. The JSON routes (routes.ts, api/staff/routes.ts) and the Organi page's forms call these.
  */
+import type { FastifyRequest } from 'fastify';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import type { Database } from '../../prisma/client';
+import type { Database, Prisma } from '../../prisma/client';
+import { readClock, type Clock } from '../../domain/index';
 import { RequestRejected } from '../errors';
-import { takenInBy } from '../people/operations';
+import { takenInBy, type Latecomers } from '../people/operations';
+import { actorOf } from '../temporal';
 import { staffAudit } from '../staff/operations';
 import { civilOfColumn, dateColumn } from '../../prisma/date-columns';
 
@@ -16,6 +19,35 @@ export interface SeatContext {
   db: Database;
   /** Who acts, as the audit names them (api/temporal.ts actorOf). */
   actor: string;
+  /**
+   * Sends the convocation of a session already convened to whoever now represents the seat on its day
+   * (notifications/answers/answering.ts, convokeSeat); absent (the API without mail), the meeting workflow's
+   * next step sends it (activities/meetings.ts, convokeNewcomers).
+   */
+  latecomers?: Latecomers;
+  /** The API's clock: sessions begun by then are not convened any more. */
+  now?: Date;
+}
+
+/** What the bodies' routes and pages are given: the service's answering (when mail runs) and the API's clock. */
+export interface SeatOptions {
+  latecomers?: Latecomers;
+  now?: Clock;
+}
+
+/** The context of a request that changes seats. */
+export async function seatContext(request: FastifyRequest, options: SeatOptions): Promise<SeatContext> {
+  return {
+    db: request.server.db,
+    actor: actorOf(request),
+    latecomers: options.latecomers,
+    now: new Date(await readClock(options.now)),
+  };
+}
+
+/** Convokes, in the change's transaction, whoever the change made the seat's representative on a session day. */
+async function convokeSeat(ctx: SeatContext, tx: Prisma.TransactionClient, seatId: string) {
+  return ctx.latecomers ? ctx.latecomers.convokeSeat(tx, seatId, ctx.now ?? new Date()) : [];
 }
 
 const CivilDate = z.iso.date({ message: 'indicare una data (AAAA-MM-GG)' });
@@ -93,7 +125,7 @@ export async function assignHolder(
   const dayBefore = dateColumn(
     DateTime.fromISO(input.validFrom, { zone: 'utc' }).minus({ days: 1 }).toISODate()!,
   );
-  return db.$transaction(async (tx) => {
+  const { membership, convocationKeys } = await db.$transaction(async (tx) => {
     // Two assignments at once would each end the same holder and both take the seat: the seat's row lock
     // makes the second read the holders after the first has committed (and answer 409).
     await tx.$queryRaw`SELECT 1 AS locked FROM "Seat" WHERE "id" = ${seatId}::uuid FOR UPDATE`;
@@ -128,8 +160,10 @@ export async function assignHolder(
         ended: current.map((m) => m.id),
       }),
     });
-    return membership;
+    return { membership, convocationKeys: await convokeSeat(ctx, tx, seatId) };
   });
+  await ctx.latecomers?.deliverLate(convocationKeys);
+  return membership;
 }
 
 /** Sets the holder's standing delegate, or clears it (null). */
@@ -153,15 +187,21 @@ export async function setDelegate(
         { field: 'delegatePersonId', message: 'scegliere una persona diversa dal titolare' },
       ]);
   }
-  const [updated] = await db.$transaction([
-    db.membership.update({ where: { id: membershipId }, data: { delegatePersonId: delegate } }),
-    db.auditEvent.create({
+  // Set or cleared, the seat's representative changes: the new delegate, or the holder again, is convened.
+  const { updated, convocationKeys } = await db.$transaction(async (tx) => {
+    const updated = await tx.membership.update({
+      where: { id: membershipId },
+      data: { delegatePersonId: delegate },
+    });
+    await tx.auditEvent.create({
       data: audit(ctx, delegate ? 'membership.delegate_set' : 'membership.delegate_cleared', membershipId, {
         before: membership.delegatePersonId,
         after: delegate,
       }),
-    }),
-  ]);
+    });
+    return { updated, convocationKeys: await convokeSeat(ctx, tx, membership.seatId) };
+  });
+  await ctx.latecomers?.deliverLate(convocationKeys);
   return updated;
 }
 

@@ -47,6 +47,7 @@ const DELIVERY: Record<OutboxStatus, string> = {
 const ACTION_LABEL: Record<string, string> = {
   'meeting.created': 'Seduta creata',
   'meeting.convened': 'Convocazione inviata',
+  'meeting.convened_newcomers': 'Convocato chi è subentrato in un seggio',
   'meeting.convocation_release_requested': 'Chiesto l’invio immediato della convocazione',
   'meeting.reschedule_requested': 'Chiesto lo spostamento',
   'meeting.rescheduled': 'Seduta spostata',

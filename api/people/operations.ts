@@ -29,7 +29,7 @@ export interface PeopleContext {
   latecomers?: Latecomers;
 }
 
-export type Latecomers = Pick<Answering, 'convokeLatecomer' | 'deliverLate'>;
+export type Latecomers = Pick<Answering, 'convokeLatecomer' | 'convokeSeat' | 'deliverLate'>;
 
 /**
  * The people plugins' options: who sends late convocations (the service's answering, when mail runs), and

@@ -202,6 +202,41 @@ export function createAnswering(deps: AnsweringDeps) {
   }
 
   /**
+   * The seat changed hands (a successor, or a new standing delegate) while sessions of its body are convened
+   * and not yet begun: whoever represents it on a session's day (in Europe/Rome, prisma/membership-days.ts)
+   * and has not had that session's convocation gets it now, stored in the caller's transaction with the
+   * change (convokeLatecomer, the convocation's own key), so neither is lost and nobody gets it twice. A
+   * convocation at any revision counts as had. Sessions still planned are left to their own convocation, which
+   * reads the seats when it leaves; should one leave while this transaction runs, the meeting workflow's next
+   * step convenes whoever it missed (activities/meetings.ts, convokeNewcomers). Returns the keys to deliver
+   * after the commit.
+   */
+  async function convokeSeat(tx: Prisma.TransactionClient, seatId: string, now: Date): Promise<string[]> {
+    const seat = await tx.seat.findUniqueOrThrow({ where: { id: seatId }, select: { bodyId: true } });
+    const meetings = await tx.meeting.findMany({
+      where: { bodyId: seat.bodyId, status: 'convened', startsAt: { gt: now } },
+      select: { id: true, startsAt: true },
+      orderBy: { startsAt: 'asc' },
+    });
+    const keys: string[] = [];
+    for (const meeting of meetings) {
+      const held = await tx.membership.findFirst({
+        where: { seatId, ...heldOn(meeting.startsAt) },
+        include: { person: true, delegate: true },
+      });
+      if (!held) continue;
+      const person = held.delegate ?? held.person;
+      const had = await tx.outboxMessage.count({
+        where: { idempotencyKey: { startsWith: `convocation:${meeting.id}:` }, personId: person.id },
+      });
+      if (had > 0) continue;
+      const key = await convokeLatecomer(tx, meeting.id, person);
+      if (key) keys.push(key);
+    }
+    return keys;
+  }
+
+  /**
    * A one-meeting delegate no longer named (the delegator named someone else, or now answers for themselves)
    * loses their invitation, so no reminder or update reaches them; if the convocation had reached them, they
    * are told, with a calendar cancellation, stored in the caller's transaction. Nothing changes for someone
@@ -332,7 +367,7 @@ export function createAnswering(deps: AnsweringDeps) {
     return saved;
   }
 
-  return { answer, convokeLatecomer, deliverLate };
+  return { answer, convokeLatecomer, convokeSeat, deliverLate };
 }
 
 export type Answering = ReturnType<typeof createAnswering>;

@@ -399,7 +399,10 @@ export async function commitImport(ctx: PeopleContext, rows: ImportRow[]) {
     });
 }
 
-/** Applies the plan; returns the keys of the convocations stored for people who replaced placeholders. */
+/**
+ * Applies the plan; returns the keys of the convocations stored for people who replaced placeholders or now
+ * represent a seat of a session already convened.
+ */
 async function applyPlan(tx: Tx, ctx: PeopleContext, plan: ImportPlan): Promise<string[]> {
   const audit = (action: string, entityId: string, data: Prisma.InputJsonValue) =>
     tx.auditEvent.create({ data: { actor: ctx.actor, action, entity: 'person', entityId, data } });
@@ -443,6 +446,8 @@ async function applyPlan(tx: Tx, ctx: PeopleContext, plan: ImportPlan): Promise<
           membershipId: id,
           ended: action.endMembershipId,
         });
+        // Sessions already convened: the new holder gets the convocation with the change (answering.ts).
+        convocationKeys.push(...((await ctx.latecomers?.convokeSeat(tx, action.seatId, ctx.now)) ?? []));
       } else {
         const delegateId =
           idOf.get(row.delegateEmail!) ??
@@ -457,6 +462,7 @@ async function applyPlan(tx: Tx, ctx: PeopleContext, plan: ImportPlan): Promise<
           data: { delegatePersonId: delegateId },
         });
         await audit('membership.delegate_set', person.id, { seatId: action.seatId, delegateId });
+        convocationKeys.push(...((await ctx.latecomers?.convokeSeat(tx, action.seatId, ctx.now)) ?? []));
       }
     }
   }
