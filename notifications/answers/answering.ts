@@ -42,6 +42,15 @@ export interface Answerer {
   actor: string;
 }
 
+/**
+ * How many messages one invitation's answers may cause by naming and replacing one-meeting delegates (a
+ * convocation to the one named, a withdrawal to the one replaced), whichever door they come through. The
+ * addresses are whatever the member typed and the sender is the district's, so switching back and forth
+ * must not make the service send without end. Ten serves a member who names someone, changes their mind
+ * twice and names a third; answering for oneself is never refused, and can cause at most one more.
+ */
+export const MAX_DELEGATE_MESSAGES = 10;
+
 const refusal = (status: number, code: string, field: string, message: string, sentence = message) =>
   new RequestRejected(status, code, sentence, [{ field, message }]);
 
@@ -164,18 +173,12 @@ export function createAnswering(deps: AnsweringDeps) {
     return created;
   }
 
-  /**
-   * Someone who joins a meeting after its convocation left (a one-meeting delegate, the real person who
-   * replaces a placeholder) gets their answer links and, if the meeting is convened, the convocation, stored
-   * in the caller's transaction under the convocation's own key (so at most once per person and revision).
-   * Returns that key to deliver after the commit, or null when the meeting's own convocation will include
-   * them (still planned) or there is nothing to send (cancelled).
-   */
-  async function convokeLatecomer(
+  /** convokeLatecomer, also saying whether the convocation is a new message (created: 1) or was stored already. */
+  async function enqueueLatecomer(
     tx: Prisma.TransactionClient,
     meetingId: string,
     person: { id: string; fullName: string; email: string },
-  ): Promise<string | null> {
+  ): Promise<{ key: string; created: number } | null> {
     const meeting = await tx.meeting.findUniqueOrThrow({ where: { id: meetingId } });
     const links = await issueAnswerLinks(tx, secret, {
       meetingId,
@@ -197,8 +200,23 @@ export function createAnswering(deps: AnsweringDeps) {
       where: { idempotencyKey: { startsWith: withdrawalKeyPrefix(meetingId, person.id) } },
     });
     const convocation = withdrawals > 0 ? { ...request, key: `${request.key}:${withdrawals}` } : request;
-    await outbox.enqueue([convocation], tx);
-    return convocation.key;
+    const { created } = await outbox.enqueue([convocation], tx);
+    return { key: convocation.key, created };
+  }
+
+  /**
+   * Someone who joins a meeting after its convocation left (a one-meeting delegate, the real person who
+   * replaces a placeholder) gets their answer links and, if the meeting is convened, the convocation, stored
+   * in the caller's transaction under the convocation's own key (so at most once per person and revision).
+   * Returns that key to deliver after the commit, or null when the meeting's own convocation will include
+   * them (still planned) or there is nothing to send (cancelled).
+   */
+  async function convokeLatecomer(
+    tx: Prisma.TransactionClient,
+    meetingId: string,
+    person: { id: string; fullName: string; email: string },
+  ): Promise<string | null> {
+    return (await enqueueLatecomer(tx, meetingId, person))?.key ?? null;
   }
 
   /**
@@ -241,7 +259,7 @@ export function createAnswering(deps: AnsweringDeps) {
    * loses their invitation, so no reminder or update reaches them; if the convocation had reached them, they
    * are told, with a calendar cancellation, stored in the caller's transaction. Nothing changes for someone
    * who still has a place at the meeting: a seat of their own, or another member's delegation. Returns the
-   * message's key to deliver after the commit.
+   * message's key to deliver after the commit, and whether it is a new message.
    */
   async function withdrawDelegate(
     tx: Prisma.TransactionClient,
@@ -249,7 +267,7 @@ export function createAnswering(deps: AnsweringDeps) {
     delegateId: string,
     delegator: Answerer,
     now: Date,
-  ): Promise<string | null> {
+  ): Promise<{ key: string; created: number } | null> {
     const namedByOthers = await tx.invitation.count({
       where: { meetingId: meeting.id, delegatePersonId: delegateId, personId: { not: delegator.personId } },
     });
@@ -284,8 +302,29 @@ export function createAnswering(deps: AnsweringDeps) {
       meetingId: m.id,
       personId: delegateId,
     } satisfies NotificationRequest;
-    await outbox.enqueue([request], tx);
-    return request.key;
+    const { created } = await outbox.enqueue([request], tx);
+    return { key: request.key, created };
+  }
+
+  /**
+   * Refuses an answer naming a delegate when the messages it causes would take the invitation's answers past
+   * MAX_DELEGATE_MESSAGES. Called inside the answer's transaction, so a refusal rolls back everything it
+   * stored (the delegate registered, the messages queued); the answer's INSERT ... ON CONFLICT on the
+   * invitation (issueAnswerLinks) holds its row, so two answers of one invitation are counted one after the
+   * other, and each sees the audit events the other committed.
+   */
+  async function withinDelegateQuota(tx: Prisma.TransactionClient, invitationId: string, messages: number) {
+    const [{ sent }] = await tx.$queryRaw<[{ sent: number }]>`
+      SELECT COALESCE(SUM((data->>'messages')::int), 0)::int AS sent FROM "AuditEvent"
+      WHERE entity = 'Invitation' AND "entityId" = ${invitationId}`;
+    if (sent + messages <= MAX_DELEGATE_MESSAGES) return;
+    throw refusal(
+      409,
+      'troppi_cambi_delegato',
+      'scelta',
+      'il delegato per questa seduta è stato cambiato troppe volte: per un altro cambio rivolgersi alla segreteria dell’organo',
+      'Il delegato per questa seduta è stato cambiato troppe volte: la risposta non è stata registrata. Si può ancora rispondere «presente» o «assente»; per nominare un altro delegato rivolgersi alla segreteria dell’organo.',
+    );
   }
 
   /** Delivers messages stored with an answer; a failure leaves them to the outbox pump's retries. */
@@ -317,7 +356,7 @@ export function createAnswering(deps: AnsweringDeps) {
       });
       const before = await tx.invitation.findUniqueOrThrow({ where });
       const delegate = choice === 'delegate' ? await delegatePerson(tx, who, form, now) : null;
-      const withdrawalKey =
+      const withdrawal =
         before.delegatePersonId && before.delegatePersonId !== delegate?.id
           ? await withdrawDelegate(tx, { ...meeting, status }, before.delegatePersonId, who, now)
           : null;
@@ -331,6 +370,10 @@ export function createAnswering(deps: AnsweringDeps) {
           answeredAt: now,
         },
       });
+      // Still planned: the workflow's convocation will include the delegate (sendConvocations).
+      const convocation = delegate ? await enqueueLatecomer(tx, meeting.id, delegate) : null;
+      const messages = (withdrawal?.created ?? 0) + (convocation?.created ?? 0);
+      if (delegate && messages > 0) await withinDelegateQuota(tx, saved.id, messages);
       await tx.auditEvent.create({
         data: {
           actor: who.actor,
@@ -351,14 +394,13 @@ export function createAnswering(deps: AnsweringDeps) {
                   answeredAt: before.answeredAt?.toISOString(),
                 }
               : null,
+            // The messages this answer caused (withinDelegateQuota adds them up).
+            ...(messages > 0 ? { messages } : {}),
           },
           at: now,
         },
       });
-      if (!delegate) return { saved, convocationKey: null, withdrawalKey };
-      // Still planned: the workflow's convocation will include the delegate (sendConvocations).
-      const convocationKey = await convokeLatecomer(tx, meeting.id, delegate);
-      return { saved, convocationKey, withdrawalKey };
+      return { saved, convocationKey: convocation?.key ?? null, withdrawalKey: withdrawal?.key ?? null };
     });
     await deliverLate([convocationKey, withdrawalKey]);
     await deps
