@@ -38,6 +38,14 @@ export function profileProblems(input: unknown): FieldProblem[] {
     : parsed.error.issues.map((i) => ({ field: String(i.path[0] ?? 'richiesta'), message: i.message }));
 }
 
+const addressInUse = () =>
+  new RequestRejected(
+    409,
+    'indirizzo_in_uso',
+    'Profilo non salvato: l’indirizzo è già di un’altra persona.',
+    [{ field: 'email', message: 'indirizzo già usato da un’altra persona' }],
+  );
+
 export async function updateProfile(db: Database, personId: string, input: unknown, actor: string) {
   const parsed = ProfileInput.safeParse(input);
   if (!parsed.success) {
@@ -49,34 +57,34 @@ export async function updateProfile(db: Database, personId: string, input: unkno
     );
   }
   const next = parsed.data;
-  return db.$transaction(async (tx) => {
-    const before = await tx.person.findUniqueOrThrow({ where: { id: personId } });
-    const taken = await tx.person.findFirst({ where: { email: next.email, id: { not: personId } } });
-    if (taken) {
-      throw new RequestRejected(
-        409,
-        'indirizzo_in_uso',
-        'Profilo non salvato: l’indirizzo è già di un’altra persona.',
-        [{ field: 'email', message: 'indirizzo già usato da un’altra persona' }],
+  try {
+    return await db.$transaction(async (tx) => {
+      const before = await tx.person.findUniqueOrThrow({ where: { id: personId } });
+      const taken = await tx.person.findFirst({ where: { email: next.email, id: { not: personId } } });
+      if (taken) throw addressInUse();
+      const changed = Object.fromEntries(
+        (['email', 'pecEmail', 'language'] as const)
+          .filter((k) => before[k] !== next[k])
+          .map((k) => [k, { from: before[k], to: next[k] }]),
       );
-    }
-    const changed = Object.fromEntries(
-      (['email', 'pecEmail', 'language'] as const)
-        .filter((k) => before[k] !== next[k])
-        .map((k) => [k, { from: before[k], to: next[k] }]),
-    );
-    if (Object.keys(changed).length > 0) {
-      await tx.person.update({ where: { id: personId }, data: next });
-      await tx.auditEvent.create({
-        data: {
-          actor,
-          action: 'person.profile_changed',
-          entity: 'person',
-          entityId: personId,
-          data: changed,
-        },
-      });
-    }
-    return { fullName: before.fullName, ...next };
-  });
+      if (Object.keys(changed).length > 0) {
+        await tx.person.update({ where: { id: personId }, data: next });
+        await tx.auditEvent.create({
+          data: {
+            actor,
+            action: 'person.profile_changed',
+            entity: 'person',
+            entityId: personId,
+            data: changed,
+          },
+        });
+      }
+      return { fullName: before.fullName, ...next };
+    });
+  } catch (error) {
+    // Two people saving the same new address at once both pass the check above; the unique index then
+    // refuses the later update, which must read as the same 409, not a server error.
+    if ((error as { code?: string }).code === 'P2002') throw addressInUse();
+    throw error;
+  }
 }

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../app/config';
 import { createOutbox } from '../../notifications/outbox/outbox';
@@ -57,6 +58,55 @@ describe('profile: addresses and language of e-mails (JSON and form, one operati
     });
     // Signing in with a token audits the token; the refused changes audit nothing.
     expect(await db.prisma.auditEvent.count({ where: { NOT: { action: { startsWith: 'auth.' } } } })).toBe(0);
+  });
+
+  it('two people taking the same new address at once: the loser gets 409 indirizzo_in_uso, not 500', async () => {
+    // A second connection stands for the other person's change: it has taken the address in a transaction not
+    // yet committed, so this request's check sees the address free and its update waits on the unique index.
+    // Committing then makes the update fail the index, as when two saves cross.
+    const other = new pg.Client({ connectionString: db.url });
+    await other.connect();
+    try {
+      await other.query('BEGIN');
+      await other.query(
+        `UPDATE "Person" SET email = 'conteso@example.org' WHERE email = 'altro@example.org'`,
+      );
+      const pending = app.inject({
+        method: 'PATCH',
+        url: '/api/v1/profile',
+        headers: await headers(),
+        payload: { email: 'conteso@example.org', language: 'it' },
+      });
+      const watcher = new pg.Client({ connectionString: db.url });
+      await watcher.connect();
+      try {
+        for (let i = 0; ; i++) {
+          const { rows } = await watcher.query<{ n: number }>(
+            `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock'`,
+            [db.name],
+          );
+          if (rows[0]!.n > 0) break;
+          if (i > 500) throw new Error('the profile update never waited on the index');
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+      } finally {
+        await watcher.end();
+      }
+      await other.query('COMMIT');
+      const response = await pending;
+      expect(response.statusCode).toBe(409);
+      expect(response.json()).toMatchObject({
+        error: 'indirizzo_in_uso',
+        fields: [{ field: 'email', message: 'indirizzo già usato da un’altra persona' }],
+      });
+    } finally {
+      await other.query(
+        `UPDATE "Person" SET email = 'altro@example.org' WHERE email = 'conteso@example.org'`,
+      );
+      await other.end();
+    }
+    expect((await db.prisma.person.findUniqueOrThrow({ where: { id: personId } })).email).toBe(EMAIL);
+    expect(await db.prisma.auditEvent.count({ where: { action: 'person.profile_changed' } })).toBe(0);
   });
 
   it('the form keeps what was typed and marks the field; a good post redirects and is audited', async () => {
