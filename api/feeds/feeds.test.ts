@@ -149,3 +149,74 @@ describe('calendar feeds (GET /calendario/<token>.ics)', () => {
     expect(events(response.body)).toHaveLength(2);
   });
 });
+
+describe("a body's feed ends with its issuer's right to read the body", () => {
+  let db: TestDatabase;
+  let mail: MailActivities;
+  let app: FastifyInstance;
+  let district: District;
+  const SEGRETARIA = 'segretaria.cr@example.org';
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    mail = await startMailActivities(db.prisma, 'feed-test-secret-feed-test-secret-654321');
+    district = await createDistrict(db.prisma);
+    await createMeeting(db.prisma, district.bodies.cr, '2027-03-09');
+    app = await buildServer({ db: db.prisma, config: mail.config, now: () => TODAY });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await mail?.close();
+    await db?.cleanup();
+  });
+
+  const issueBodyFeed = async (email: string) => {
+    const response = await app.inject({
+      method: 'POST',
+      url: `/api/v1/bodies/${district.bodies.cr}/feed`,
+      headers: await actAs(db.prisma, email),
+    });
+    expect(response.statusCode).toBe(201);
+    return response.json<{ token: string }>().token;
+  };
+  const status = async (token: string) =>
+    (await app.inject({ method: 'GET', url: `/calendario/${token}.ics` })).statusCode;
+
+  it('a segretaria who leaves the segreteria (and holds no seat) no longer reads it through her feed', async () => {
+    // Named segreteria of the Comitato and nothing else: her only right to its meetings.
+    const segretaria = await db.prisma.person.create({
+      data: { fullName: 'Sara Segreteria', email: SEGRETARIA },
+    });
+    const role = await db.prisma.segreteria.create({
+      data: { bodyId: district.bodies.cr, personId: segretaria.id },
+    });
+    const token = await issueBodyFeed(SEGRETARIA);
+    expect(await status(token)).toBe(200);
+
+    await db.prisma.segreteria.delete({ where: { id: role.id } });
+    const gone = await app.inject({ method: 'GET', url: `/calendario/${token}.ics` });
+    expect(gone.statusCode).toBe(404);
+    expect(gone.json()).toMatchObject({ error: 'calendario_non_trovato' });
+    expect(gone.body).not.toContain('BEGIN:VEVENT');
+
+    // Named again, her feed answers again: it follows her right, it was not revoked.
+    await db.prisma.segreteria.create({ data: { bodyId: district.bodies.cr, personId: segretaria.id } });
+    expect(await status(token)).toBe(200);
+  });
+
+  it('an issuer who still reads the body (a member) keeps the feed; the next segreteria can replace it', async () => {
+    const coordinator = await db.prisma.segreteria.create({
+      data: { bodyId: district.bodies.cr, personId: district.people.coordcr! },
+    });
+    const token = await issueBodyFeed('coordcr@example.org');
+    await db.prisma.segreteria.delete({ where: { id: coordinator.id } });
+    // The coordinator holds a seat on the Comitato: its meetings are still hers to read.
+    expect(await status(token)).toBe(200);
+    const next = await issueBodyFeed(SEGRETARIA);
+    expect([await status(token), await status(next)]).toEqual([404, 200]);
+    // A feed whose issuer is not known (issued before issuers were recorded, and not found in the audit)
+    // answers as a revoked one.
+    await db.prisma.feedToken.updateMany({ where: { revokedAt: null }, data: { issuedById: null } });
+    expect(await status(next)).toBe(404);
+  });
+});

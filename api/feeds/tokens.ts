@@ -1,7 +1,8 @@
 /**
  * Calendar feed tokens: 32 random bytes (base64url, 43 characters), shown once to whoever asks for them;
  * only their SHA-256 is stored. Issuing a token for a person or a body revokes the one before, in the same
- * transaction with its audit event (which never carries the token).
+ * transaction with its audit event (which never carries the token). The token records who issued it: a body's
+ * feed is that person's credential and works only while they may read the body (routes.ts).
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Database } from '../../prisma/client';
@@ -12,7 +13,12 @@ export function hashFeedToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-export async function issueFeedToken(db: Database, owner: FeedOwner, actor: string): Promise<string> {
+export async function issueFeedToken(
+  db: Database,
+  owner: FeedOwner,
+  issuedById: string,
+  actor: string,
+): Promise<string> {
   const token = randomBytes(32).toString('base64url');
   const now = new Date();
   await db.$transaction(async (tx) => {
@@ -20,7 +26,9 @@ export async function issueFeedToken(db: Database, owner: FeedOwner, actor: stri
       where: { ...owner, revokedAt: null },
       data: { revokedAt: now },
     });
-    await tx.feedToken.create({ data: { ...owner, tokenHash: hashFeedToken(token), createdAt: now } });
+    await tx.feedToken.create({
+      data: { ...owner, issuedById, tokenHash: hashFeedToken(token), createdAt: now },
+    });
     await tx.auditEvent.create({
       data: {
         actor,
@@ -35,9 +43,13 @@ export async function issueFeedToken(db: Database, owner: FeedOwner, actor: stri
   return token;
 }
 
-/** The owner of an active token, or null (unknown or revoked: both answer 404). */
-export async function feedOwner(db: Database, token: string): Promise<FeedOwner | null> {
+/** The owner of an active token and who issued it, or null (unknown or revoked: both answer 404). */
+export async function feedOwner(
+  db: Database,
+  token: string,
+): Promise<{ owner: FeedOwner; issuedById: string | null } | null> {
   const row = await db.feedToken.findUnique({ where: { tokenHash: hashFeedToken(token) } });
   if (!row || row.revokedAt) return null;
-  return row.personId ? { personId: row.personId } : { bodyId: row.bodyId! };
+  const owner = row.personId ? { personId: row.personId } : { bodyId: row.bodyId! };
+  return { owner, issuedById: row.issuedById };
 }
