@@ -363,6 +363,23 @@ export async function removeAgendaItem(
   await ctx.db.$transaction(async (tx) => {
     await holdAgenda(tx, meetingId, 'togliere il punto');
     const item = await itemOr404(tx, meetingId, itemId);
+    // The item's documents go with it. Left behind (the foreign key only empties their item) they would
+    // sit on the meeting outside the agenda, where only verbale files live: nobody could remove them, and
+    // the documents route would treat them as a verbale.
+    const documents = await tx.document.findMany({
+      where: { agendaItemId: itemId },
+      select: { id: true, name: true },
+    });
+    await tx.document.deleteMany({ where: { id: { in: documents.map((d) => d.id) } } });
+    for (const d of documents) {
+      await tx.auditEvent.create({
+        data: auditOf(ctx.actor, 'meeting.document_removed', meetingId, {
+          documentId: d.id,
+          name: d.name,
+          itemId,
+        }),
+      });
+    }
     await tx.agendaItem.delete({ where: { id: itemId } });
     const rest = await tx.agendaItem.findMany({ where: { meetingId }, orderBy: { position: 'asc' } });
     await renumber(
