@@ -301,6 +301,11 @@ async function participants(
  * other and the second sees the first, instead of failing on a row gone meanwhile or deadlocking (a 500).
  */
 async function holdAgenda(tx: Tx, meetingId: string, what: string): Promise<void> {
+  requireEditable(await holdMeeting(tx, meetingId), what);
+}
+
+/** The meeting's row, held until the transaction commits, so that changes to its agenda run one at a time. */
+async function holdMeeting(tx: Tx, meetingId: string) {
   await tx.$queryRaw`SELECT 1 AS locked FROM "Meeting" WHERE "id" = ${meetingId}::uuid FOR UPDATE`;
   const meeting = await tx.meeting.findUnique({ where: { id: meetingId }, select: { status: true } });
   if (!meeting) {
@@ -308,7 +313,7 @@ async function holdAgenda(tx: Tx, meetingId: string, what: string): Promise<void
       { field: 'id', message: 'nessuna riunione con questo identificativo' },
     ]);
   }
-  requireEditable(meeting, what);
+  return meeting;
 }
 
 function requireEditable(meeting: { status: MeetingStatus }, what: string): void {
@@ -454,10 +459,11 @@ export async function attachDocument(
   itemId: string,
   file: UploadedDocument,
 ) {
-  const meeting = await meetingOr404(ctx.db, meetingId);
-  requireStatus(meeting, ['planned', 'convened'], 'allegare documenti');
-  await itemOr404(ctx.db, meetingId, itemId);
+  // Checked under the meeting's lock, as the removal of the item takes it: an item removed meanwhile is
+  // then a 404, not a foreign-key failure (500) on the insert.
   return ctx.db.$transaction(async (tx) => {
+    requireStatus(await holdMeeting(tx, meetingId), ['planned', 'convened'], 'allegare documenti');
+    await itemOr404(tx, meetingId, itemId);
     const doc = await tx.document.create({
       data: {
         name: file.name,

@@ -74,3 +74,39 @@ describe('documents of a removed agenda item', () => {
     ]);
   });
 });
+
+/** Requests of this database waiting for a row lock, polled until there are `n` (bounded). */
+async function waitingForLocks(n: number) {
+  for (let i = 0; i < 200; i++) {
+    const [{ waiting }] = await world.db.$queryRaw<[{ waiting: number }]>`
+      SELECT count(*)::int AS waiting FROM pg_stat_activity
+      WHERE datname = current_database() AND wait_event_type = 'Lock'`;
+    if (waiting >= n) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`attese ${n} richieste in coda su un lock`);
+}
+
+describe('a document uploaded to an item while the item is removed', () => {
+  it('the removal wins and the upload gets a 404, not an internal error; nothing is left behind', async () => {
+    const { id, items } = await plannedMeeting('2037-07-14');
+    // The item's row is held by the test, so both requests really overlap: the removal stops on the row
+    // after the upload has found the item, and the upload then waits behind the removal.
+    let requests: Promise<Awaited<ReturnType<typeof attach>>>[] = [];
+    await world.db.$transaction(
+      async (tx) => {
+        await tx.$queryRaw`SELECT 1 AS held FROM "AgendaItem" WHERE "id" = ${items[0]}::uuid FOR UPDATE`;
+        const removal = removeItem(id, items[0]!);
+        await waitingForLocks(1);
+        const upload = attach(id, items[0]!, 'Relazione.pdf');
+        await waitingForLocks(2);
+        requests = [removal, upload];
+      },
+      { timeout: 20_000 },
+    );
+    const answers = await Promise.all(requests);
+    expect(answers.map((a) => a.statusCode)).toEqual([200, 404]);
+    expect(answers[1]!.json().error).toBe('punto_sconosciuto');
+    expect(await world.db.document.count({ where: { meetingId: id } })).toBe(0);
+  });
+});
