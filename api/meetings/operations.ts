@@ -11,7 +11,8 @@ import type { Database, MeetingStatus } from '../../prisma/client';
 import { heldOn } from '../../prisma/membership-days';
 import type { GovernanceClient } from '../../workflows/client';
 import { RequestRejected } from '../errors';
-import { dateOf, readClock } from '../../domain/index';
+import { dateOf, dayInRome, endOfDay, readClock } from '../../domain/index';
+import { formatTime } from '../../notifications/format';
 import { startMeetingWorkflow, type MeetingSignals } from '../../workflows/client';
 import {
   actorOf,
@@ -247,6 +248,7 @@ export async function recordAttendance(
       unknown,
     );
   }
+  refuseArrivalsOutsideSession(record, meeting);
   // A delegate the registry does not have would fail the workflow's activity on the foreign key at every
   // retry, and the meeting's process would stand still: refuse it here, where the person can fix it.
   const delegateIds = record.entries.flatMap((e) => (e.delegatePersonId ? [e.delegatePersonId] : []));
@@ -269,6 +271,40 @@ export async function recordAttendance(
     );
   }
   await toWorkflow(ctx, meetingId, 'meeting.attendance_recorded', 'attendance', record);
+}
+
+/**
+ * An arrival is a time during the session: not before its start (that is being present, not late), and
+ * not on another day. Sessions overrun their planned end, so the bound is the end of the session's day in
+ * Rome, or the planned end when the session runs past midnight. Anything else would end up, as nonsense,
+ * in the attendance reports and in the draft verbale.
+ */
+function refuseArrivalsOutsideSession(
+  record: z.output<typeof Attendance>,
+  meeting: { startsAt: Date; endsAt: Date },
+): void {
+  const from = meeting.startsAt.getTime();
+  const until = Math.max(meeting.endsAt.getTime(), Date.parse(endOfDay(dayInRome(meeting.startsAt))));
+  const startTime = formatTime(meeting.startsAt.toISOString());
+  const outside = record.entries.flatMap((e, i) => {
+    const at = e.arrivedAt === undefined ? undefined : Date.parse(e.arrivedAt);
+    return at === undefined || (at >= from && at <= until)
+      ? []
+      : [
+          {
+            field: `entries.${i}.arrivedAt`,
+            message: `dalle ${startTime}, inizio della seduta, ed entro lo stesso giorno`,
+          },
+        ];
+  });
+  if (outside.length) {
+    throw new RequestRejected(
+      400,
+      'richiesta_non_valida',
+      `Un'ora di arrivo cade fuori dalla seduta: indicarla dalle ${startTime} in poi, nel giorno della seduta.`,
+      outside,
+    );
+  }
 }
 
 /** Holders and standing delegates of the body's seats on the day, and whoever was invited. */

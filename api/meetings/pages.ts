@@ -289,6 +289,9 @@ export const meetingPages: FastifyPluginAsync<GovernanceOptions> = async (app, o
       const people = Object.keys(values)
         .filter((k) => k.startsWith('persona-'))
         .map((k) => values[k]!);
+      // entries.3.delegateName → the field of that person's row.
+      const rowField = (index: unknown, key: unknown) =>
+        `${key === 'arrivedAt' ? 'arrivo' : key === 'delegateName' ? 'delegato' : 'stato'}-${people[Number(index)]}`;
       const record = Attendance.safeParse({
         entries: people.map((personId) => {
           const status = everyonePresent ? 'present' : (values[`stato-${personId}`] ?? 'absent');
@@ -305,20 +308,10 @@ export const meetingPages: FastifyPluginAsync<GovernanceOptions> = async (app, o
         }),
       });
       if (!record.success) {
-        // entries.3.delegateName → the field of that person's row.
-        const fields = record.error.issues.map((issue) => {
-          const personId = people[Number(issue.path[1])];
-          const name =
-            issue.path[2] === 'arrivedAt'
-              ? 'arrivo'
-              : issue.path[2] === 'delegateName'
-                ? 'delegato'
-                : 'stato';
-          return {
-            field: `${name}-${personId}`,
-            message: issue.path[2] === 'arrivedAt' ? 'ora non valida (HH:MM)' : issue.message,
-          };
-        });
+        const fields = record.error.issues.map((issue) => ({
+          field: rowField(issue.path[1], issue.path[2]),
+          message: issue.path[2] === 'arrivedAt' ? 'ora non valida (HH:MM)' : issue.message,
+        }));
         throw new RequestRejected(
           400,
           'richiesta_non_valida',
@@ -326,7 +319,21 @@ export const meetingPages: FastifyPluginAsync<GovernanceOptions> = async (app, o
           fields,
         );
       }
-      await op.recordAttendance(await ctxOf(request), id, record.data);
+      try {
+        await op.recordAttendance(await ctxOf(request), id, record.data);
+      } catch (err) {
+        // The operation names rows as the JSON route does (entries.3.arrivedAt): show each next to its row.
+        if (!(err instanceof RequestRejected)) throw err;
+        throw new RequestRejected(
+          err.statusCode,
+          err.code,
+          err.message,
+          err.fields.map((f) => {
+            const [, index, key] = f.field.split('.');
+            return { field: key ? rowField(index, key) : f.field, message: f.message };
+          }),
+        );
+      }
     });
   });
 
