@@ -125,8 +125,21 @@ export async function createMeeting(ctx: OperationContext, input: z.output<typeo
       `Esiste già una riunione di ${body.name} il ${plannedDateKey}: modificarla invece di crearne un'altra.`,
       [{ field: 'startsAt', message: 'giorno già occupato per questo organo' }],
     );
-  if (await db.meeting.findUnique({ where: { bodyId_plannedDateKey: { bodyId: body.id, plannedDateKey } } }))
-    throw duplicate();
+  const existing = await db.meeting.findUnique({
+    where: { bodyId_plannedDateKey: { bodyId: body.id, plannedDateKey } },
+    select: { status: true },
+  });
+  // A cancelled session cannot be changed, so "modify it instead" would send the person nowhere. Its row
+  // still holds the day (it is also what tells the series planner that occurrence was cancelled): say so.
+  if (existing?.status === 'cancelled') {
+    throw new RequestRejected(
+      409,
+      'riunione_esistente',
+      `La riunione di ${body.name} del ${plannedDateKey} è stata annullata e il giorno resta registrato con quella seduta: una nuova seduta dello stesso organo va fissata in un altro giorno.`,
+      [{ field: 'startsAt', message: 'giorno di una seduta annullata di questo organo' }],
+    );
+  }
+  if (existing) throw duplicate();
   let meetingId: string;
   try {
     meetingId = await db.$transaction(async (tx) => {
