@@ -59,6 +59,20 @@ export function rescheduleProblem(change: { startsAt: string; endsAt: string }, 
   return null;
 }
 
+/**
+ * The highest addendum number stored on the agenda (items keep `addendum:<n>:<i>` as source key), so a
+ * workflow rebuilt from the database numbers the next addendum after it instead of reusing a number whose
+ * items and messages exist already (they would be taken for a retry, and the new addendum dropped).
+ */
+export function lastAddendum(items: { sourceKey: string | null }[]): number {
+  let last = 0;
+  for (const { sourceKey } of items) {
+    const n = /^addendum:(\d+):/.exec(sourceKey ?? '')?.[1];
+    if (n !== undefined) last = Math.max(last, Number(n));
+  }
+  return last;
+}
+
 /** The audit action that records "Invia ora la convocazione"; the plan reads it (api/meetings/operations.ts). */
 export const RELEASE_REQUESTED = 'meeting.convocation_release_requested';
 
@@ -172,6 +186,7 @@ export function createMeetingActivities(deps: ActivityDeps): MeetingActivities {
       convocationReleased: m.status === 'planned' && (await releaseRequested(m.id)),
       minutesRequired: rules.minutes.required,
       minutesDueAt: rules.minutes.required ? minutesDueAt : null,
+      addenda: lastAddendum(m.agendaItems),
       minutesStatus: v?.circulatedAt
         ? 'circulated'
         : v?.approvedAt

@@ -42,6 +42,11 @@ export interface MeetingPlan {
   minutesDueAt: string | null;
   /** The office asked to send the convocation now ("Invia ora"); stored, so a restarted workflow still does. */
   convocationReleased: boolean;
+  /**
+   * The highest agenda addendum number already stored: a rebuilt workflow numbers its next addendum after it.
+   * Absent from plans recorded before it existed (those workflows count from 0, as they always did).
+   */
+  addenda?: number;
   /** Where the verbale stands, so a workflow restarted by the reconciler resumes at the right step. */
   minutesStatus: 'none' | 'submitted' | 'approved' | 'circulated';
 }

@@ -110,6 +110,8 @@ export async function meetingWorkflow(input: { meetingId: string }): Promise<Mee
   /** The current plan; every change replaces it (and the copy the query shows). */
   let plan = (state.plan = initial);
   if (initial.convocationReleased) released = true;
+  // Numbering goes on from the addenda stored, so a workflow rebuilt from the database reuses none.
+  addenda = initial.addenda ?? 0;
   state.phase = initial.status === 'cancelled' ? 'cancelled' : 'awaiting-convocation';
   if (initial.minutesStatus !== 'none') minutesSubmitted = true;
   if (initial.minutesStatus === 'approved' || initial.minutesStatus === 'circulated') minutesApproved = true;
