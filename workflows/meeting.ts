@@ -251,7 +251,16 @@ export async function meetingWorkflow(input: { meetingId: string }): Promise<Mee
     await act.markMeetingHeld(meetingId);
     state.phase = 'awaiting-minutes';
   }
-  changes.length = 0; // reschedule, cancel and addenda make no sense once the meeting took place
+  // Reschedule, cancel and addenda make no sense once the session has begun. The API refuses them from its
+  // start; one that reached the workflow meanwhile is recorded as refused, not dropped unseen. Histories
+  // recorded before this dropped them without an activity, so they replay without the patch.
+  if (patched('changes-after-start-refused')) {
+    for (let change = changes.shift(); change; change = changes.shift()) {
+      await act.rejectChange(meetingId, change, 'modifica richiesta a seduta già iniziata');
+      state.rejectedChanges++;
+    }
+  }
+  changes.length = 0;
 
   // 4. Minutes: request, remind and escalate while late, circulate once approved. An extension of the
   //    deadline moves the due date and starts the ladder over from it (as for deliverables); steps of the

@@ -189,12 +189,25 @@ export async function releaseConvocation(ctx: OperationContext, meetingId: strin
   );
 }
 
+/**
+ * Once the session has begun its workflow records the attendance and no longer moves or cancels it (a
+ * session that fails, e.g. without a quorum, is held and minuted as such): say so, instead of a 202 for a
+ * change that would never be applied.
+ */
+function refuseStarted(meeting: { startsAt: Date }, now: number, what: string): void {
+  if (meeting.startsAt.getTime() <= now) {
+    throw new RequestRejected(409, 'seduta_iniziata', `Impossibile ${what}: la seduta è già iniziata.`);
+  }
+}
+
 export async function reschedule(
   ctx: OperationContext,
   meetingId: string,
   change: z.output<typeof Reschedule>,
 ): Promise<void> {
-  requireStatus(await meetingOr404(ctx.db, meetingId), ['planned', 'convened'], 'spostare la riunione');
+  const meeting = await meetingOr404(ctx.db, meetingId);
+  requireStatus(meeting, ['planned', 'convened'], 'spostare la riunione');
+  refuseStarted(meeting, ctx.now, 'spostare la riunione');
   if (Date.parse(change.startsAt) <= ctx.now) {
     throw new RequestRejected(400, 'richiesta_non_valida', 'La nuova data deve essere nel futuro.', [
       { field: 'startsAt', message: 'deve essere nel futuro' },
@@ -209,7 +222,9 @@ export async function cancel(
   meetingId: string,
   request: z.output<typeof Cancel>,
 ): Promise<void> {
-  requireStatus(await meetingOr404(ctx.db, meetingId), ['planned', 'convened'], 'annullare la riunione');
+  const meeting = await meetingOr404(ctx.db, meetingId);
+  requireStatus(meeting, ['planned', 'convened'], 'annullare la riunione');
+  refuseStarted(meeting, ctx.now, 'annullare la riunione');
   await toWorkflow(ctx, meetingId, 'meeting.cancel_requested', 'cancel', request);
 }
 
