@@ -91,7 +91,11 @@ export function createPlanningActivities(deps: ActivityDeps): PlanningActivities
           },
         });
       });
-      return { meetingId: meeting.id, startsAt: iso(meeting.startsAt) };
+      return {
+        meetingId: meeting.id,
+        startsAt: iso(meeting.startsAt),
+        plannedStartsAt: iso(new Date(next.start)),
+      };
     },
 
     async ensureYearDeliverables(ambitoId, year) {

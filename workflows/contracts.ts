@@ -126,6 +126,11 @@ export type DeliverableEvent =
 export interface PlannedOccurrence {
   meetingId: string;
   startsAt: string;
+  /**
+   * Where the rules put this occurrence. A session moved earlier starts before it: the series plans the next
+   * one after the later of the two, or it would find this one again. Absent from results recorded before.
+   */
+  plannedStartsAt?: string;
 }
 
 export interface ComplianceFinding {

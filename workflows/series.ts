@@ -57,5 +57,10 @@ export async function seriesWorkflow(input: SeriesInput): Promise<void> {
   await startOnce(meetingWorkflow, workflowId.meeting(meetingId), [{ meetingId }]);
   // The next occurrence is planned once this one starts, well before its own convocation deadline.
   await waitUntil(state.current.startsAt, () => false);
-  return continueAsNew<typeof seriesWorkflow>({ bodyId: input.bodyId, after: state.current.startsAt });
+  // Never from before the rules' day of this occurrence: one moved earlier (and held) would be found again
+  // by its planned day, and the series would go round it for ever without planning the next.
+  const { startsAt, plannedStartsAt } = state.current;
+  const after =
+    plannedStartsAt && Date.parse(plannedStartsAt) > Date.parse(startsAt) ? plannedStartsAt : startsAt;
+  return continueAsNew<typeof seriesWorkflow>({ bodyId: input.bodyId, after });
 }
