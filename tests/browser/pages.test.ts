@@ -10,7 +10,13 @@
 import { describe, expect, it } from 'vitest';
 import { romeNow } from '../../domain/index';
 import { COORDINATORE } from '../support/auth';
-import { auditOnDesktopAndPhone, expectScreenshot, seriousViolations, useSignedInBrowser } from './support';
+import {
+  auditOnDesktopAndPhone,
+  expectScreenshot,
+  PHONE,
+  seriousViolations,
+  useSignedInBrowser,
+} from './support';
 
 let crId: string;
 let deliverableId: string;
@@ -95,6 +101,28 @@ describe('every page of the navigation', () => {
       expect(found).toEqual([]);
     },
   );
+
+  it('on a phone, leaves the content in sight: the navigation fits three rows of voices a finger can hit', async () => {
+    const page = await world.noScripts.newPage();
+    await page.setViewportSize(PHONE);
+    await page.goto(world.service.url + '/');
+    const boxes = await page.locator('#navigazione a').evaluateAll((links) =>
+      links.map((a) => {
+        const box = a.getBoundingClientRect();
+        return { top: Math.round(box.top), right: box.right, height: box.height, width: box.width };
+      }),
+    );
+    expect(new Set(boxes.map((b) => b.top)).size).toBeLessThanOrEqual(3);
+    for (const box of boxes) {
+      expect(box.height).toBeGreaterThanOrEqual(24);
+      expect(box.width).toBeGreaterThanOrEqual(24);
+      expect(box.right).toBeLessThanOrEqual(PHONE.width);
+    }
+    // The page's heading starts within the first half of the screen.
+    expect((await page.locator('h1').boundingBox())!.y).toBeLessThan(PHONE.height / 2);
+    await expectScreenshot(world.shots, page, 'navigazione-telefono');
+    await page.close();
+  });
 
   it('reaches every screen from the navigation bar', async () => {
     const page = await world.noScripts.newPage();
