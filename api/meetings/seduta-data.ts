@@ -19,6 +19,70 @@ export interface FormState {
 
 const ADDENDUM_NOTICE_MS = 24 * 3600_000;
 
+/**
+ * Where the fields of each form of the page are: their id and label, so that the message of a refused form
+ * links to each field to correct. Fields a refusal names that the form does not show (the operation speaks
+ * of instants, the form of a day and times) go to the form field that holds them.
+ */
+function fieldPlaces(
+  section: string,
+  holders: Map<string, string>,
+): Record<string, { id: string; label: string }> {
+  const item = /^punto-(.+)$/.exec(section)?.[1];
+  if (item)
+    return {
+      title: { id: `titolo-${item}`, label: 'Titolo' },
+      description: { id: `descrizione-${item}`, label: 'Descrizione' },
+      file: { id: `file-${item}`, label: 'Documento' },
+    };
+  const places: Record<string, Record<string, { id: string; label: string }>> = {
+    odg: {
+      title: { id: 'nuovo-titolo', label: 'Titolo del punto' },
+      description: { id: 'nuovo-descrizione', label: 'Descrizione' },
+    },
+    sposta: {
+      day: { id: 'sposta-giorno', label: 'Nuovo giorno' },
+      startsAt: { id: 'sposta-giorno', label: 'Nuovo giorno' },
+      startTime: { id: 'sposta-inizio', label: 'Inizio' },
+      endTime: { id: 'sposta-fine', label: 'Fine' },
+      endsAt: { id: 'sposta-fine', label: 'Fine' },
+      reason: { id: 'sposta-motivo', label: 'Motivo' },
+    },
+    annulla: { reason: { id: 'annulla-motivo', label: 'Motivo dell’annullamento' } },
+    verbale: { file: { id: 'verbale-file', label: 'Verbale' } },
+    proroga: {
+      dueDate: { id: 'proroga-data', label: 'Nuova scadenza' },
+      reason: { id: 'proroga-motivo', label: 'Motivo' },
+    },
+  };
+  if (section !== 'appello') return places[section] ?? {};
+  const roll: Record<string, { id: string; label: string }> = {};
+  for (const [personId, name] of holders) {
+    roll[`stato-${personId}`] = { id: `stato-${personId}`, label: `Presenza di ${name}` };
+    roll[`delegato-${personId}`] = { id: `delegato-${personId}`, label: `Delegato per ${name}` };
+    roll[`arrivo-${personId}`] = { id: `arrivo-${personId}`, label: `Ora di arrivo di ${name}` };
+  }
+  return roll;
+}
+
+/**
+ * A refused form as its section shows it: the message, and a link to each field to correct (the field's
+ * label and its message), as the error summary of a form reads.
+ */
+function refusal(form: FormState | undefined, holders: Map<string, string>) {
+  if (!form) return null;
+  const places = fieldPlaces(form.section, holders);
+  const seen = new Set<string>();
+  const links = [];
+  for (const [name, message] of Object.entries(form.fields)) {
+    const place = places[name];
+    if (!place || seen.has(place.id)) continue;
+    seen.add(place.id);
+    links.push({ href: `#${place.id}`, label: place.label, message });
+  }
+  return { section: form.section, message: form.message, links };
+}
+
 export const STATUS_LABEL: Record<AttendanceStatus, string> = {
   present: 'Presente',
   delegate: 'Rappresentato da delegato',
@@ -124,7 +188,13 @@ export async function sedutaData(
       !meeting.verbale.approvedAt,
     extendMinutes: status === 'held' && !!meeting.verbale && !meeting.verbale.submittedAt,
   };
-  const errors = (section: string) => (form?.section === section ? form.fields : {});
+  const errors = (section: string) => {
+    if (form?.section !== section) return {};
+    // The operation speaks of instants; the form of Sposta shows them as a day and an end time.
+    if (section !== 'sposta') return form.fields;
+    const { startsAt, endsAt, ...fields } = form.fields;
+    return { ...(startsAt ? { day: startsAt } : {}), ...(endsAt ? { endTime: endsAt } : {}), ...fields };
+  };
   const values = (section: string) => (form?.section === section ? form.values : {});
   const typed = values('appello');
 
@@ -213,6 +283,7 @@ export async function sedutaData(
     can,
     done,
     form,
+    refused: refusal(form, new Map(roll.lines.map((line) => [line.holder.id, line.holder.fullName]))),
     errors: {
       odg: errors('odg'),
       sposta: errors('sposta'),
