@@ -276,7 +276,7 @@ export async function sedutaData(
   ].sort((a, b) => b.at.getTime() - a.at.getTime());
 
   return {
-    title: `${meeting.body.name}: seduta del ${meeting.plannedDate}`,
+    title: `${meeting.body.name}: seduta di ${formatDate(meeting.plannedDate, 'it')}`,
     meeting,
     statusLabel: MEETING_STATUS[status],
     answersLink: `${publicBaseUrl.replace(/\/$/, '')}/riunioni/${id}`,

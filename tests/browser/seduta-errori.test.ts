@@ -109,3 +109,12 @@ describe('a refused form on the Seduta page', () => {
     await page.close();
   });
 });
+
+describe('the Seduta page’s title', () => {
+  it('names the day as people read it, not as stored', async () => {
+    const page = await world.noScripts.newPage();
+    await page.goto(`${world.service.url}/sedute/${meetingId}`);
+    expect(await page.title()).toBe('Comitato Ristretto: seduta di martedì 3 marzo 2037');
+    await page.close();
+  });
+});
