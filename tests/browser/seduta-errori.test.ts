@@ -118,3 +118,41 @@ describe('the Seduta page’s title', () => {
     await page.close();
   });
 });
+
+describe('a refused Nuova seduta', () => {
+  it('sums up what is wrong with a link to each field, which the keyboard follows; what was typed stays', async () => {
+    const page = await world.noScripts.newPage();
+    await page.goto(`${world.service.url}/sedute/nuova`);
+    await page.getByLabel('Giorno', { exact: true }).fill('2036-04-08');
+    await page.getByLabel('Inizio', { exact: true }).fill('18:00');
+    await page.getByLabel('Fine', { exact: true }).fill('17:00');
+    await page.getByLabel(/Ordine del giorno/).fill('Piano Operativo 2037');
+    const before = await world.db.prisma.meeting.count();
+    await Promise.all([
+      page.waitForNavigation(),
+      page.getByRole('button', { name: 'Crea la seduta' }).click(),
+    ]);
+    const summary = page.getByRole('alert');
+    expect(await summary.innerText()).toContain('Seduta non creata.');
+    const links = await summary.locator('a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    expect(links).toEqual(['#organo', '#fine', '#luogo']);
+    for (const id of ['organo', 'fine', 'luogo']) {
+      expect(await page.locator(`#${id}`).getAttribute('aria-invalid')).toBe('true');
+      expect(await page.locator(`#${id}`).getAttribute('aria-describedby')).toContain(`${id}-errore`);
+    }
+    // From the top of the page, Tab reaches the summary's first link before any field; Enter moves the focus
+    // to the field it names.
+    await page.locator('h1').click();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate<string | null>("document.activeElement?.getAttribute('href')")).toBe(
+      '#organo',
+    );
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate<string | undefined>('document.activeElement?.id')).toBe('organo');
+    expect(await page.getByLabel('Giorno', { exact: true }).inputValue()).toBe('2036-04-08');
+    expect(await page.getByLabel(/Ordine del giorno/).inputValue()).toBe('Piano Operativo 2037');
+    expect(await world.db.prisma.meeting.count()).toBe(before);
+    await expectScreenshot(world.shots, page, 'nuova-seduta-rifiutata');
+    await page.close();
+  });
+});
