@@ -163,6 +163,9 @@ export const meetingPages: FastifyPluginAsync<GovernanceOptions> = async (app, o
           if (f[from] && !f[to]) f[to] = f[from] === 'Invalid input' ? 'indicare giorno e ora' : f[from];
         }
         if (f.bodyId && !values.bodyId) f.bodyId = 'scegliere un organo';
+        // The API's message names its JSON fields (place, onlineUrl); the person reads the form's labels.
+        if (f.place && !values.place?.trim() && !values.onlineUrl?.trim())
+          f.place = 'indicare il luogo oppure il collegamento online';
         reply.status(err instanceof RequestRejected ? err.statusCode : 400);
         return newMeetingPage(reply, { section: 'nuova', values, ...problems });
       }

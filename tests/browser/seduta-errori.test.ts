@@ -140,6 +140,10 @@ describe('a refused Nuova seduta', () => {
       expect(await page.locator(`#${id}`).getAttribute('aria-invalid')).toBe('true');
       expect(await page.locator(`#${id}`).getAttribute('aria-describedby')).toContain(`${id}-errore`);
     }
+    // The message speaks of the form's fields, not of the API's (place, onlineUrl).
+    expect(await page.locator('#luogo-errore').innerText()).toBe(
+      'indicare il luogo oppure il collegamento online',
+    );
     // From the top of the page, Tab reaches the summary's first link before any field; Enter moves the focus
     // to the field it names.
     await page.locator('h1').click();
