@@ -42,15 +42,24 @@ function instantOf(day: string | undefined, time: string | undefined): string | 
   }
 }
 
+/**
+ * A message of the JSON API as a page shows it: the API names its fields for the programs that call it
+ * («deve essere successivo all'inizio (startsAt)»); the person reads the form's labels instead.
+ */
+const forPeople = (message: string) => message.replace(/ \((?:startsAt|endsAt|place|onlineUrl)\)/g, '');
+
 /** Field messages of a refused form, by field name; null when the error is not the person's to fix. */
 function fieldProblems(err: unknown): { message: string; fields: Record<string, string> } | null {
   if (err instanceof ZodError) {
     const fields: Record<string, string> = {};
-    for (const issue of err.issues) fields[issue.path.join('.') || 'form'] ??= issue.message;
+    for (const issue of err.issues) fields[issue.path.join('.') || 'form'] ??= forPeople(issue.message);
     return { message: 'Alcuni campi non sono validi.', fields };
   }
   if (err instanceof RequestRejected && err.statusCode < 500) {
-    return { message: err.message, fields: Object.fromEntries(err.fields.map((f) => [f.field, f.message])) };
+    return {
+      message: forPeople(err.message),
+      fields: Object.fromEntries(err.fields.map((f) => [f.field, forPeople(f.message)])),
+    };
   }
   return null;
 }
@@ -265,7 +274,8 @@ export const meetingPages: FastifyPluginAsync<GovernanceOptions> = async (app, o
         throw new RequestRejected(400, 'richiesta_non_valida', 'Data o orari non validi.', [
           {
             field,
-            message: issue.path[0] === 'endsAt' && values.day ? issue.message : 'indicare giorno e orari',
+            message:
+              issue.path[0] === 'endsAt' && values.day ? forPeople(issue.message) : 'indicare giorno e orari',
           },
         ]);
       }

@@ -144,6 +144,7 @@ describe('a refused Nuova seduta', () => {
     expect(await page.locator('#luogo-errore').innerText()).toBe(
       'indicare il luogo oppure il collegamento online',
     );
+    expect(await page.locator('#fine-errore').innerText()).toBe("deve essere successivo all'inizio");
     // From the top of the page, Tab reaches the summary's first link before any field; Enter moves the focus
     // to the field it names.
     await page.locator('h1').click();
