@@ -14,6 +14,7 @@ import { iso } from '../../activities/meetings';
 import { atRome, dateOf, formatInstant, readClock } from '../../domain/index';
 import { can } from '../../domain/policy';
 import type { Database } from '../../prisma/client';
+import { formatDate } from '../../notifications/format';
 import { RequestRejected } from '../errors';
 import type { GovernanceOptions } from '../temporal';
 import { may } from './access';
@@ -44,9 +45,13 @@ function instantOf(day: string | undefined, time: string | undefined): string | 
 
 /**
  * A message of the JSON API as a page shows it: the API names its fields for the programs that call it
- * («deve essere successivo all'inizio (startsAt)»); the person reads the form's labels instead.
+ * («deve essere successivo all'inizio (startsAt)») and its days as stored (2027-06-08); the person reads the
+ * form's labels and «martedì 8 giugno 2027».
  */
-const forPeople = (message: string) => message.replace(/ \((?:startsAt|endsAt|place|onlineUrl)\)/g, '');
+const forPeople = (message: string) =>
+  message
+    .replace(/ \((?:startsAt|endsAt|place|onlineUrl)\)/g, '')
+    .replace(/\b\d{4}-\d{2}-\d{2}\b/g, (day) => formatDate(day, 'it'));
 
 /** Field messages of a refused form, by field name; null when the error is not the person's to fix. */
 function fieldProblems(err: unknown): { message: string; fields: Record<string, string> } | null {

@@ -19,6 +19,16 @@ const world = useSignedInBrowser(COORDINATORE, async (db) => {
   await db.prisma.agendaItem.create({
     data: { meetingId, position: 1, title: 'Piano Operativo: linee di indirizzo' },
   });
+  // A session on Tuesday 8 June 2027, for a second one on the same day to be refused.
+  await db.prisma.meeting.create({
+    data: {
+      bodyId: body.id,
+      plannedDateKey: '2027-06-08',
+      startsAt: new Date('2027-06-08T16:00:00Z'),
+      endsAt: new Date('2027-06-08T18:00:00Z'),
+      place: MEETING.place,
+    },
+  });
 });
 
 /** Whether the element is inside the window as it is now (what the person sees without scrolling). */
@@ -158,6 +168,24 @@ describe('a refused Nuova seduta', () => {
     expect(await page.getByLabel(/Ordine del giorno/).inputValue()).toBe('Piano Operativo 2037');
     expect(await world.db.prisma.meeting.count()).toBe(before);
     await expectScreenshot(world.shots, page, 'nuova-seduta-rifiutata');
+    await page.close();
+  });
+});
+
+describe('a Nuova seduta on a day the body already meets', () => {
+  it('names the day in Italian, not as stored', async () => {
+    const page = await world.noScripts.newPage();
+    await page.goto(`${world.service.url}/sedute/nuova`);
+    await page.getByLabel('Organo').selectOption({ label: 'Comitato Ristretto' });
+    await page.getByLabel('Giorno', { exact: true }).fill('2027-06-08');
+    await page.getByLabel('Luogo', { exact: true }).fill('Sala Giunta, Comune di Crema');
+    await Promise.all([
+      page.waitForNavigation(),
+      page.getByRole('button', { name: 'Crea la seduta' }).click(),
+    ]);
+    const summary = await page.getByRole('alert').innerText();
+    expect(summary).toContain('Esiste già una riunione di Comitato Ristretto il martedì 8 giugno 2027');
+    expect(summary).not.toMatch(/\d{4}-\d{2}-\d{2}/);
     await page.close();
   });
 });
