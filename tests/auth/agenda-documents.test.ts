@@ -4,9 +4,8 @@
  * live and nobody could remove them.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { actAs } from '../support/auth';
 import { multipartForm } from '../support/multipart';
-import { useAuthWorld } from './support';
+import { coordinatorOfComitato, sessionOn, useAuthWorld } from './support';
 
 const world = useAuthWorld();
 
@@ -15,28 +14,9 @@ let cr: string;
 
 const PDF = Buffer.from('%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
 
-beforeAll(async () => {
-  const ambitoId = (await world.db.ambito.findUniqueOrThrow({ where: { code: 'cremasco' } })).id;
-  cr = (await world.db.body.findFirstOrThrow({ where: { code: 'comitato-ristretto', ambitoId } })).id;
-  coordinator = await actAs(world.db, 'coordinatore-udp@example.org');
-});
+beforeAll(async () => void ({ cr, coordinator } = await coordinatorOfComitato(world)));
 
-async function plannedMeeting(day: string) {
-  const meeting = await world.db.meeting.create({
-    data: {
-      bodyId: cr,
-      plannedDateKey: day,
-      startsAt: new Date(`${day}T16:00:00Z`),
-      endsAt: new Date(`${day}T18:00:00Z`),
-      place: 'Crema',
-      agendaItems: {
-        create: ['Primo', 'Secondo'].map((title, i) => ({ position: i + 1, title })),
-      },
-    },
-    include: { agendaItems: { orderBy: { position: 'asc' } } },
-  });
-  return { id: meeting.id, items: meeting.agendaItems.map((i) => i.id) };
-}
+const plannedMeeting = (day: string) => sessionOn(world.db, cr, day, { agenda: ['Primo', 'Secondo'] });
 
 const attach = (meetingId: string, itemId: string, filename: string) => {
   const { payload, contentType } = multipartForm([], { filename, content: PDF });

@@ -4,19 +4,14 @@
  * The refusal must say that, instead of sending the person to modify a session that cannot be modified.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { actAs } from '../support/auth';
-import { useAuthWorld } from './support';
+import { coordinatorOfComitato, useAuthWorld } from './support';
 
 const world = useAuthWorld();
 
 let coordinator: Record<string, string>;
 let cr: string;
 
-beforeAll(async () => {
-  const ambitoId = (await world.db.ambito.findUniqueOrThrow({ where: { code: 'cremasco' } })).id;
-  cr = (await world.db.body.findFirstOrThrow({ where: { code: 'comitato-ristretto', ambitoId } })).id;
-  coordinator = await actAs(world.db, 'coordinatore-udp@example.org');
-});
+beforeAll(async () => void ({ cr, coordinator } = await coordinatorOfComitato(world)));
 
 describe('a new session on the day of a cancelled one', () => {
   it('is refused with a message that says the day belongs to a cancelled session; nothing is created', async () => {

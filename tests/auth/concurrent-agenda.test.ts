@@ -4,38 +4,17 @@
  * (done, or 404/400 naming what changed meanwhile), never an internal error, and the agenda stays numbered.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { actAs } from '../support/auth';
-import { useAuthWorld } from './support';
+import { coordinatorOfComitato, sessionOn, warmPool, useAuthWorld } from './support';
 
 const world = useAuthWorld();
 
 let coordinator: Record<string, string>;
 let cr: string;
 
-beforeAll(async () => {
-  const ambitoId = (await world.db.ambito.findUniqueOrThrow({ where: { code: 'cremasco' } })).id;
-  cr = (await world.db.body.findFirstOrThrow({ where: { code: 'comitato-ristretto', ambitoId } })).id;
-  coordinator = await actAs(world.db, 'coordinatore-udp@example.org');
-});
+beforeAll(async () => void ({ cr, coordinator } = await coordinatorOfComitato(world)));
 
-const warm = () => Promise.all([1, 2, 3, 4].map(() => world.db.$queryRaw`SELECT 1 FROM pg_sleep(0.05)`));
-
-async function plannedMeeting(day: string) {
-  const meeting = await world.db.meeting.create({
-    data: {
-      bodyId: cr,
-      plannedDateKey: day,
-      startsAt: new Date(`${day}T16:00:00Z`),
-      endsAt: new Date(`${day}T18:00:00Z`),
-      place: 'Crema',
-      agendaItems: {
-        create: ['Primo', 'Secondo', 'Terzo'].map((title, i) => ({ position: i + 1, title })),
-      },
-    },
-    include: { agendaItems: { orderBy: { position: 'asc' } } },
-  });
-  return { id: meeting.id, items: meeting.agendaItems.map((i) => i.id) };
-}
+const plannedMeeting = (day: string) =>
+  sessionOn(world.db, cr, day, { agenda: ['Primo', 'Secondo', 'Terzo'] });
 
 const call = (method: 'DELETE' | 'PUT', url: string, payload?: object) =>
   world.app.inject({
@@ -53,7 +32,7 @@ const positions = async (meetingId: string) =>
 describe('the agenda at the same moment', () => {
   it('a point removed twice: removed once, the other request 404', async () => {
     const { id, items } = await plannedMeeting('2037-06-09');
-    await warm();
+    await warmPool(world.db);
     const answers = await Promise.all([
       call('DELETE', `/api/v1/meetings/${id}/agenda/${items[0]}`),
       call('DELETE', `/api/v1/meetings/${id}/agenda/${items[0]}`),
@@ -64,7 +43,7 @@ describe('the agenda at the same moment', () => {
 
   it('a point removed while the agenda is reordered: no internal error, numbering 1..n', async () => {
     const { id, items } = await plannedMeeting('2037-06-16');
-    await warm();
+    await warmPool(world.db);
     const answers = await Promise.all([
       call('PUT', `/api/v1/meetings/${id}/agenda/order`, { itemIds: [...items].reverse() }),
       call('DELETE', `/api/v1/meetings/${id}/agenda/${items[1]}`),

@@ -5,7 +5,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { actAs } from '../support/auth';
 import { multipartForm } from '../support/multipart';
-import { useAuthWorld } from './support';
+import { warmPool, useAuthWorld } from './support';
 
 const world = useAuthWorld();
 
@@ -27,8 +27,6 @@ const FILE = Buffer.from(
     '\r\n',
 );
 
-const warm = () => Promise.all([1, 2, 3, 4].map(() => world.db.$queryRaw`SELECT 1 FROM pg_sleep(0.05)`));
-
 function importFile() {
   const form = multipartForm([], { filename: 'persone.csv', content: FILE });
   return world.app.inject({
@@ -41,7 +39,7 @@ function importFile() {
 
 describe('one file imported twice at the same moment', () => {
   it('is applied once, and the second import finds nothing to change', async () => {
-    await warm();
+    await warmPool(world.db);
     const answers = await Promise.all([importFile(), importFile()]);
     expect(answers.map((a) => a.statusCode)).toEqual([200, 200]);
     const news = answers.map((a) => a.json<{ riepilogo: { nuove: number } }>().riepilogo.nuove).sort();

@@ -3,37 +3,18 @@
  * click). The approved verbale is the file that was approved, and the second request gets a clear 409.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { actAs } from '../support/auth';
 import { multipartForm } from '../support/multipart';
-import { useAuthWorld } from './support';
+import { coordinatorOfComitato, sessionOn, warmPool, useAuthWorld } from './support';
 
 const world = useAuthWorld();
 
 let coordinator: Record<string, string>;
 let cr: string;
 
-beforeAll(async () => {
-  const ambitoId = (await world.db.ambito.findUniqueOrThrow({ where: { code: 'cremasco' } })).id;
-  cr = (await world.db.body.findFirstOrThrow({ where: { code: 'comitato-ristretto', ambitoId } })).id;
-  coordinator = await actAs(world.db, 'coordinatore-udp@example.org');
-});
+beforeAll(async () => void ({ cr, coordinator } = await coordinatorOfComitato(world)));
 
 /** A session held last month, its verbale not yet uploaded. */
-async function heldMeeting(day: string) {
-  const meeting = await world.db.meeting.create({
-    data: {
-      bodyId: cr,
-      plannedDateKey: day,
-      startsAt: new Date(`${day}T16:00:00Z`),
-      endsAt: new Date(`${day}T18:00:00Z`),
-      place: 'Crema',
-      status: 'held',
-    },
-  });
-  return meeting.id;
-}
-
-const warm = () => Promise.all([1, 2, 3, 4].map(() => world.db.$queryRaw`SELECT 1 FROM pg_sleep(0.05)`));
+const heldMeeting = async (day: string) => (await sessionOn(world.db, cr, day, { status: 'held' })).id;
 
 const upload = (meetingId: string, text: string) => {
   const { payload, contentType } = multipartForm([], {
@@ -59,7 +40,7 @@ describe('the verbale at the same moment', () => {
   it('approved twice: one approval, and a 409 for the other', async () => {
     const id = await heldMeeting('2026-10-06');
     expect((await upload(id, 'prima stesura')).statusCode).toBe(202);
-    await warm();
+    await warmPool(world.db);
     const answers = await Promise.all([approve(id), approve(id)]);
     expect(answers.map((a) => a.statusCode).sort()).toEqual([202, 409]);
     const approvals = await world.db.auditEvent.count({
@@ -71,7 +52,7 @@ describe('the verbale at the same moment', () => {
   it('approved while a new file arrives: the approved verbale is the file approved', async () => {
     const id = await heldMeeting('2026-10-13');
     expect((await upload(id, 'prima stesura')).statusCode).toBe(202);
-    await warm();
+    await warmPool(world.db);
     const [approval, replacement] = await Promise.all([approve(id), upload(id, 'seconda stesura')]);
     const verbale = await world.db.verbale.findUniqueOrThrow({ where: { meetingId: id } });
     const approved = await world.db.auditEvent.findFirstOrThrow({

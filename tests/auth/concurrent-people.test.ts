@@ -4,7 +4,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { actAs } from '../support/auth';
-import { useAuthWorld } from './support';
+import { warmPool, useAuthWorld } from './support';
 
 const world = useAuthWorld();
 
@@ -17,8 +17,6 @@ beforeAll(async () => {
     .id;
 });
 
-const warm = () => Promise.all([1, 2, 3, 4].map(() => world.db.$queryRaw`SELECT 1 FROM pg_sleep(0.05)`));
-
 const add = () =>
   world.app.inject({
     method: 'POST',
@@ -29,7 +27,7 @@ const add = () =>
 
 describe('a person added twice at once', () => {
   it('is created once; the other request gets 409', async () => {
-    await warm();
+    await warmPool(world.db);
     const answers = await Promise.all([add(), add()]);
     expect(answers.map((a) => a.statusCode).sort()).toEqual([201, 409]);
     expect(await world.db.person.count({ where: { email: 'g.neri@example.org' } })).toBe(1);

@@ -4,7 +4,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { actAs } from '../support/auth';
-import { useAuthWorld } from './support';
+import { warmPool, useAuthWorld } from './support';
 
 const world = useAuthWorld();
 
@@ -31,8 +31,6 @@ beforeAll(async () => {
   messageId = message.id;
 });
 
-const warm = () => Promise.all([1, 2, 3, 4].map(() => world.db.$queryRaw`SELECT 1 FROM pg_sleep(0.05)`));
-
 const retry = () =>
   world.app.inject({
     method: 'POST',
@@ -48,7 +46,7 @@ describe('a failed message retried twice at once', () => {
         where: { id: messageId },
         data: { status: 'failed', attempts: 8 },
       });
-      await warm();
+      await warmPool(world.db);
       const answers = await Promise.all([retry(), retry()]);
       // The second either agrees (202) or, reading the row after the first, finds it queued already (409).
       const [first, second] = answers.map((a) => a.statusCode).sort();

@@ -4,7 +4,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { actAs } from '../support/auth';
-import { useAuthWorld } from './support';
+import { warmPool, useAuthWorld } from './support';
 
 const world = useAuthWorld();
 
@@ -20,7 +20,6 @@ beforeAll(async () => {
  * Idle connections in the pool, as in a service that has been running: otherwise the first request's
  * transaction ends while the second one is still connecting, and nothing happens at the same moment.
  */
-const warm = () => Promise.all([1, 2, 3, 4].map(() => world.db.$queryRaw`SELECT 1 FROM pg_sleep(0.05)`));
 
 const call = (method: 'POST' | 'DELETE', url: string, payload?: object) =>
   world.app.inject({
@@ -40,7 +39,7 @@ describe('at the same moment', () => {
     const seat = held[0]!;
     // Two people of the ambito: the holders of two other seats.
     const [a, b] = [held[1]!.memberships[0]!.personId, held[2]!.memberships[0]!.personId];
-    await warm();
+    await warmPool(world.db);
     const answers = await Promise.all(
       [a, b].map((personId) =>
         call('POST', `/api/v1/bodies/${body.id}/seats/${seat.id}/holders`, {
@@ -57,7 +56,7 @@ describe('at the same moment', () => {
   it('two removals from the Ufficio di Piano never leave it empty', async () => {
     const members = await world.db.ufficioDiPianoMember.findMany({ where: { ambitoId } });
     expect(members).toHaveLength(2);
-    await warm();
+    await warmPool(world.db);
     const answers = await Promise.all(
       members.map((m) => call('DELETE', `/api/v1/staff/ufficio-di-piano/${m.personId}`)),
     );

@@ -3,21 +3,14 @@
  * another the minutes): each section given replaces its own, and the other stays, as one after the other.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { actAs } from '../support/auth';
-import { useAuthWorld } from './support';
+import { coordinatorOfComitato, warmPool, useAuthWorld } from './support';
 
 const world = useAuthWorld();
 
 let coordinator: Record<string, string>;
 let cr: string;
 
-beforeAll(async () => {
-  const ambitoId = (await world.db.ambito.findUniqueOrThrow({ where: { code: 'cremasco' } })).id;
-  cr = (await world.db.body.findFirstOrThrow({ where: { code: 'comitato-ristretto', ambitoId } })).id;
-  coordinator = await actAs(world.db, 'coordinatore-udp@example.org');
-});
-
-const warm = () => Promise.all([1, 2, 3, 4].map(() => world.db.$queryRaw`SELECT 1 FROM pg_sleep(0.05)`));
+beforeAll(async () => void ({ cr, coordinator } = await coordinatorOfComitato(world)));
 
 const patch = (change: object) =>
   world.app.inject({
@@ -35,7 +28,7 @@ describe("a body's rules changed twice at once", () => {
     };
     const notice = { ...before.notice, ordinaryFreeDays: before.notice.ordinaryFreeDays + 2 };
     const minutes = { ...before.minutes, deadlineDays: before.minutes.deadlineDays + 5 };
-    await warm();
+    await warmPool(world.db);
     const answers = await Promise.all([patch({ notice }), patch({ minutes })]);
     expect(answers.map((a) => a.statusCode)).toEqual([202, 202]);
     const after = (await world.db.body.findUniqueOrThrow({ where: { id: cr } })).rules;

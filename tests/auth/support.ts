@@ -10,9 +10,10 @@ import { loadConfig } from '../../app/config';
 import { startMailCatcher, type MailCatcher } from '../../notifications/catcher/server';
 import { createOutbox } from '../../notifications/outbox/outbox';
 import { createMailer } from '../../notifications/transport';
-import type { PrismaClient } from '../../prisma/client';
+import type { MeetingStatus, PrismaClient } from '../../prisma/client';
 import { freePort } from '../../prisma/free-port';
 import { seedCremasco } from '../../prisma/seed';
+import { actAs } from '../support/auth';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 
 export interface AuthWorld {
@@ -61,4 +62,40 @@ export function useAuthWorld(
     await database?.cleanup();
   });
   return world;
+}
+
+/**
+ * Opens the pool's connections before two requests race: otherwise the second one waits for a connection,
+ * not for the first request, and the overlap the test is about never happens.
+ */
+export const warmPool = (db: PrismaClient) =>
+  Promise.all([1, 2, 3, 4].map(() => db.$queryRaw`SELECT 1 FROM pg_sleep(0.05)`));
+
+/** The Cremasco's Comitato Ristretto and the headers of its coordinator, who prepares its sessions. */
+export async function coordinatorOfComitato(world: AuthWorld) {
+  const ambitoId = (await world.db.ambito.findUniqueOrThrow({ where: { code: 'cremasco' } })).id;
+  const cr = (await world.db.body.findFirstOrThrow({ where: { code: 'comitato-ristretto', ambitoId } })).id;
+  return { cr, coordinator: await actAs(world.db, 'coordinatore-udp@example.org') };
+}
+
+/** A session of the body on `day`, 16:00–18:00 UTC in Crema, with these agenda points in order. */
+export async function sessionOn(
+  db: PrismaClient,
+  bodyId: string,
+  day: string,
+  options: { status?: MeetingStatus; agenda?: string[] } = {},
+) {
+  const meeting = await db.meeting.create({
+    data: {
+      bodyId,
+      plannedDateKey: day,
+      startsAt: new Date(`${day}T16:00:00Z`),
+      endsAt: new Date(`${day}T18:00:00Z`),
+      place: 'Crema',
+      ...(options.status ? { status: options.status } : {}),
+      agendaItems: { create: (options.agenda ?? []).map((title, i) => ({ position: i + 1, title })) },
+    },
+    include: { agendaItems: { orderBy: { position: 'asc' } } },
+  });
+  return { id: meeting.id, items: meeting.agendaItems.map((i) => i.id) };
 }
