@@ -276,7 +276,8 @@ export async function sedutaData(
   ].sort((a, b) => b.at.getTime() - a.at.getTime());
 
   return {
-    title: `${meeting.body.name}: seduta di ${formatDate(meeting.plannedDate, 'it')}`,
+    // The day it is held (a rescheduled session keeps its planned date as its key), as people read it.
+    title: `${meeting.body.name}: seduta di ${formatDate(row.startsAt.toISOString(), 'it')}`,
     meeting,
     statusLabel: MEETING_STATUS[status],
     answersLink: `${publicBaseUrl.replace(/\/$/, '')}/riunioni/${id}`,

@@ -10,6 +10,7 @@ import { RELEASE_REQUESTED } from '../../activities/meetings';
 import { buildServer } from '../../api/server';
 import { loadConfig } from '../../app/config';
 import { DEFAULT_RULES } from '../../domain/index';
+import { formatDate } from '../../notifications/format';
 import { createAttendanceFixture, type AttendanceFixture } from '../../reports/fixture';
 import { actAs } from '../support/auth';
 import { createTestDatabase, type TestDatabase } from '../support/database';
@@ -113,6 +114,9 @@ describe('ATS and the Cabina di Regia', () => {
   it('takes the roll call of the Cabina di Regia grouped by organisation', async () => {
     const page = await inject('GET', `/sedute/${meetings.inSession}`);
     expect(page.statusCode).toBe(200);
+    // The title names the day the session is held, whatever its key (here not a date at all).
+    const held = await db.prisma.meeting.findUniqueOrThrow({ where: { id: meetings.inSession } });
+    expect(page.body).toContain(`seduta di ${formatDate(held.startsAt.toISOString(), 'it')}`);
     const headings = [...page.body.matchAll(/<th scope="colgroup" colspan="5">([^<]+)<\/th>/g)].map(
       (m) => m[1],
     );
