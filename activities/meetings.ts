@@ -127,6 +127,19 @@ export async function meetingForMessages(
 
 export type MeetingForMessages = Awaited<ReturnType<typeof meetingForMessages>>;
 
+/** Of these people, those who have had the meeting's convocation at any revision (convocationRequest's key). */
+export async function convokedAmong(
+  db: Pick<Prisma.TransactionClient, 'outboxMessage'>,
+  meetingId: string,
+  personIds: string[],
+): Promise<Set<string>> {
+  const had = await db.outboxMessage.findMany({
+    where: { idempotencyKey: { startsWith: `convocation:${meetingId}:` }, personId: { in: personIds } },
+    select: { personId: true },
+  });
+  return new Set(had.flatMap((o) => (o.personId ? [o.personId] : [])));
+}
+
 /** The convocation of one recipient: the same request the workflow enqueues and the page previews. */
 export function convocationRequest(
   loaded: MeetingForMessages,
@@ -741,14 +754,11 @@ export function createMeetingActivities(deps: ActivityDeps): MeetingActivities {
     const earlier = recorded.flatMap((e) => (e.data as { personIds: string[] }).personIds);
     if (m.status !== 'convened') return new Set(earlier);
     const onTheDay = await seatRecipients(db, m.bodyId, m.startsAt);
-    const had = await db.outboxMessage.findMany({
-      where: {
-        idempotencyKey: { startsWith: `convocation:${m.id}:` },
-        personId: { in: onTheDay.map((r) => r.personId) },
-      },
-      select: { personId: true },
-    });
-    const convoked = new Set(had.map((o) => o.personId));
+    const convoked = await convokedAmong(
+      db,
+      m.id,
+      onTheDay.map((r) => r.personId),
+    );
     const newcomers = onTheDay.filter((r) => !convoked.has(r.personId));
     const unrecorded = newcomers.filter((r) => !earlier.includes(r.personId));
     if (unrecorded.length > 0)

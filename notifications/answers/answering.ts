@@ -15,7 +15,7 @@
  * - A delegate who is no longer named (another one is, or the member answers for themselves) loses the
  *   invitation and, if the convocation had reached them, is told so, with a calendar cancellation.
  */
-import { convocationRequest, meetingForMessages } from '../../activities/meetings';
+import { convocationRequest, convokedAmong, meetingForMessages } from '../../activities/meetings';
 import { RequestRejected } from '../../api/errors';
 import type { Prisma, PrismaClient } from '../../prisma/client';
 import { heldOn } from '../../prisma/membership-days';
@@ -244,10 +244,7 @@ export function createAnswering(deps: AnsweringDeps) {
       });
       if (!held) continue;
       const person = held.delegate ?? held.person;
-      const had = await tx.outboxMessage.count({
-        where: { idempotencyKey: { startsWith: `convocation:${meeting.id}:` }, personId: person.id },
-      });
-      if (had > 0) continue;
+      if ((await convokedAmong(tx, meeting.id, [person.id])).size > 0) continue;
       const key = await convokeLatecomer(tx, meeting.id, person);
       if (key) keys.push(key);
     }
