@@ -14,8 +14,6 @@ import { createTestDatabase, type TestDatabase } from '../tests/support/database
 import { startMailActivities, type MailActivities } from '../tests/support/mail-activities';
 import { COORDINATORE_FIXTURE } from '../tests/api/support';
 import { createDistrict, createMeeting, type District } from '../tests/workflows/fixture';
-import { createAnswering } from '../notifications/answers/answering';
-import { createOutbox } from '../notifications/outbox/outbox';
 
 const SECRET = 'successor-secret-successor-secret-1234';
 
@@ -32,13 +30,7 @@ beforeAll(async () => {
   mail = await startMailActivities(db.prisma, SECRET);
   district = await createDistrict(db.prisma);
   app = await buildServer({ db: db.prisma, config: mail.config });
-  const { config, mailer } = mail;
-  const answering = createAnswering({
-    db: db.prisma,
-    outbox: createOutbox({ db: db.prisma, mailer, from: config.MAIL_FROM }),
-    secret: SECRET,
-    baseUrl: config.PUBLIC_BASE_URL,
-  });
+  const { config, answering } = mail;
   mailing = await buildServer({ db: db.prisma, config, answering });
 });
 afterAll(async () => {

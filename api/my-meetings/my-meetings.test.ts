@@ -7,8 +7,6 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAnswering } from '../../notifications/answers/answering';
-import { createOutbox } from '../../notifications/outbox/outbox';
 import { answerToken } from '../../notifications/answers/tokens';
 import { actAs } from '../../tests/support/auth';
 import { createTestDatabase, type TestDatabase } from '../../tests/support/database';
@@ -29,14 +27,7 @@ beforeAll(async () => {
   db = await createTestDatabase();
   mail = await startMailActivities(db.prisma, SECRET);
   district = await createDistrict(db.prisma);
-  const { config, mailer } = mail;
-  const outbox = createOutbox({ db: db.prisma, mailer, from: config.MAIL_FROM });
-  const answering = createAnswering({
-    db: db.prisma,
-    outbox,
-    secret: SECRET,
-    baseUrl: config.PUBLIC_BASE_URL,
-  });
+  const { config, answering } = mail;
   app = await buildServer({ db: db.prisma, config, answering });
   meetingId = (await createMeeting(db.prisma, district.bodies.cr, '2037-04-14')).id;
 });

@@ -10,8 +10,6 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../tests/support/database';
 import { startMailActivities, type MailActivities } from '../../tests/support/mail-activities';
 import { createDistrict, createMeeting, type District } from '../../tests/workflows/fixture';
-import { createOutbox } from '../outbox/outbox';
-import { createAnswering } from './answering';
 
 const SECRET = 'race-secret-race-secret-race-secret-1234';
 
@@ -52,12 +50,7 @@ it('a delegate named while the convocation leaves gets it', async () => {
   const lia = await db.prisma.person.create({
     data: { fullName: 'Lia Neri', email: 'lia.neri@example.org' },
   });
-  const answering = createAnswering({
-    db: db.prisma,
-    outbox: createOutbox({ db: db.prisma, mailer: mail.mailer, from: mail.config.MAIL_FROM }),
-    secret: SECRET,
-    baseUrl: mail.config.PUBLIC_BASE_URL,
-  });
+  const { answering } = mail;
 
   // The blocker inserts Lia's invitation without committing: the answer, once it has read the meeting's
   // status, waits there to insert the same one.

@@ -12,8 +12,7 @@ import { actAs } from '../../tests/support/auth';
 import { createTestDatabase, type TestDatabase } from '../../tests/support/database';
 import { startMailActivities, type MailActivities } from '../../tests/support/mail-activities';
 import { createDistrict, createMeeting, type District } from '../../tests/workflows/fixture';
-import { createOutbox } from '../outbox/outbox';
-import { createAnswering, MAX_DELEGATE_MESSAGES } from './answering';
+import { MAX_DELEGATE_MESSAGES } from './answering';
 import { answerPagesPlugin } from './plugin';
 import { answerToken } from './tokens';
 
@@ -31,14 +30,7 @@ beforeAll(async () => {
   db = await createTestDatabase();
   mail = await startMailActivities(db.prisma, SECRET);
   district = await createDistrict(db.prisma);
-  const { config, mailer } = mail;
-  const outbox = createOutbox({ db: db.prisma, mailer, from: config.MAIL_FROM });
-  const answering = createAnswering({
-    db: db.prisma,
-    outbox,
-    secret: SECRET,
-    baseUrl: config.PUBLIC_BASE_URL,
-  });
+  const { config, answering } = mail;
   app = await buildServer({
     db: db.prisma,
     config,

@@ -12,8 +12,7 @@ import { createTestDatabase, type TestDatabase } from '../../tests/support/datab
 import { startMailActivities, type MailActivities } from '../../tests/support/mail-activities';
 import { COORDINATORE_FIXTURE } from '../../tests/api/support';
 import { createDistrict, createMeeting, type District } from '../../tests/workflows/fixture';
-import { createOutbox } from '../outbox/outbox';
-import { createAnswering, type Answering } from './answering';
+import type { Answering } from './answering';
 import { answerPagesPlugin } from './plugin';
 import { answerToken } from './tokens';
 
@@ -29,13 +28,8 @@ beforeAll(async () => {
   db = await createTestDatabase();
   mail = await startMailActivities(db.prisma, SECRET);
   district = await createDistrict(db.prisma);
-  const { config, mailer } = mail;
-  answering = createAnswering({
-    db: db.prisma,
-    outbox: createOutbox({ db: db.prisma, mailer, from: config.MAIL_FROM }),
-    secret: SECRET,
-    baseUrl: config.PUBLIC_BASE_URL,
-  });
+  const { config } = mail;
+  answering = mail.answering;
   app = await buildServer({
     db: db.prisma,
     config,

@@ -9,8 +9,6 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../../api/server';
 import { loadConfig } from '../../app/config';
-import { createAnswering } from '../../notifications/answers/answering';
-import { createOutbox } from '../../notifications/outbox/outbox';
 import { seedCremasco } from '../../prisma/seed';
 import { actAs, COORDINATORE } from '../support/auth';
 import { createTestDatabase, type TestDatabase } from '../support/database';
@@ -366,12 +364,7 @@ describe('replacing a placeholder invited to a meeting already convened', () => 
     const served = await buildServer({
       db,
       config: loadConfig({ LOG_LEVEL: 'silent' }),
-      answering: createAnswering({
-        db,
-        outbox: createOutbox({ db, mailer: mail.mailer, from: mail.config.MAIL_FROM }),
-        secret: 'segreto-di-prova-segreto-di-prova-1234',
-        baseUrl: mail.config.PUBLIC_BASE_URL,
-      }),
+      answering: mail.answering,
     });
     try {
       const placeholder = await db.person.findUniqueOrThrow({
